@@ -1,0 +1,194 @@
+"""The headless commands: list, classify, replay, validate, schema."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from simulator.engine import ClientTurn, Conversation
+from simulator.moves import recognize
+from simulator.scenario.errors import ScenarioError
+from simulator.scenario.loader import Scenario, load_scenario, shipped_persona_paths, validate_paths
+from simulator.scenario.schema import json_schemas
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("list", help="list the shipped client personas")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("classify", help="read trainee utterances from stdin and print the moves read")
+    p.add_argument("--jsonl", action="store_true", help="each input line is a JSON object with a 'text' key")
+    p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("replay", help="play scripted trainee turns against a persona")
+    p.add_argument("persona", help="a shipped persona id or a path to a persona YAML file")
+    p.add_argument("scripts", nargs="+", metavar="SCRIPT",
+                   help="text files, one trainee turn per line ('#' lines and blank lines skipped)")
+    p.add_argument("--seed", type=int, default=0, help="the same seed gives the same conversation (default 0)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per script (JSON lines)")
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("validate", help="check persona and dialogue-tree files or folders")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print problems as JSON")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the persona and tree formats")
+    p.add_argument("which", nargs="?", choices=["persona", "tree", "both"], default="both")
+    p.set_defaults(func=cmd_schema)
+
+
+# ------------------------------------------------------------------------- list
+def persona_entries() -> list[dict]:
+    entries = []
+    for path in shipped_persona_paths():
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            print(f"skipping a broken persona:\n{exc}", file=sys.stderr)
+            continue
+        p = scenario.persona
+        entries.append({"id": p.id, "name": p.name, "summary": p.summary, "difficulty": p.difficulty,
+                        "tree": p.tree, "skills": [str(s) for s in p.skills], "age": p.age,
+                        "pronouns": p.pronouns, "content_note": p.content_note, "path": str(path)})
+    return entries
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    entries = persona_entries()
+    if args.json:
+        print(json.dumps(entries, indent=2, ensure_ascii=False))
+        return 0
+    width = max((len(e["id"]) for e in entries), default=4)
+    for e in entries:
+        print(f"{e['id']:<{width}}  {e['difficulty']:<6}  {e['name']}: {e['summary']}")
+    return 0
+
+
+# ------------------------------------------------------------------------- classify
+def cmd_classify(args: argparse.Namespace) -> int:
+    out = sys.stdout
+    for number, raw in enumerate(sys.stdin, start=1):
+        line = raw.rstrip("\r\n")
+        record: dict = {}
+        if args.jsonl:
+            if not line.strip():
+                record = {"text": ""}
+            else:
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    out.write(json.dumps({"line": number, "error": f"not JSON: {exc.msg}", "text": "",
+                                          "primary": "other", "moves": [], "confidence": 0.0}) + "\n")
+                    continue
+                if not isinstance(record, dict) or not isinstance(record.get("text", ""), str):
+                    out.write(json.dumps({"line": number, "error": "expected an object with a text 'text' key",
+                                          "text": "", "primary": "other", "moves": [], "confidence": 0.0}) + "\n")
+                    continue
+                record.setdefault("text", "")
+        else:
+            record = {"text": line}
+        reading = recognize(record["text"])
+        record.update(reading.to_dict())
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 0
+
+
+# ------------------------------------------------------------------------- replay
+def read_script(path: Path) -> list[str]:
+    lines = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        text = raw.strip()
+        if text and not text.startswith("#"):
+            lines.append(text)
+    return lines
+
+
+def turn_record(turn: ClientTurn) -> dict:
+    return {"trainee": turn.trainee, "primary": turn.primary,
+            "moves": [m.to_dict() for m in turn.reading.moves],
+            "state": turn.state, "rapport": turn.rapport, "reply": turn.reply,
+            "beats": [b.id for b in turn.beats], "played": True}
+
+
+def replay_script(scenario: Scenario, lines: list[str], seed: int) -> tuple[Conversation, dict, list[dict]]:
+    convo = Conversation(scenario, seed=seed)
+    start = {"state": convo.state, "rapport": convo.rapport}
+    turns = []
+    for text in lines:
+        if convo.ended:
+            reading = recognize(text)
+            turns.append({"trainee": text, "primary": reading.primary,
+                          "moves": [m.to_dict() for m in reading.moves], "state": convo.state,
+                          "rapport": convo.rapport, "reply": "", "beats": [], "played": False})
+            continue
+        turns.append(turn_record(convo.step(text)))
+    return convo, start, turns
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.persona)
+    status = 0
+    for script in args.scripts:
+        path = Path(script)
+        try:
+            lines = read_script(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = "file not found" if isinstance(exc, FileNotFoundError) else str(exc)
+            print(f"{script}: cannot read the script ({reason})", file=sys.stderr)
+            status = 1
+            continue
+        convo, start, turns = replay_script(scenario, lines, args.seed)
+        final = {"state": convo.state, "rapport": convo.rapport, "ended": convo.ended,
+                 "ending": convo.ending, "beats": list(convo.revealed)}
+        if args.json:
+            print(json.dumps({"script": script, "persona": scenario.persona.id, "seed": args.seed,
+                              "start": start, "turns": turns, "final": final}, ensure_ascii=False))
+        else:
+            print_transcript(script, scenario, convo, start, turns, final)
+    return status
+
+
+def print_transcript(script: str, scenario: Scenario, convo: Conversation, start: dict,
+                     turns: list[dict], final: dict) -> None:
+    name = scenario.persona.name
+    print(f"== {script} with {name} (seed {convo.seed}) ==")
+    print(f"   [{start['state']}, rapport {start['rapport']}] {convo.cue_for(start['state'])}")
+    print(f"{name}: {convo.opening_line}")
+    for i, t in enumerate(turns, start=1):
+        moves = ", ".join(m["move"] for m in t["moves"]) or "nothing said"
+        print(f"\n{i:>2}. You: {t['trainee']}")
+        if not t["played"]:
+            print(f"    (not played: {convo.over_reason()})")
+            continue
+        print(f"    read as {moves}; now {t['state']}, rapport {t['rapport']}")
+        print(f"    {name}: {t['reply']}")
+    outcome = {"left": f"{name} left", "plan": "a plan was agreed", None: "still talking"}[final["ending"]]
+    print(f"\n-- end: {final['state']}, rapport {final['rapport']}, {outcome}; "
+          f"beats uncovered: {len(final['beats'])} of {len(scenario.persona.beats)} --\n")
+
+
+# ------------------------------------------------------------------------- validate, schema
+def cmd_validate(args: argparse.Namespace) -> int:
+    files, problems = validate_paths(args.paths)
+    errors = [p for p in problems if p.severity == "error"]
+    if args.json:
+        print(json.dumps({"files": [str(f) for f in files], "problems": [p.to_dict() for p in problems]},
+                         indent=2))
+    else:
+        for problem in problems:
+            print(problem)
+        verdict = "all good" if not errors else f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
+        print(f"checked {len(files)} file{'s' if len(files) != 1 else ''}: {verdict}",
+              file=sys.stderr if errors else sys.stdout)
+    return 1 if errors else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    schemas = json_schemas()
+    out = schemas if args.which == "both" else schemas[args.which]
+    print(json.dumps(out, indent=2))
+    return 0

@@ -1,0 +1,316 @@
+"""The conversation engine: a persona's tree as a `transitions` machine, one turn at a time.
+
+One turn: the trainee's words are read as moves; every distinct move's rapport effect
+is applied (the tree's effect times the persona's sensitivity); then the primary move
+fires as the machine's trigger, so a transition's rapport conditions see the rapport
+*after* this turn. The first transition (in file order) whose conditions hold is taken;
+if none holds the client stays where they are. Then at most one story beat comes out,
+and a reply is drawn from the pools of the state the client is now in.
+
+Author YAML never reaches `transitions` as strings: conditions and callbacks are
+closures built here from validated data (a dotted string callback would be imported
+as a module path). `auto_transitions` is off (it makes large machines slow to build
+and would add a `to_<state>` trigger per state), and nothing relies on `on_enter`,
+which `transitions` does not fire for the initial state.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from string import Template
+from typing import Callable
+
+from transitions import Machine
+
+from simulator.moves import Reading, recognize
+from simulator.moves.taxonomy import MOVE_IDS, family_of
+from simulator.scenario.loader import Scenario, load_scenario
+from simulator.scenario.schema import Beat, Conditions
+from simulator.scenario.validate import as_list
+
+
+class ConversationOver(Exception):
+    """Raised by `step()` once the client has left or a plan has been agreed."""
+
+
+@dataclass(frozen=True)
+class Effect:
+    move: str
+    delta: int
+
+
+@dataclass(frozen=True)
+class TransitionInfo:
+    """Which rule of the tree moved the client, for the author's "why" pane."""
+
+    index: int
+    move: str
+    source: str
+    dest: str
+    note: str
+    conditions: dict
+
+
+@dataclass(frozen=True)
+class RevealedBeat:
+    id: str
+    text: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class ClientTurn:
+    number: int
+    trainee: str
+    reading: Reading
+    state_before: str
+    state: str
+    rapport_before: int
+    rapport: int
+    effects: tuple[Effect, ...]
+    transition: TransitionInfo | None
+    reply: str
+    cue: str
+    beats: tuple[RevealedBeat, ...]
+    ended: bool
+    ending: str | None
+    reply_from: tuple[str, str, str, int] = ("", "", "", 0)  # (persona|tree, state, pool key, line index)
+
+    @property
+    def primary(self) -> str:
+        return self.reading.primary
+
+    @property
+    def rapport_delta(self) -> int:
+        return self.rapport - self.rapport_before
+
+
+@dataclass
+class EngineState:
+    """Everything needed to put a conversation back exactly where it was (rewind)."""
+
+    state: str
+    rapport: int
+    turn: int
+    primaries: list[str]
+    counts: dict[str, int]
+    revealed: list[str]
+    state_history: list[str]
+    rng: tuple
+    decks: dict[tuple, list[int]]
+    last_reply: str
+    ending: str | None
+
+
+class _Client:
+    """The model `transitions` drives. Only `state` and the trigger method live here."""
+
+    state: str
+
+
+class Conversation:
+    def __init__(self, persona: str | Path | Scenario, seed: int = 0,
+                 recognizer: Callable[[str], Reading] = recognize):
+        self.scenario = persona if isinstance(persona, Scenario) else load_scenario(persona)
+        self.persona = self.scenario.persona
+        self.tree = self.scenario.tree
+        self.seed = seed
+        self.recognizer = recognizer
+        self.thresholds = {**self.tree.thresholds, **self.persona.thresholds}
+        self.values = {"name": self.persona.name, **self.persona.values}
+        self.rng = random.Random(seed)
+        start = self.persona.rapport_start if self.persona.rapport_start is not None else self.tree.rapport.start
+        self.rapport = self._clamp(start)
+        self.turn = 0
+        self.primaries: list[str] = []
+        self.counts: dict[str, int] = {}
+        self.revealed: list[str] = []
+        self.state_history: list[str] = [self.tree.initial]
+        self.decks: dict[tuple, list[int]] = {}
+        self.last_reply = ""
+        self.ending: str | None = None
+        self._taken: TransitionInfo | None = None
+        self._client = _Client()
+        self._machine = self._build_machine()
+
+    # ----------------------------------------------------------------- the machine
+    def _build_machine(self) -> Machine:
+        machine = Machine(model=self._client, states=list(self.tree.states), initial=self.tree.initial,
+                          auto_transitions=False, ignore_invalid_triggers=True, send_event=False)
+        for index, tr in enumerate(self.tree.transitions):
+            moves = MOVE_IDS if tr.move == "any" or "any" in as_list(tr.move) else as_list(tr.move)
+            sources = "*" if tr.from_ == "any" or "any" in as_list(tr.from_) else as_list(tr.from_)
+            for move in moves:
+                machine.add_transition(move, sources, tr.to,
+                                       conditions=[partial(self._holds, tr.when)],
+                                       after=[partial(self._record, index, move)])
+        return machine
+
+    def _record(self, index: int, move: str) -> None:
+        tr = self.tree.transitions[index]
+        self._taken = TransitionInfo(index, move, self.state_history[-1], tr.to, tr.note,
+                                     tr.when.model_dump(exclude_none=True))
+
+    def _threshold(self, value: int | str) -> int:
+        return self.thresholds[value] if isinstance(value, str) else value
+
+    def _holds(self, when: Conditions) -> bool:
+        if when.rapport_at_least is not None and self.rapport < self._threshold(when.rapport_at_least):
+            return False
+        if when.rapport_at_most is not None and self.rapport > self._threshold(when.rapport_at_most):
+            return False
+        if when.turn_at_least is not None and self.turn < when.turn_at_least:
+            return False
+        if when.turn_at_most is not None and self.turn > when.turn_at_most:
+            return False
+        if when.streak is not None:
+            recent = self.primaries[-when.streak.count:]
+            if len(recent) < when.streak.count or any(m != when.streak.move for m in recent):
+                return False
+        if when.count is not None:
+            seen = self.counts.get(when.count.move, 0)
+            if when.count.at_least is not None and seen < when.count.at_least:
+                return False
+            if when.count.at_most is not None and seen > when.count.at_most:
+                return False
+        if when.beat_revealed is not None and when.beat_revealed not in self.revealed:
+            return False
+        if when.beat_not_revealed is not None and when.beat_not_revealed in self.revealed:
+            return False
+        if when.previous_state is not None:
+            previous = self.state_history[-2] if len(self.state_history) > 1 else None
+            if previous != when.previous_state:
+                return False
+        return True
+
+    # ----------------------------------------------------------------- the turn
+    @property
+    def state(self) -> str:
+        return self._client.state
+
+    @property
+    def ended(self) -> bool:
+        return self.ending is not None
+
+    @property
+    def opening_line(self) -> str:
+        return self._fill(self.persona.opening_line)
+
+    @property
+    def cue(self) -> str:
+        return self.cue_for(self.state)
+
+    def cue_for(self, state: str) -> str:
+        return self._fill(self.persona.cues.get(state) or self.tree.states[state].cue)
+
+    def step(self, said: str | Reading) -> ClientTurn:
+        if self.ended:
+            raise ConversationOver(self.over_reason())
+        reading = said if isinstance(said, Reading) else self.recognizer(said)
+        self.turn += 1
+        state_before, rapport_before = self.state, self.rapport
+
+        effects = []
+        for move in dict.fromkeys(reading.move_ids):  # each distinct move once, in order
+            delta = self.effect_of(move)
+            effects.append(Effect(move, delta))
+            self.counts[move] = self.counts.get(move, 0) + 1
+        self.rapport = self._clamp(self.rapport + sum(e.delta for e in effects))
+        self.primaries.append(reading.primary)
+
+        self._taken = None
+        self._client.trigger(reading.primary)
+        if self.state != state_before:
+            self.state_history.append(self.state)
+        self.ending = self.tree.states[self.state].ending
+
+        beats = () if self.ended else self._unlock_beat()
+        reply, reply_from = self._reply(self.state, reading.primary)
+        if beats:
+            reply = f"{reply} {beats[0].text}".strip()
+        return ClientTurn(self.turn, reading.text, reading, state_before, self.state, rapport_before,
+                          self.rapport, tuple(effects), self._taken, reply, self.cue, beats,
+                          self.ended, self.ending, reply_from)
+
+    def effect_of(self, move: str) -> int:
+        """The rapport change a move makes with this persona: the tree's effect times the sensitivity."""
+        base = self.tree.effects.get(move, 0)
+        sens = self.persona.sensitivities
+        factor = sens.get(move, sens.get(family_of(move), 1.0))
+        return int(round(base * factor))
+
+    def over_reason(self) -> str:
+        name = self.persona.name
+        if self.ending == "left":
+            return f"{name} has left the conversation. Start a new session to try again."
+        return f"{name} and you have agreed a plan; the session is complete."
+
+    def _clamp(self, value: int) -> int:
+        return max(self.tree.rapport.min, min(self.tree.rapport.max, value))
+
+    def _unlock_beat(self) -> tuple[RevealedBeat, ...]:
+        for beat in self.persona.beats:
+            if beat.id not in self.revealed and self._beat_ready(beat):
+                self.revealed.append(beat.id)
+                return (RevealedBeat(beat.id, self._fill(beat.text), beat.summary),)
+        return ()
+
+    def _beat_ready(self, beat: Beat) -> bool:
+        unlock = beat.unlock
+        if unlock.at_state and self.state not in as_list(unlock.at_state):
+            return False
+        if unlock.rapport_at_least is not None and self.rapport < self._threshold(unlock.rapport_at_least):
+            return False
+        return unlock.after is None or unlock.after in self.revealed
+
+    # ----------------------------------------------------------------- replies
+    def pool_for(self, state: str, move: str) -> tuple[tuple, list[str]]:
+        """The reply pool used for `move` in `state`: persona lines before the tree's,
+        a move's own pool before its family's, and the state's default last."""
+        family = family_of(move)
+        persona_pools = self.persona.replies.get(state, {})
+        tree_pools = self.tree.states[state].replies
+        for source, pools, key in (("persona", persona_pools, move), ("persona", persona_pools, family),
+                                   ("tree", tree_pools, move), ("tree", tree_pools, family),
+                                   ("persona", persona_pools, "default"), ("tree", tree_pools, "default")):
+            if pools.get(key):
+                return (source, state, key), pools[key]
+        raise KeyError(state)  # unreachable: the validator requires a default pool
+
+    def _reply(self, state: str, move: str) -> tuple[str, tuple[str, str, str, int]]:
+        key, lines = self.pool_for(state, move)
+        deck = self.decks.get(key)
+        if not deck:
+            # A shuffled deck: every line of a pool is used once before any repeats.
+            deck = list(range(len(lines)))
+            self.rng.shuffle(deck)
+            self.decks[key] = deck
+        index = deck.pop()
+        if self._fill(lines[index]) == self.last_reply and deck:
+            deck.insert(0, index)
+            index = deck.pop()
+        self.last_reply = self._fill(lines[index])
+        return self.last_reply, (*key, index)
+
+    def _fill(self, text: str) -> str:
+        # string.Template only substitutes ${name}; it never evaluates or formats fields.
+        return Template(text).safe_substitute(self.values)
+
+    # ----------------------------------------------------------------- rewind
+    def snapshot(self) -> EngineState:
+        return EngineState(self.state, self.rapport, self.turn, list(self.primaries), dict(self.counts),
+                           list(self.revealed), list(self.state_history), self.rng.getstate(),
+                           copy.deepcopy(self.decks), self.last_reply, self.ending)
+
+    def restore(self, snap: EngineState) -> None:
+        self._machine.set_state(snap.state, model=self._client)
+        self.rapport, self.turn = snap.rapport, snap.turn
+        self.primaries, self.counts = list(snap.primaries), dict(snap.counts)
+        self.revealed, self.state_history = list(snap.revealed), list(snap.state_history)
+        self.rng.setstate(snap.rng)
+        self.decks = copy.deepcopy(snap.decks)
+        self.last_reply, self.ending = snap.last_reply, snap.ending

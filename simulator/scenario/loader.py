@@ -1,0 +1,161 @@
+"""Finding, reading and checking persona and dialogue-tree files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
+from simulator.scenario.schema import Persona, Tree
+from simulator.scenario.source import SourceMap, read_yaml
+from simulator.scenario.validate import check_persona, check_tree, pydantic_problems
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def shipped_dir(kind: str) -> Path:
+    """The folder of shipped `personas` or `dialogue_trees`.
+
+    In a wheel they are copied into the package (see pyproject.toml); in a source
+    checkout or an editable install they stand at the top of the repository.
+    """
+    inside = _PACKAGE / "shipped" / kind
+    return inside if inside.is_dir() else _PACKAGE.parent / kind
+
+
+def is_playtest(path: Path) -> bool:
+    """Play-test scripts (`NAME.test.yaml`) stand beside the files they test."""
+    return path.name.endswith((".test.yaml", ".test.yml"))
+
+
+def shipped_persona_paths() -> list[Path]:
+    return sorted(p for p in shipped_dir("personas").glob("*.yaml") if not is_playtest(p))
+
+
+def shipped_tree_paths() -> list[Path]:
+    return sorted(shipped_dir("dialogue_trees").glob("*.yaml"))
+
+
+@dataclass
+class Scenario:
+    """A persona with its tree, both checked, ready for the engine."""
+
+    persona: Persona
+    tree: Tree
+    persona_path: Path
+    tree_path: Path
+    persona_map: SourceMap
+    tree_map: SourceMap
+
+
+def _model(model: type[BaseModel], data: Any, smap: SourceMap, what: str) -> Any:
+    if not isinstance(data, dict):
+        raise ScenarioError([smap.problem((), f"a {what} file must be a mapping of fields",
+                                          "start from `peersim new` or a shipped example")])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(pydantic_problems(exc, model, smap)) from None
+
+
+def load_tree(path: Path | str, text: str | None = None) -> tuple[Tree, SourceMap]:
+    data, smap = read_yaml(path, text)
+    tree = _model(Tree, data, smap, "dialogue tree")
+    problems = check_tree(tree, smap)
+    if problems:
+        raise ScenarioError(problems)
+    return tree, smap
+
+
+def resolve_persona(ref: str | Path) -> Path:
+    """A shipped persona id, or a path to a persona file."""
+    path = Path(ref)
+    if path.suffix in (".yaml", ".yml") or path.exists() or "/" in str(ref):
+        return path
+    candidate = shipped_dir("personas") / f"{ref}.yaml"
+    if candidate.exists():
+        return candidate
+    ids = [p.stem for p in shipped_persona_paths()]
+    raise ScenarioError([Problem(str(ref), 0, 0, f"no shipped persona called '{ref}'",
+                                 did_you_mean(ref, ids) + " (`peersim list` shows them all)")])
+
+
+def resolve_tree(ref: str, persona_path: Path) -> Path:
+    """A tree named by a persona: a path relative to the persona, or a tree id.
+
+    An id is looked for beside the persona (../dialogue_trees/ID.yaml, then ./ID.yaml)
+    before the shipped trees, so a trainer's own folder can shadow a shipped tree.
+    """
+    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+        return (persona_path.parent / ref).resolve()
+    here = persona_path.resolve().parent
+    for candidate in (here.parent / "dialogue_trees" / f"{ref}.yaml", here / f"{ref}.yaml",
+                      shipped_dir("dialogue_trees") / f"{ref}.yaml"):
+        if candidate.exists():
+            return candidate
+    return shipped_dir("dialogue_trees") / f"{ref}.yaml"
+
+
+def load_scenario(ref: str | Path, text: str | None = None) -> Scenario:
+    """Load and check a persona and its tree. Raises ScenarioError with every problem."""
+    path = resolve_persona(ref)
+    data, smap = read_yaml(path, text)
+    persona = _model(Persona, data, smap, "persona")
+    tree_path = resolve_tree(persona.tree, path)
+    if not tree_path.exists():
+        known = [p.stem for p in shipped_tree_paths()]
+        raise ScenarioError([smap.problem(("tree",), f"no dialogue tree '{persona.tree}' was found",
+                                          did_you_mean(persona.tree, known))])
+    tree, tree_map = load_tree(tree_path)
+    problems = check_persona(persona, smap, tree, tree_map)
+    if problems:
+        raise ScenarioError(problems)
+    return Scenario(persona, tree, path, tree_path, smap, tree_map)
+
+
+def kind_of(path: Path) -> str:
+    """'persona' or 'tree', by folder name first and by content second."""
+    parts = {p.lower() for p in path.parts}
+    if "dialogue_trees" in parts or "trees" in parts:
+        return "tree"
+    if "personas" in parts:
+        return "persona"
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    except OSError:
+        return "persona"
+    return "tree" if "\ntransitions:" in "\n" + head or "\nstates:" in "\n" + head else "persona"
+
+
+def yaml_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
+    files, problems = [], []
+    for ref in paths:
+        path = Path(ref)
+        if path.is_dir():
+            found = sorted([*path.rglob("*.yaml"), *path.rglob("*.yml")])
+            found = [f for f in found if not is_playtest(f)]
+            if not found:
+                problems.append(Problem(str(path), 0, 0, "no .yaml files in this folder", ""))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), 0, 0, "file not found", "check the path and the file name"))
+    return files, problems
+
+
+def validate_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Check files or folders of personas and trees. Returns the files read and every problem."""
+    files, problems = yaml_files(paths)
+    for path in files:
+        try:
+            if kind_of(path) == "tree":
+                load_tree(path)
+            else:
+                load_scenario(path)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    return files, problems

@@ -1,0 +1,141 @@
+"""The persona and dialogue-tree formats, as pydantic models.
+
+These models check shape and types. Cross-references (a transition naming a state,
+a reply pool naming a move) are checked in `validate.py`, where the nearest valid id
+can be suggested with the line it stands on.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from simulator.moves.taxonomy import Lesson
+
+NonEmptyText = str
+Threshold = int | str  # a number, or the name of a threshold in `thresholds:`
+OneOrMany = str | list[str]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Streak(_Strict):
+    """The trainee's primary move was `move` on each of the last `count` turns."""
+
+    move: str = Field(description="a move id")
+    count: int = Field(ge=1, le=100, description="how many turns in a row, this one included")
+
+
+class MoveCount(_Strict):
+    """How often `move` has been read so far in the session (every move of every turn)."""
+
+    move: str = Field(description="a move id")
+    at_least: int | None = Field(default=None, ge=0)
+    at_most: int | None = Field(default=None, ge=0)
+
+
+class Conditions(_Strict):
+    """Every condition given must hold for a transition to be taken (they are ANDed)."""
+
+    rapport_at_least: Threshold | None = Field(
+        default=None, description="rapport after this turn's effects is at least this (number or threshold name)")
+    rapport_at_most: Threshold | None = Field(
+        default=None, description="rapport after this turn's effects is at most this (number or threshold name)")
+    streak: Streak | None = None
+    count: MoveCount | None = None
+    turn_at_least: int | None = Field(default=None, ge=1, description="this is turn N or later (1-based)")
+    turn_at_most: int | None = Field(default=None, ge=1, description="this is turn N or earlier")
+    beat_revealed: str | None = Field(default=None, description="this story beat has been told")
+    beat_not_revealed: str | None = Field(default=None, description="this story beat has not been told yet")
+    previous_state: str | None = Field(
+        default=None, description="the state the client was in before the current one")
+
+
+class Transition(_Strict):
+    move: OneOrMany = Field(description="the trigger: a move id, a list of move ids, or 'any'")
+    from_: OneOrMany = Field(alias="from", description="a state id, a list of state ids, or 'any'")
+    to: str = Field(description="the state the client moves to")
+    when: Conditions = Field(default_factory=Conditions)
+    note: str = Field(default="", description="why this happens, shown to authors in the why pane")
+
+
+class State(_Strict):
+    description: str = ""
+    cue: NonEmptyText = Field(min_length=1, description="what the trainee sees: 'looks at the floor'")
+    ending: Literal["left", "plan"] | None = Field(
+        default=None, description="a terminal state: the client left, or a plan was agreed")
+    replies: dict[str, list[NonEmptyText]] = Field(
+        description="reply pools keyed by move id, move family or 'default' (required)")
+
+
+class Rapport(_Strict):
+    start: int = Field(default=20, description="rapport before the first turn")
+    min: int = 0
+    max: int = 100
+
+
+class Tree(_Strict):
+    """A dialogue tree: how a kind of client reacts. One tree serves several personas."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    title: str
+    description: str = ""
+    initial: str = Field(description="the state the client starts in")
+    rapport: Rapport = Field(default_factory=Rapport)
+    thresholds: dict[str, int] = Field(
+        default_factory=dict, description="named rapport levels conditions may use; personas may override them")
+    effects: dict[str, int] = Field(description="rapport change per move id (moves not listed: 0)")
+    states: dict[str, State]
+    transitions: list[Transition]
+
+
+class BeatUnlock(_Strict):
+    """Every condition given must hold; a beat with several is told once all hold."""
+
+    at_state: OneOrMany | None = Field(default=None, description="the client is in this state (or one of these)")
+    rapport_at_least: Threshold | None = None
+    after: str | None = Field(default=None, description="another beat that must be told first")
+
+
+class Beat(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    text: NonEmptyText = Field(min_length=1, description="what the client says when this part of their story comes out")
+    unlock: BeatUnlock
+    summary: str = Field(default="", description="a few words for the debrief: 'lost custody last year'")
+
+
+class Persona(_Strict):
+    """A client: who they are, and how strongly they react."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str = Field(min_length=1)
+    age: int | None = Field(default=None, ge=10, le=110)
+    pronouns: str = ""
+    summary: str = Field(min_length=1, description="one line for the client list")
+    background: str = Field(min_length=1, description="what a peer specialist would be told before meeting them")
+    presenting_concern: str = ""
+    opening_line: str = Field(min_length=1)
+    difficulty: Literal["easy", "medium", "hard"]
+    tree: str = Field(description="a dialogue tree id (or a path to a tree file)")
+    skills: list[Lesson] = Field(default_factory=list, description="the lessons this client exercises")
+    content_note: str = Field(default="", description="shown before the session starts")
+    rapport_start: int | None = None
+    thresholds: dict[str, int] = Field(default_factory=dict, description="overrides of the tree's thresholds")
+    sensitivities: dict[str, float] = Field(
+        default_factory=dict, description="multipliers of the tree's effects, keyed by move id or family")
+    values: dict[str, str] = Field(default_factory=dict, description="fills ${placeholders} in reply lines")
+    beats: list[Beat] = Field(default_factory=list)
+    replies: dict[str, dict[str, list[NonEmptyText]]] = Field(
+        default_factory=dict, description="persona-specific reply pools per state; used before the tree's")
+    cues: dict[str, str] = Field(default_factory=dict, description="persona-specific non-verbal cues per state")
+
+
+def json_schemas() -> dict:
+    """JSON Schema of both formats, for editors with a YAML language server."""
+    return {
+        "persona": Persona.model_json_schema(by_alias=True),
+        "tree": Tree.model_json_schema(by_alias=True),
+    }

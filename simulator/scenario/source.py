@@ -1,0 +1,172 @@
+"""Reading author YAML safely, keeping the line and column of every value.
+
+Persona files travel between trainers, so they are untrusted: only PyYAML's safe
+composer is used (no Python tags can be built), documents over a size limit are
+refused before parsing, and alias expansion is counted so a "billion laughs" file
+fails fast instead of eating memory.
+
+Two author traps are defused on the way: mapping keys are always text (YAML 1.1 reads
+a key `no:` or `on:` as a boolean), and of the boolean words only `true` and `false`
+are booleans, so a client line written `- No` stays the word "No".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+import yaml.constructor
+
+from simulator.scenario.errors import Problem, ScenarioError
+
+MAX_BYTES = 2_000_000
+MAX_NODES = 200_000
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class SourceMap:
+    """Where each value of a document stands in its file (1-based line and column)."""
+
+    file: str
+    marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """The position of `loc`, or of its nearest ancestor that exists in the file."""
+        loc = tuple(loc)
+        while True:
+            if key and loc in self.key_marks:
+                return self.key_marks[loc]
+            if loc in self.marks:
+                return self.marks[loc]
+            if not loc:
+                return (1, 1)
+            loc = loc[:-1]
+
+    def problem(self, loc: Loc, message: str, hint: str = "", *, key: bool = False,
+                severity: str = "error", code: str = "") -> Problem:
+        line, column = self.locate(loc, key=key)
+        return Problem(self.file, line, column, message, hint, severity=severity, code=code)
+
+
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_STR_TAG = "tag:yaml.org,2002:str"
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:null", _BOOL_TAG, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    _STR_TAG, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+}
+
+
+class _Builder:
+    def __init__(self, smap: SourceMap):
+        self.smap = smap
+        self.nodes = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def _mark(self, node: yaml.Node) -> tuple[int, int]:
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise ScenarioError([self.smap.problem(
+                loc, f"this file expands to more than {MAX_NODES:,} values",
+                "remove repeated anchors and aliases (*name); a persona file never needs that many values")])
+        if loc not in self.smap.marks:
+            self.smap.marks[loc] = self._mark(node)
+        if node.tag not in _SAFE_TAGS:
+            raise ScenarioError([self.smap.problem(
+                loc, f"the tag {node.tag!r} is not allowed in peersim files",
+                "remove the '!' tag; only plain text, numbers, lists and mappings are read")])
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise ScenarioError([Problem(self.smap.file, *self._mark(key_node),
+                                                 "merge keys ('<<') are not supported",
+                                                 "write the fields out in full")])
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise ScenarioError([Problem(self.smap.file, *self._mark(key_node),
+                                                 "a key must be plain text", "")])
+                key = str(key_node.value)
+                if key in out:
+                    raise ScenarioError([Problem(
+                        self.smap.file, *self._mark(key_node), f"the key '{key}' appears twice here",
+                        "keep one of them; YAML would silently use the last")])
+                self.smap.key_marks[loc + (key,)] = self._mark(key_node)
+                out[key] = self.build(value_node, loc + (key,))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
+        if node.tag == _BOOL_TAG and node.value.lower() not in ("true", "false"):
+            return node.value
+        return self.constructor.construct_object(node, deep=True)
+
+
+def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap]:
+    """Parse one YAML document into plain Python values and a SourceMap."""
+    path = Path(path)
+    smap = SourceMap(str(path))
+    if text is None:
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            raise ScenarioError([Problem(str(path), 0, 0, "file not found",
+                                         "check the path and the file name")]) from None
+        except OSError as exc:
+            raise ScenarioError([Problem(str(path), 0, 0, f"cannot read the file ({exc.strerror})",
+                                         "")]) from None
+        if size > MAX_BYTES:
+            raise ScenarioError([Problem(str(path), 1, 1,
+                                         f"file is {size:,} bytes; the limit is {MAX_BYTES:,}",
+                                         "split it, or check that it is the right file")])
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ScenarioError([Problem(str(path), 1, 1, "the file is not UTF-8 text",
+                                         f"save it as UTF-8 ({exc.reason})")]) from None
+        except OSError as exc:
+            raise ScenarioError([Problem(str(path), 0, 0, f"cannot read the file ({exc.strerror})",
+                                         "")]) from None
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise ScenarioError([Problem(str(path), 1, 1, f"text is longer than {MAX_BYTES:,} bytes", "")])
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "the YAML could not be read"
+        raise ScenarioError([Problem(str(path), line, column, f"YAML syntax: {what}",
+                                     _yaml_hint(what))]) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Problem(str(path), 1, 1, f"YAML syntax: {exc}", "")]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(str(path), 1, 1, "the YAML is nested too deeply", "")]) from None
+    if node is None:
+        raise ScenarioError([Problem(str(path), 1, 1, "the file is empty",
+                                     "start from `peersim new persona NAME` or a shipped example")])
+    try:
+        data = _Builder(smap).build(node, ())
+    except RecursionError:
+        raise ScenarioError([Problem(str(path), 1, 1, "the YAML is nested too deeply", "")]) from None
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise ScenarioError([Problem(str(path), line, column, f"YAML value: {exc.problem}", "")]) from None
+    return data, smap
+
+
+def _yaml_hint(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return "a line of text holds ': '; put the whole text in double quotes"
+    if "found character '\\t'" in problem or "tab" in problem:
+        return "YAML does not allow tabs for indentation; use spaces"
+    if "expected <block end>" in problem or "indentation" in problem:
+        return "check the indentation of this line against the lines above it"
+    if "found undefined alias" in problem:
+        return "an alias (*name) needs an anchor (&name) earlier in the file"
+    return "check this line and the one above it"

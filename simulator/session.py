@@ -1,0 +1,97 @@
+"""The session log: plain data classes that cross from the engine to the store, the
+debrief and the app. Nothing here knows about SQLite or Textual."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+
+from simulator.engine import ClientTurn, Conversation
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class TurnRecord:
+    number: int
+    trainee: str
+    primary: str
+    confidence: float
+    moves: list[dict]  # each {move, start, end, cue, confidence}
+    state_before: str
+    state_after: str
+    rapport_before: int
+    rapport_after: int
+    effects: list[dict]  # each {move, delta}
+    reply: str
+    cue: str
+    beats: list[str]  # beat ids revealed this turn
+    transition: dict | None  # {index, move, source, dest, note, conditions} or None
+    ended: bool = False
+    ending: str | None = None
+    at: str = field(default_factory=now_iso)
+
+    @classmethod
+    def from_turn(cls, turn: ClientTurn, at: str | None = None) -> "TurnRecord":
+        return cls(
+            number=turn.number, trainee=turn.trainee, primary=turn.primary,
+            confidence=turn.reading.confidence, moves=[m.to_dict() for m in turn.reading.moves],
+            state_before=turn.state_before, state_after=turn.state,
+            rapport_before=turn.rapport_before, rapport_after=turn.rapport,
+            effects=[{"move": e.move, "delta": e.delta} for e in turn.effects],
+            reply=turn.reply, cue=turn.cue, beats=[b.id for b in turn.beats],
+            transition=asdict(turn.transition) if turn.transition else None,
+            ended=turn.ended, ending=turn.ending, at=at or now_iso())
+
+    @property
+    def move_ids(self) -> list[str]:
+        return [m["move"] for m in self.moves]
+
+
+@dataclass
+class SessionLog:
+    persona_id: str
+    persona_name: str
+    tree_id: str
+    seed: int
+    opening_line: str
+    start_state: str
+    start_rapport: int
+    beats_total: list[str]  # every beat id the persona has, in order
+    mode: str = "practice"  # practice | assessment | fading | choice | replay
+    trainee: str = ""
+    id: str | None = None
+    parent_id: str | None = None  # set on a branch made by rewinding another session
+    branch_turn: int | None = None  # the parent's turn this branch was made after
+    started_at: str = field(default_factory=now_iso)
+    ended_at: str | None = None
+    turns: list[TurnRecord] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, convo: Conversation, mode: str = "practice", trainee: str = "") -> "SessionLog":
+        return cls(persona_id=convo.persona.id, persona_name=convo.persona.name, tree_id=convo.tree.id,
+                   seed=convo.seed, opening_line=convo.opening_line, start_state=convo.state,
+                   start_rapport=convo.rapport, beats_total=[b.id for b in convo.persona.beats],
+                   mode=mode, trainee=trainee)
+
+    @property
+    def final_state(self) -> str:
+        return self.turns[-1].state_after if self.turns else self.start_state
+
+    @property
+    def final_rapport(self) -> int:
+        return self.turns[-1].rapport_after if self.turns else self.start_rapport
+
+    @property
+    def ending(self) -> str | None:
+        return self.turns[-1].ending if self.turns else None
+
+    @property
+    def beats_revealed(self) -> list[str]:
+        return [b for t in self.turns for b in t.beats]
+
+    @property
+    def rapport_curve(self) -> list[int]:
+        return [self.start_rapport] + [t.rapport_after for t in self.turns]

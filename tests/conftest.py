@@ -1,0 +1,18 @@
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path, monkeypatch):
+    # No test may touch the real user's session database.
+    monkeypatch.setenv("PEERSIM_DATA_DIR", str(tmp_path / "peersim-data"))
+    yield
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT
