@@ -12,6 +12,10 @@ class MoveSpan:
     end: int
     cue: str
     confidence: float = 1.0
+    # Where the reading came from: "lexicon" (a cue rule), "shape" (the form of the
+    # sentence), "model" (the statistical layer; `cue` lists its strongest phrases) or
+    # "turn" (a whole-turn check, such as a story that takes over). explain() uses it.
+    source: str = "lexicon"
 
     def to_dict(self) -> dict:
         return {"move": self.move, "start": self.start, "end": self.end,

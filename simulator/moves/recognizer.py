@@ -1,0 +1,167 @@
+"""The move recogniser: segments, two layers per piece, a turn-level pass, a primary move.
+
+For each piece of a turn (see segment.py):
+1. the lexicon (rules.py, lexicon.yaml) gives the strongest cue, if any;
+2. the statistical model (model.py) gives a probability for every move;
+3. they are combined: a strong cue (weight >= 0.9) decides, and the model's agreement
+   sets how sure we are; a weaker cue decides unless the model is confident of another
+   move; with no cue, a piece shaped as a question is a question (its form tells open
+   from closed) unless the model is sure of a non-question, and otherwise the model
+   decides. Moves a lexicon veto rules out are ruled out for the model too.
+Then, over the whole turn, a helper's story that keeps the spotlight on the helper is
+told apart from a brief disclosure that hands the focus back; adjacent pieces read as
+the same move are joined; and the primary move is chosen by PRIMARY_ORDER.
+"""
+
+from __future__ import annotations
+
+import re
+
+from simulator.moves import rules
+from simulator.moves.model import LinearModel, default_model
+from simulator.moves.reading import MoveSpan, Reading
+from simulator.moves.segment import normalise, segments
+from simulator.moves.taxonomy import HARMFUL_MOVES
+
+# What the client responds to most when a turn holds several moves (docs/recogniser.md):
+# harm is heard over everything else, worst first; then a promise of privacy; then the
+# moves that invite the client to answer or decide; then listening; then the rest.
+PRIMARY_ORDER = (
+    "confidentiality_breach", "judgment", "self_focused_story", "directive_advice", "minimizing",
+    "confidentiality_assurance", "summary", "collaboration", "autonomy_support", "open_question",
+    "reflection", "closed_question", "affirmation", "self_disclosure", "information", "greeting", "other",
+)
+RANK = {m: i for i, m in enumerate(PRIMARY_ORDER)}
+
+UNCLEAR_BELOW = 0.5        # a reading less sure than this is shown as "unclear"
+STRONG_CUE = 0.9           # a lexicon cue at least this strong decides on its own
+MODEL_OVERRULES = 0.75     # the model overrules a weaker cue when this sure of another move
+SHAPE_YIELDS_TO = 0.8      # a question's form decides unless the model is this sure of a non-question
+QUESTIONS = ("open_question", "closed_question")
+
+_FIRST = re.compile(r"\b(i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
+_SECOND = re.compile(r"\b(you|your|you're|you've|you'd|you'll|yours|yourself)\b")
+_STORY = re.compile(
+    r"\b(when i was|back when i|i remember|in my (recovery|experience|day|case|own)|my (own )?(recovery|story|journey|"
+    r"sponsor|kids|addiction|drinking|using|time in|family|ex|dad|mom|brother|sister)|i used to|i went through|"
+    r"i was (using|drinking|in|at|homeless|locked|the same|living)|i got (clean|sober|out|caught)|i relapsed|i lost|"
+    r"i hit (rock )?bottom|i did|i had|i went|same (thing )?with me|same for me|just like me|that'?s my story|"
+    r"let me tell you)\b")
+
+
+class Recognizer:
+    def __init__(self, lexicon: rules.Lexicon | None = None, model: LinearModel | None | bool = True):
+        """`model=True` uses the shipped model (lazy, cached); `model=None` reads by rules alone."""
+        self.lexicon = lexicon or rules.default_lexicon()
+        self._model = model
+        self._memo: dict[str, tuple[str, float, str, str]] = {}
+
+    @property
+    def model(self) -> LinearModel | None:
+        if self._model is True:
+            self._model = default_model()
+        return self._model or None
+
+    # ------------------------------------------------------------------ one piece
+    def read_piece(self, piece: str) -> tuple[str, float, str, str]:
+        """(move, confidence, cue, source) for one piece of a turn.
+
+        Reading is a pure function of the piece, so results are memoised (bounded):
+        trainees and scripts repeat openers ("That sounds hard.", "What happened?")."""
+        memo = self._memo
+        found = memo.get(piece)
+        if found is None:
+            found = self._read_piece(piece)
+            if len(memo) >= 20_000:
+                memo.clear()
+            memo[piece] = found
+        return found
+
+    def _read_piece(self, piece: str) -> tuple[str, float, str, str]:
+        norm = normalise(piece)
+        grams = rules.trigrams(norm.rstrip(" .!;?"))
+        ruled_out = rules.vetoed(norm, self.lexicon, grams)
+        cue = rules.read(norm, self.lexicon, ruled_out, grams)
+        model = self.model
+        if model is None:
+            return self._rules_only(norm, cue)
+        pred = model.predict(norm, explain=False, exclude=ruled_out)
+        if cue is not None:
+            agree = pred.probs.get(cue.move, 0.0)
+            if cue.weight >= STRONG_CUE or not (pred.move != cue.move and pred.probability >= MODEL_OVERRULES):
+                return cue.move, 0.6 * cue.weight + 0.4 * agree, cue.text, cue.kind
+        form = rules.shape(norm)
+        if form is not None:
+            # The form of a question (its opening word, its question mark) tells open from
+            # closed better than the words do, and "you feel stuck?" asks, whatever its words.
+            if pred.move in QUESTIONS or pred.move in ("reflection", "summary") or pred.probability < SHAPE_YIELDS_TO:
+                p_form = pred.probs.get("open_question", 0.0) + pred.probs.get("closed_question", 0.0) \
+                    if pred.move in QUESTIONS else pred.probs.get(form.move, 0.0)
+                # The form is evidence of its own: it keeps at least its weight less 0.2.
+                return form.move, max(0.5 * form.weight + 0.5 * p_form, form.weight - 0.2), form.text, form.kind
+        return pred.move, pred.probability, ", ".join(model.evidence(pred)), "model"
+
+    def _rules_only(self, norm: str, cue: rules.Cue | None) -> tuple[str, float, str, str]:
+        if cue is None:
+            cue = rules.shape(norm)
+        if cue is not None:
+            return cue.move, cue.weight, cue.text, cue.kind
+        bare = norm.rstrip(" .!?")
+        if _SECOND.search(bare) and not _FIRST.search(bare) and len(bare.split()) >= 3:
+            return "reflection", 0.55, "a statement about the client", "shape"
+        return "other", 0.4, "", "shape"
+
+    # ------------------------------------------------------------------ one turn
+    def recognize(self, text: str) -> Reading:
+        if not isinstance(text, str):
+            text = str(text)
+        text = text[:20_000]  # a huge paste is read by its beginning; nothing longer is a turn
+        spans: list[MoveSpan] = []
+        for start, end in segments(text):
+            move, conf, cue, source = self.read_piece(text[start:end])
+            conf = max(0.0, min(1.0, conf))
+            if spans and spans[-1].move == move and move not in ("open_question", "closed_question"):
+                last = spans[-1]
+                spans[-1] = MoveSpan(move, last.start, end, last.cue or cue, max(last.confidence, conf), last.source)
+            else:
+                spans.append(MoveSpan(move, start, end, cue, conf, source))
+        spans = self._story_pass(text, spans)
+        if not spans:
+            # Nothing was said (blank, punctuation, emoji): no move, and the client hears silence.
+            return Reading(text, (), "other", 0.0, "", unclear=True)
+        primary_span = choose_primary(spans)
+        return Reading(text, tuple(spans), primary_span.move, primary_span.confidence, primary_span.cue,
+                       unclear=primary_span.confidence < UNCLEAR_BELOW)
+
+    def _story_pass(self, text: str, spans: list[MoveSpan]) -> list[MoveSpan]:
+        """Brief sharing that hands the focus back stays self_disclosure; a long story
+        about the helper, or one that ends by telling the client what to do, does not."""
+        if not spans or len(text.split()) < 28:
+            return spans          # too short to be a story that takes over
+        norm = normalise(text)
+        words = norm.split()
+        first = len(_FIRST.findall(norm))
+        second = len(_SECOND.findall(norm))
+        markers = _STORY.findall(norm)
+        last = spans[-1]
+        hands_back = last.move in ("open_question", "closed_question", "reflection") and second > 0
+        takes_over = (
+            (len(words) >= 45 and first >= 6 and first > 2.5 * max(second, 1) and not hands_back)
+            or (len(words) >= 28 and first >= 4 and len(markers) >= 2 and first > 2 * max(second, 1) and not hands_back)
+            or (len(words) >= 70 and first >= 8 and first > 3 * max(second, 1))
+        )
+        if not takes_over:
+            return spans
+        marker = next((m[0] for m in (_STORY.search(norm),) if m), "")
+        cue = f"{first} of {len(words)} words about you" + (f", '{marker}'" if marker else "")
+        story = MoveSpan("self_focused_story", spans[0].start, spans[-1].end, cue, 0.85, "turn")
+        kept = [sp for sp in spans if sp.move in HARMFUL_MOVES and sp.move != "self_focused_story"]
+        return sorted([story, *kept], key=lambda sp: sp.start)
+
+
+def choose_primary(spans: list[MoveSpan] | tuple[MoveSpan, ...]) -> MoveSpan:
+    """The move the client responds to: the highest in PRIMARY_ORDER among the pieces we
+    are reasonably sure of (a harmful move guessed at low confidence does not drown out
+    a clear reflection); if none is sure, the highest overall."""
+    sure = [sp for sp in spans if sp.confidence >= UNCLEAR_BELOW] or list(spans)
+    return min(sure, key=lambda sp: (RANK[sp.move], -sp.confidence))

@@ -1,0 +1,231 @@
+"""Cutting a trainee's turn into the pieces that each carry one move, and tidying each
+piece so that texting style and small typos read like the words they stand for.
+
+A turn becomes sentences (at . ! ? ; and line breaks), and a sentence becomes clauses
+where a second move plainly starts ("That sounds hard, what keeps you going" is a
+reflection and then a question). Spans always point into the original text so the app
+can underline what was read; normalising happens per piece and never moves offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# --------------------------------------------------------------------- sentences
+# One sentence: text up to a run of terminal punctuation (or the end). Decimal points
+# ("6.30") and common titles ("Dr.") are not ends, hence the look-arounds.
+_SENTENCE = re.compile(
+    r"(?:[^.!?;\n]|(?<=\d)\.(?=\d)|(?<=\bdr)\.|(?<=\bmr)\.|(?<=\bms)\.|(?<=\bmrs)\.|(?<=\bst)\.|(?<=\bvs)\.)+(?:[.!?;]+|…|$)|\n",
+    re.IGNORECASE)
+
+# Where a new clause starts inside a sentence: after a comma, dash, "but" or "and",
+# a phrase that opens a move of its own. Kept short on purpose: each entry is a strong
+# opener, so "you feel you should quit" is never split (no separator before "you should").
+_OPENER = (
+    r"(?:what (?:do|does|did|is|are|was|were|would|will|can|could|keeps|makes|happened|helps|has|have|else|if)\b|"
+    r"what'?s|how (?:do|does|did|is|are|was|were|would|will|can|could|has|have|come|about)\b|how'?s|why|"
+    r"do you|did you|does it|are you|have you|is it|is there|was it|"
+    r"would you|could you|can you|can i|may i|will you|tell me|walk me|"
+    r"you should|you need to|you have to|you must|you gotta|you'?d better|why don'?t you|just (?:go|stop|call|try)|"
+    r"it'?s your|its your|that'?s your|it'?s up to you|its up to you|the choice is yours|"
+    r"this stays|what you (?:say|tell me|share)|i won'?t tell|i will not tell|i'?ll have to|i will have to|i'?m going to have to|"
+    r"at least|don'?t worry|cheer up|look on the bright side|"
+    r"let'?s|shall we|we could|maybe we|"
+    r"thank you|thanks)\b"
+)
+_CLAUSE_BREAK = re.compile(r"(?:,|\s[-–—]+|\bbut|\band|\bso)\s+(?=" + _OPENER + ")", re.IGNORECASE)
+# Texting style runs a reflection into a question with no punctuation at all:
+# "that sounds so hard what keeps you going". Split before a question word only when
+# the left part is a full piece of its own (3+ words) and does not embed the question
+# ("i wonder what", "you know how", "tell me what").
+_BARE_QUESTION = re.compile(
+    r"\s+(?=(?:what (?:do|does|did|is|are|was|would|keeps|makes|happened|helps|has)|"
+    r"what'?s|how (?:do|does|did|is|are|r|was|would|has|have|come)|how'?s|why|do you|did you|are you|have you|"
+    r"would you|can you|could you|do u|did u|r u|are u|have u)\b)",
+    re.IGNORECASE)
+# ...unless the word before embeds the question ("i wonder what", "no matter how").
+_EMBEDS = frozenset("wonder know ask me sure about see that is of on for to understand remember hear matter decide "
+                    "choose explain imagine out watch regardless care somewhat what".split())
+_LAST_WORD = re.compile(r"([a-z']+)\W*$")
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",-–—"):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _has_words(piece: str) -> bool:
+    return any(ch.isalnum() for ch in piece)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) in `text`; blank ones and bare punctuation dropped."""
+    spans = []
+    for m in _SENTENCE.finditer(text):
+        start, end = _trim(text, m.start(), m.end())
+        if end > start and _has_words(text[start:end]):
+            spans.append((start, end))
+    return spans
+
+
+def _words(piece: str) -> int:
+    return len(piece.split())
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split one sentence span where a second move plainly begins."""
+    cuts = []
+    piece = text[start:end]
+    for m in _CLAUSE_BREAK.finditer(piece):
+        cuts.append((m.start(), m.end()))
+    if not cuts and "?" not in piece[:-1] and _words(piece) >= 6:
+        for m in _BARE_QUESTION.finditer(piece):
+            before = _LAST_WORD.search(piece[max(0, m.start() - 20):m.start()].lower())
+            if before and before.group(1) not in _EMBEDS:
+                cuts.append((m.start(), m.end()))
+    if not cuts:
+        return [(start, end)]
+    spans = []
+    left = 0
+    for cut_start, cut_end in cuts:
+        # Keep a clause only if both sides are real pieces (two words or more).
+        if _words(piece[left:cut_start]) >= 2 and _words(piece[cut_end:]) >= 2:
+            spans.append((left, cut_start))
+            left = cut_end
+    spans.append((left, len(piece)))
+    out = []
+    for a, b in spans:
+        a, b = _trim(text, start + a, start + b)
+        if b > a and _has_words(text[a:b]):
+            out.append((a, b))
+    return out or [(start, end)]
+
+
+def segments(text: str) -> list[tuple[int, int]]:
+    """Every piece of a turn that can carry its own move, in order."""
+    out = []
+    for s, e in sentences(text):
+        out.extend(clauses(text, s, e))
+    return out
+
+
+# --------------------------------------------------------------------- normalising
+# Texting forms and common contractions written without the apostrophe. Only forms
+# that are not ordinary English words elsewhere (so not "its" -> "it's" when used as a
+# possessive... except in the phrases where trainees nearly always mean "it's").
+_TEXTING = {
+    "u": "you", "ya": "you", "yu": "you", "yr": "your", "r": "are", "im": "i'm", "ive": "i've", "id": "i'd",
+    "ill": "i'll", "dont": "don't", "dnt": "don't", "doesnt": "doesn't", "didnt": "didn't", "cant": "can't",
+    "wont": "won't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "werent": "weren't",
+    "havent": "haven't", "hasnt": "hasn't", "wouldnt": "wouldn't", "couldnt": "couldn't",
+    "shouldnt": "shouldn't", "youre": "you're", "youve": "you've", "youll": "you'll", "youd": "you'd",
+    "thats": "that's", "theres": "there's", "whats": "what's", "hows": "how's", "lets": "let's",
+    "gonna": "going to", "wanna": "want to", "shld": "should", "shd": "should", "wld": "would", "cld": "could",
+    "bc": "because", "cuz": "because", "coz": "because", "cos": "because", "b/c": "because",
+    "pls": "please", "plz": "please", "rn": "right now", "ppl": "people", "tho": "though", "thru": "through",
+    "idk": "i don't know", "tbh": "to be honest", "imo": "in my opinion", "sry": "sorry", "abt": "about",
+    "wat": "what", "wut": "what", "y": "why", "k": "okay", "ok": "okay", "kk": "okay", "thx": "thanks",
+    "ty": "thank you", "prob": "probably", "def": "definitely", "w/": "with", "b4": "before", "bf": "boyfriend",
+    "gf": "girlfriend", "mum": "mom", "srsly": "seriously", "rly": "really", "realy": "really", "v": "very",
+    "n": "and", "nd": "and", "ur": "your", "urself": "yourself", "yourself": "yourself", "2day": "today",
+    "tmrw": "tomorrow", "tmr": "tomorrow", "msg": "message", "gotta": "got to", "kinda": "kind of",
+    "sorta": "sort of", "dunno": "don't know", "lemme": "let me", "gimme": "give me", "aint": "ain't",
+    "ofc": "of course", "u're": "you're", "u've": "you've", "u'll": "you'll", "u'd": "you'd", "i'm": "i'm", "bday": "birthday", "convo": "conversation", "ngl": "honestly",
+}
+# "ur" is "you're" before a predicate and "your" before a noun.
+_UR_PREDICATE = re.compile(
+    r"^(not|so|really|just|still|a|an|the|being|going|doing|trying|feeling|getting|allowed|right|wrong|"
+    r"tired|scared|worried|afraid|stuck|sick|done|ready|sure|here|there|alone|angry|mad|sad|lonely|ashamed|"
+    r"overwhelmed|exhausted|frustrated|upset|hurt|confused|nervous|anxious|fed|worn|carrying|dealing|saying|"
+    r"telling|thinking|wondering|gonna|handling|holding|the\w*|\w+ing)$")
+
+# Small typos in the words that decide a move ("shoud", "sounsd") are mended by
+# edit distance against this short list; everything else is left as typed.
+CUE_WORDS = (
+    "should", "sounds", "sounded", "seems", "feel", "feeling", "feels", "really", "confidential", "between",
+    "private", "probation", "parole", "officer", "decide", "decision", "choice", "yourself", "together",
+    "least", "worry", "report", "because", "exhausting", "frustrating", "overwhelming", "overwhelmed",
+    "difficult", "wondering", "imagine", "understand", "permission", "courage", "strength", "proud",
+    "honestly", "caseworker", "therapist", "counselor", "counsellor", "whatever", "thinking", "someone",
+    "recovery", "meeting", "meetings", "journey", "remember", "happened", "everything", "reason", "positive",
+    "bright", "experience", "what", "would", "could", "about", "totally", "definitely", "seriously",
+    "irresponsible", "selfish", "excuses", "pathetic", "ridiculous", "hearing", "saying", "telling",
+    "sounds", "anyone", "anybody", "nobody", "without", "consent", "supervisor", "landlord", "lawyer",
+    "stupid", "thanks", "welcome", "morning", "afternoon", "evening", "tonight", "tomorrow", "sorry",
+    "lonely", "scared", "worried", "tired", "angry", "family", "listen", "listening", "talking", "trying",
+    "share", "suggest", "together", "proud", "better", "always", "never", "going", "trust",
+)
+_TOKEN = re.compile(r"[a-z0-9']+(?:-[a-z0-9']+)*|[^\sa-z0-9']")
+
+
+@lru_cache(maxsize=1)
+def _cue_index() -> tuple[frozenset, dict[str, str]]:
+    """Symmetric-delete index: every cue word and each of its one-letter deletions."""
+    known = frozenset(CUE_WORDS)
+    index: dict[str, str] = {}
+    for word in CUE_WORDS:
+        for i in range(len(word)):
+            index.setdefault(word[:i] + word[i + 1:], word)
+    return known, index
+
+
+# Real words that are one letter away from a cue word: never "mended".
+_NOT_TYPOS = frozenset({"cared", "thank", "sound", "right", "office", "excuse", "honesty", "layer", "recover",
+                        "taking", "scare", "rally", "bight", "talking", "feelings", "meetings", "sounds"})
+
+
+@lru_cache(maxsize=50_000)
+def mend(token: str) -> str:
+    """The cue word a typo most likely stands for, or the token unchanged.
+
+    Catches one dropped letter ("shoud"), a doubled letter ("shouuld") or two swapped
+    neighbours ("shuold") in words of five letters or more. A wrong letter is not
+    mended: too many real words are one letter from a cue word ("world", "would").
+    """
+    if len(token) < 5 or not token.isalpha() or token in _NOT_TYPOS:
+        return token
+    known, index = _cue_index()
+    if token in known:
+        return token
+    if token in index:                       # a letter dropped: "shoud"
+        return index[token]
+    for i in range(1, len(token)):
+        if token[i] == token[i - 1] and token[:i] + token[i + 1:] in known:   # a doubled letter
+            return token[:i] + token[i + 1:]
+        swapped = token[:i - 1] + token[i] + token[i - 1] + token[i + 1:]
+        if swapped in known:                 # two letters swapped: "shuold"
+            return swapped
+    return token
+
+
+@lru_cache(maxsize=8192)
+def normalise(text: str) -> str:
+    """Lower case, straight quotes, texting forms spelt out, cue-word typos mended."""
+    text = (text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+            .replace("\u201d", '"').replace("`", "'").lower())
+    tokens = _TOKEN.findall(text)
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok == "ur":
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            out.append("you're" if _UR_PREDICATE.match(nxt) else "your")
+            continue
+        if tok in ("its", "it's") and i + 1 < len(tokens) and tokens[i + 1] in ("your", "ur", "up", "ok", "okay", "normal", "not", "a", "all", "been", "so", "really", "totally", "completely", "going", "hard", "understandable"):
+            out.append("it's")
+            continue
+        rep = _TEXTING.get(tok)
+        if rep is None:
+            rep = mend(tok) if len(tok) >= 5 else tok
+        out.append(rep)
+    # Re-join: words with spaces, punctuation attached to the word before it.
+    result = []
+    for tok in out:
+        if result and len(tok) == 1 and not tok.isalnum() and tok not in "\"(":
+            result[-1] += tok
+        else:
+            result.append(tok)
+    return " ".join(result)
