@@ -1,0 +1,260 @@
+"""Commands that touch saved sessions: talk (headless), history, show, export, report.
+
+Everything stays in the local database (see simulator/store); nothing is sent anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from simulator.debrief import compare, debrief, replay_log
+from simulator.debrief.export import compare_text, export, to_text
+from simulator.debrief.report import build_report, to_csv
+from simulator.debrief.report import to_markdown as report_markdown
+from simulator.engine import Conversation
+from simulator.scenario.loader import Scenario, load_scenario
+from simulator.session import SessionLog, TurnRecord
+from simulator.store import NewerDatabaseError, SessionNotFound, Store
+
+DATA_DIR_HELP = "folder of the session database (default: $PEERSIM_DATA_DIR, else your user data folder)"
+
+
+def _data_dir(p: argparse.ArgumentParser) -> None:
+    # SUPPRESS: `peersim --data-dir D history` (the option given before the command, where the
+    # app's own --data-dir lives) must not be overwritten by this subcommand's default.
+    p.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=DATA_DIR_HELP)
+
+
+def data_dir_of(args: argparse.Namespace) -> str | None:
+    return getattr(args, "data_dir", None)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("talk", help="a session without the app: your turns from stdin, one per line; "
+                                    "each turn is saved as it happens")
+    p.add_argument("persona", nargs="?", help="a shipped persona id or a persona YAML file (not needed with --resume)")
+    p.add_argument("--resume", metavar="SESSION", help="continue a saved session (an id, a unique prefix, or 'last')")
+    p.add_argument("--seed", type=int, default=argparse.SUPPRESS,
+                   help="the same seed gives the same conversation (default 0)")
+    p.add_argument("--trainee", help="your name or id for this session (default: the saved 'trainee' setting)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per line instead of text")
+    _data_dir(p)
+    p.set_defaults(func=cmd_talk)
+
+    p = sub.add_parser("history", help="list saved sessions, newest first")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--trainee", help="only this trainee's sessions")
+    p.add_argument("--persona", help="only sessions with this persona id")
+    p.add_argument("--since", metavar="DATE", help="only sessions started on or after this date (YYYY-MM-DD)")
+    _data_dir(p)
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("show", help="the debrief of a saved session")
+    p.add_argument("session", help="a session id, a unique prefix of one, or 'last'")
+    p.add_argument("--compare", metavar="OTHER", help="compare with another session (a retry, say)")
+    _data_dir(p)
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("export", help="write a session's debrief as Markdown, a self-contained HTML page, or JSON")
+    p.add_argument("session", help="a session id, a unique prefix of one, or 'last'")
+    p.add_argument("--format", choices=["md", "html", "json"], default="md")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of to standard output")
+    _data_dir(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("report", help="for trainers: per trainee and persona, sessions, mean lesson scores, "
+                                      "states reached, common withdrawal triggers")
+    p.add_argument("--since", metavar="DATE", help="only sessions started on or after this date (YYYY-MM-DD)")
+    p.add_argument("--format", choices=["csv", "md"], default="md")
+    p.add_argument("--trainee", help="only this trainee's sessions")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of to standard output")
+    _data_dir(p)
+    p.set_defaults(func=cmd_report)
+
+
+# ----------------------------------------------------------------------------- helpers
+class CommandError(Exception):
+    """A problem the user can fix; printed as one line, exit status 1."""
+
+
+def _run(fn):
+    """Print store and lookup problems plainly instead of as a traceback."""
+    def wrapped(args: argparse.Namespace) -> int:
+        try:
+            return fn(args)
+        except (SessionNotFound, NewerDatabaseError, CommandError) as exc:
+            print(f"peersim: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:  # an -o file or a --data-dir that cannot be written
+            print(f"peersim: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+            return 1
+    wrapped.__doc__ = fn.__doc__
+    return wrapped
+
+
+def _since(value: str | None) -> str | None:
+    """An ISO date or time, as the UTC text the store compares against."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--since wants a date like 2026-01-31, not '{value}'") from None
+    if len(value) <= 10:
+        return parsed.date().isoformat()
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc)
+    return parsed.replace(tzinfo=timezone.utc).isoformat(timespec="seconds")
+
+
+def _trainee(store: Store, given: str | None) -> str:
+    return given if given is not None else (store.get_setting("trainee") or "")
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def record_turn(store: Store, log: SessionLog, convo: Conversation, said) -> TurnRecord:
+    """Play one turn and save it at once (committed before the reply is shown)."""
+    record = TurnRecord.from_turn(convo.step(said))
+    log.turns.append(record)
+    store.append_turn(log.id, record)
+    return record
+
+
+def save_replay(scenario: Scenario, lines: list[str], seed: int, data_dir: str | None = None,
+                trainee: str | None = None) -> str:
+    """`peersim replay --save`: play a script as a saved session (mode "replay")."""
+    with Store(data_dir) as store:
+        convo = Conversation(scenario, seed=seed)
+        log = SessionLog.start(convo, mode="replay", trainee=_trainee(store, trainee))
+        store.create_session(log)
+        for text in lines:
+            if convo.ended:
+                break
+            record_turn(store, log, convo, text)
+        store.finish_session(log.id)
+        return log.id
+
+
+# ----------------------------------------------------------------------------- talk
+@_run
+def cmd_talk(args: argparse.Namespace) -> int:
+    if not args.persona and not args.resume:
+        raise CommandError("name a persona to talk to (see `peersim list`), or --resume a session")
+    emit = _emitter(args.json)
+    with Store(data_dir_of(args)) as store:
+        if args.resume:
+            log = store.load_session(args.resume)
+            if args.persona and args.persona not in (log.persona_id, log.persona_path):
+                raise CommandError(f"session {log.id} is with {log.persona_id}, not {args.persona}")
+            if log.ending:
+                raise CommandError(f"session {log.id} is over: {log.persona_name} "
+                                   f"{'left' if log.ending == 'left' else 'and you agreed a plan'}")
+            convo, differs = replay_log(log)
+            if differs:
+                print(f"peersim: note: the persona's files changed since this session; from turn {differs[0]} "
+                      "the client may not answer as before", file=sys.stderr)
+            if log.ended_at:
+                store.reopen_session(log.id)
+            emit({"session": log.id, "persona": log.persona_id, "resumed_after": len(log.turns),
+                  "state": convo.state, "rapport": convo.rapport},
+                 f"session {log.id}: {log.persona_name}, resumed after turn {len(log.turns)} "
+                 f"({convo.state}, rapport {convo.rapport})")
+        else:
+            seed = getattr(args, "seed", None)
+            convo = Conversation(load_scenario(args.persona), seed=0 if seed is None else seed)
+            log = SessionLog.start(convo, mode="practice", trainee=_trainee(store, args.trainee))
+            store.create_session(log)
+            emit({"session": log.id, "persona": log.persona_id, "opening": convo.opening_line,
+                  "state": convo.state, "rapport": convo.rapport},
+                 f"session {log.id}: {log.persona_name}, seed {log.seed}\n{log.persona_name}: {convo.opening_line}")
+        name = log.persona_name
+        while not convo.ended:
+            raw = sys.stdin.readline()
+            if not raw:
+                break
+            text = raw.strip()
+            if not text:
+                continue
+            r = record_turn(store, log, convo, text)
+            emit({"turn": r.number, "trainee": r.trainee, "moves": r.move_ids, "state": r.state_after,
+                  "rapport": r.rapport_after, "beats": r.beats, "reply": r.reply, "ending": r.ending},
+                 f"{r.number}. read as {', '.join(r.move_ids) or 'nothing'}; {r.state_after}, rapport "
+                 f"{r.rapport_after}\n{name}: {r.reply}")
+        if convo.ended:
+            emit({"over": convo.over_reason()}, convo.over_reason())
+        store.finish_session(log.id)
+        emit({"saved": log.id, "turns": len(log.turns)},
+             f"saved as session {log.id}; see `peersim show {log.id}`")
+    return 0
+
+
+def _emitter(as_json: bool):
+    def emit(obj: dict, text: str) -> None:
+        print(json.dumps(obj, ensure_ascii=False) if as_json else text, flush=True)
+    return emit
+
+
+# ----------------------------------------------------------------------------- history, show, export
+@_run
+def cmd_history(args: argparse.Namespace) -> int:
+    with Store(data_dir_of(args)) as store:
+        sessions = store.list_sessions(trainee=args.trainee, since=_since(args.since), persona=args.persona)
+    if args.json:
+        print(json.dumps([s.to_dict() for s in sessions], indent=2, ensure_ascii=False))
+        return 0
+    if not sessions:
+        print("No saved sessions yet. Start one with `peersim` or `peersim talk PERSONA`.")
+        return 0
+    print(f"{'session':<10}  {'started (UTC)':<16}  {'persona':<10} {'trainee':<12} {'turns':>5} "
+          f"{'score':>5}  outcome")
+    for s in sessions:
+        outcome = {"left": "client left", "plan": "plan agreed"}.get(s.ending or "", "")
+        outcome = outcome or (f"{s.final_state}, rapport {s.final_rapport}"
+                              + ("" if s.ended_at else ", unfinished"))
+        retry = f" (retry of {s.parent_id[:6]})" if s.parent_id else ""
+        score = "" if s.overall is None else str(s.overall)
+        line = (f"{s.id[:10]:<10}  {s.started_at.replace('T', ' ')[:16]:<16}  {s.persona_id[:10]:<10} "
+                f"{(s.trainee or '-')[:12]:<12} {s.turns:>5} {score:>5}  {outcome}{retry}")
+        print(line if len(line) <= 79 else line[:78] + "…")
+    return 0
+
+
+@_run
+def cmd_show(args: argparse.Namespace) -> int:
+    with Store(data_dir_of(args)) as store:
+        log = store.load_session(args.session)
+        other = store.load_session(args.compare) if args.compare else None
+    if other is not None:
+        sys.stdout.write(compare_text(compare(log, other), log, other))
+        return 0
+    sys.stdout.write(to_text(debrief(log), log))
+    return 0
+
+
+@_run
+def cmd_export(args: argparse.Namespace) -> int:
+    with Store(data_dir_of(args)) as store:
+        log = store.load_session(args.session)
+    _write(export(debrief(log), log, args.format), args.output)
+    return 0
+
+
+@_run
+def cmd_report(args: argparse.Namespace) -> int:
+    since = _since(args.since)
+    with Store(data_dir_of(args)) as store:
+        logs = [store.load_session(s.id) for s in store.list_sessions(trainee=args.trainee, since=since)]
+    rows = build_report(logs)
+    _write(to_csv(rows) if args.format == "csv" else report_markdown(rows, args.since), args.output)
+    return 0

@@ -1,0 +1,366 @@
+"""Scoring a session: pure functions over a SessionLog. No I/O, no randomness.
+
+Every number here is documented, with its thresholds, in docs/scoring.md. The counts
+come from the moves the recogniser read (the spans stored in each turn), so the
+debrief explains exactly what the engine reacted to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from simulator.moves.taxonomy import HARMFUL_MOVES, Lesson
+from simulator.session import SessionLog, TurnRecord
+
+# ----------------------------------------------------------------------------- MITI bands
+# MITI 4.2.1 summary thresholds (expert opinion, not norms).
+RQ_FAIR, RQ_GOOD = 1.0, 2.0
+CR_FAIR, CR_GOOD = 0.40, 0.50
+BAND_POINTS = {"good": 100, "fair": 70, "below": 30}
+
+REFLECTIONS = ("reflection", "summary")
+QUESTIONS = ("open_question", "closed_question")
+MI_ADHERENT = ("affirmation", "autonomy_support", "collaboration")
+CLOSED_STREAK = 3  # the third closed question in a row (with no listening move) counts against listening
+
+# ----------------------------------------------------------------------------- complex reflections
+# A reflection is complex when it adds meaning or feeling beyond the client's words. The
+# recogniser cannot tell, so we use transparent markers on the reflection's own sentence.
+FEELING_WORDS = frozenset("""
+afraid alone angry annoyed anxious ashamed betrayed bitter burdened confused crushed defeated desperate
+disappointed discouraged drained embarrassed empty exhausted fed-up frightened frustrated furious guilty
+helpless hopeful hopeless hurt invisible isolated jealous lonely lost nervous numb overwhelmed panicked
+powerless proud relieved resentful sad scared shaken stuck terrified tense tired torn trapped uneasy
+unsure upset worn worried hurting grieving heartbroken
+""".split())
+_DOUBLE_SIDED = re.compile(
+    r"\b(part of you|on (the )?one hand|on the other hand|at the same time|and yet|but also|both\b.*\band\b|"
+    r"mixed feelings|torn between)\b")
+_MEANING = re.compile(
+    r"\b(matters? (to|a lot to|so much to) you|important to you|means? (a lot|so much|something) to you|"
+    r"you (really )?care about|you value|what you want|you('re| are) wondering|you wish|you'?d (like|love|rather)|"
+    r"you hope|you want(ed)? (to|more|something|someone|people|them|him|her|it)|for you,? it'?s|"
+    r"more than anything|deep down|underneath)\b")
+_METAPHOR = re.compile(r"\b(like you('re| are| were)|as if|as though|it'?s like|feels like a|like a )\b")
+_WORDS = re.compile(r"[a-z0-9]+(?:['-][a-z]+)*")
+
+
+def words(text: str) -> list[str]:
+    return _WORDS.findall(text.lower())
+
+
+def complex_markers(span: str, client_said: str) -> list[str]:
+    """Why a reflection counts as complex (empty: a simple reflection).
+
+    A feeling word counts only if the client did not just say it themselves: "You're
+    tired" after "I'm tired" is a simple reflection; naming an unspoken feeling is complex.
+    """
+    text = span.lower()
+    found = []
+    theirs = set(words(client_said))
+    feelings = [w for w in words(text) if w in FEELING_WORDS and w not in theirs]
+    if feelings:
+        found.append(f"names a feeling ({feelings[0]})")
+    if _DOUBLE_SIDED.search(text):
+        found.append("holds both sides")
+    if _MEANING.search(text):
+        found.append("reflects what matters to them")
+    if _METAPHOR.search(text):
+        found.append("uses an image or comparison")
+    return found
+
+
+def span_text(turn: TurnRecord, span: dict) -> str:
+    start, end = int(span.get("start", 0)), int(span.get("end", 0))
+    text = turn.trainee[start:end] if 0 <= start < end <= len(turn.trainee) else ""
+    return text or turn.trainee
+
+
+def client_words_before(log: SessionLog, index: int) -> str:
+    """What the client said just before turn `index` (0-based): the opening line or the last reply."""
+    return log.opening_line if index == 0 else log.turns[index - 1].reply
+
+
+# ----------------------------------------------------------------------------- metrics
+@dataclass
+class Metrics:
+    turns: int
+    move_counts: dict[str, int]          # every move span read, across all turns
+    reflections: int                     # reflection + summary spans
+    complex_reflections: int
+    questions: int                       # open + closed question spans
+    open_questions: int
+    rq_ratio: float | None               # reflections / questions; None when no question was asked
+    rq_band: str | None                  # good | fair | below | None (nothing to judge)
+    complex_reflection_share: float | None
+    complex_band: str | None
+    open_question_share: float | None
+    talk_share_trainee: float | None     # trainee words / (trainee + client words)
+    trainee_words: int
+    client_words: int
+    self_focus_index: float | None       # first-person / (first + second person) words of the trainee
+    self_focused_turns: list[int]
+    advice_without_permission: int
+    advice_turns: list[int]              # turns holding advice that was not asked for
+    mi_adherent: int
+    mi_non_adherent: int
+    beats_uncovered: int
+    beats_total: int
+    time_to_first_reflection: int | None
+    rapport_curve: list[int]
+    closed_streak_turns: list[int]
+    complex_turns: list[int] = field(default_factory=list)
+
+
+def band(value: float | None, fair: float, good: float) -> str | None:
+    if value is None:
+        return None
+    return "good" if value >= good - 1e-9 else "fair" if value >= fair - 1e-9 else "below"
+
+
+def move_counts(log: SessionLog) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for turn in log.turns:
+        for move in turn.move_ids:
+            counts[move] = counts.get(move, 0) + 1
+    return counts
+
+
+def reflection_judgements(log: SessionLog) -> list[tuple[int, str, bool, list[str]]]:
+    """(turn number, reflection text, complex?, why) for every reflection or summary span."""
+    out = []
+    for index, turn in enumerate(log.turns):
+        said = client_words_before(log, index)
+        for span in turn.moves:
+            if span["move"] == "summary":
+                out.append((turn.number, span_text(turn, span), True, ["a summary gathers several things"]))
+            elif span["move"] == "reflection":
+                text = span_text(turn, span)
+                why = complex_markers(text, said)
+                out.append((turn.number, text, bool(why), why))
+    return out
+
+
+_FIRST_PERSON = frozenset("i i'm i've i'd i'll me my mine myself im ive".split())
+_SECOND_PERSON = frozenset("you your yours yourself yourselves you're you've you'd you'll youre".split())
+
+
+def self_focus_index(log: SessionLog) -> float | None:
+    """Share of the trainee's personal pronouns that are about themselves (I, me, my...)
+    rather than the client (you, your...). 0 is all about the client; None if neither appears."""
+    first = second = 0
+    for turn in log.turns:
+        for w in words(turn.trainee):
+            first += w in _FIRST_PERSON
+            second += w in _SECOND_PERSON
+    return round(first / (first + second), 3) if first + second else None
+
+
+def advice_without_permission(log: SessionLog) -> list[int]:
+    """Turns with directive advice not preceded by a collaboration move (asking permission,
+    planning together) earlier in the same turn or anywhere in the previous turn."""
+    found = []
+    for index, turn in enumerate(log.turns):
+        previous = set(log.turns[index - 1].move_ids) if index else set()
+        asked = "collaboration" in previous
+        for move in turn.move_ids:
+            if move == "collaboration":
+                asked = True
+            elif move == "directive_advice" and not asked:
+                found.append(turn.number)
+                break
+    return found
+
+
+def closed_streak_turns(log: SessionLog) -> list[int]:
+    """Turns that are the third (or later) closed question in a row with no listening move between."""
+    found, run = [], 0
+    for turn in log.turns:
+        moves = set(turn.move_ids)
+        if "closed_question" in moves and not moves & {"reflection", "summary", "open_question"}:
+            run += 1
+            if run >= CLOSED_STREAK:
+                found.append(turn.number)
+        else:
+            run = 0
+    return found
+
+
+def talk_words(log: SessionLog) -> tuple[int, int]:
+    trainee = sum(len(words(t.trainee)) for t in log.turns)
+    client = len(words(log.opening_line)) + sum(len(words(t.reply)) for t in log.turns)
+    return trainee, client
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def compute_metrics(log: SessionLog) -> Metrics:
+    counts = move_counts(log)
+    judged = reflection_judgements(log)
+    reflections = sum(counts.get(m, 0) for m in REFLECTIONS)
+    complex_n = sum(1 for _, _, is_complex, _ in judged if is_complex)
+    questions = sum(counts.get(m, 0) for m in QUESTIONS)
+    opens = counts.get("open_question", 0)
+    rq = round(reflections / questions, 3) if questions else None
+    # With no questions at all, any reflecting at all is on the right side of the ratio.
+    rq_band = band(rq, RQ_FAIR, RQ_GOOD) if questions else ("good" if reflections else None)
+    cr = _share(complex_n, reflections)
+    trainee_w, client_w = talk_words(log)
+    advice = advice_without_permission(log)
+    first_reflection = next((t.number for t in log.turns if set(t.move_ids) & set(REFLECTIONS)), None)
+    return Metrics(
+        turns=len(log.turns), move_counts=counts, reflections=reflections, complex_reflections=complex_n,
+        questions=questions, open_questions=opens, rq_ratio=rq, rq_band=rq_band,
+        complex_reflection_share=cr, complex_band=band(cr, CR_FAIR, CR_GOOD),
+        open_question_share=_share(opens, questions), talk_share_trainee=_share(trainee_w, trainee_w + client_w),
+        trainee_words=trainee_w, client_words=client_w, self_focus_index=self_focus_index(log),
+        self_focused_turns=[t.number for t in log.turns if "self_focused_story" in t.move_ids],
+        advice_without_permission=len(advice), advice_turns=advice,
+        mi_adherent=sum(counts.get(m, 0) for m in MI_ADHERENT),
+        mi_non_adherent=counts.get("judgment", 0) + len(advice),
+        beats_uncovered=len(log.beats_revealed), beats_total=len(log.beats_total),
+        time_to_first_reflection=first_reflection, rapport_curve=log.rapport_curve,
+        closed_streak_turns=closed_streak_turns(log),
+        complex_turns=sorted({n for n, _, is_complex, _ in judged if is_complex}))
+
+
+# ----------------------------------------------------------------------------- lessons
+# Per lesson: the moves that show it and the moves that break it (DESIGN.md's table).
+# Each turn counts once as "showing" if it holds a showing move, and as "breaking" (with
+# the weight given) if it holds a breaking move; a turn can do both. A misstep weighs
+# double because a single one undoes several good turns with a guarded client.
+SHOWS: dict[str, frozenset[str]] = {
+    Lesson.CLIENT_FOCUS: frozenset({"reflection", "summary", "open_question", "affirmation"}),
+    Lesson.AUTONOMY: frozenset({"open_question", "autonomy_support"}),
+    Lesson.CONFIDENTIALITY: frozenset({"confidentiality_assurance"}),
+    Lesson.COLLABORATION: frozenset({"collaboration", "summary"}),
+    Lesson.ACTIVE_LISTENING: frozenset({"reflection", "summary"}),
+}
+BREAK_WEIGHT = 2
+BREACH_WEIGHT = 4  # a breach of confidentiality can end the relationship on its own
+NOT_PRACTISED = 50  # the neutral score of a lesson nothing in the session touched
+
+
+@dataclass
+class LessonScore:
+    lesson: str
+    score: int
+    practised: bool
+    shown: int        # turns that showed the lesson
+    broken: int       # turns that broke it
+    why: str
+
+
+def _breaks(lesson: str, turn: TurnRecord, advice_turns: set[int], streak_turns: set[int]) -> int:
+    moves = set(turn.move_ids)
+    if lesson == Lesson.CLIENT_FOCUS:
+        return BREAK_WEIGHT if "self_focused_story" in moves else 0
+    if lesson == Lesson.AUTONOMY:
+        return BREAK_WEIGHT if "judgment" in moves or turn.number in advice_turns else 0
+    if lesson == Lesson.CONFIDENTIALITY:
+        return BREACH_WEIGHT if "confidentiality_breach" in moves else 0
+    if lesson == Lesson.COLLABORATION:
+        return BREAK_WEIGHT if turn.number in advice_turns else 0
+    if lesson == Lesson.ACTIVE_LISTENING:
+        return BREAK_WEIGHT if "minimizing" in moves or turn.number in streak_turns else 0
+    return 0
+
+
+def lesson_scores(log: SessionLog, metrics: Metrics | None = None) -> dict[str, LessonScore]:
+    """0-100 per lesson: 100 x shown / (shown + weighted breaks); 50 when not practised.
+    Active listening also averages in the MITI bands of R:Q and complex reflections."""
+    metrics = metrics or compute_metrics(log)
+    advice, streak = set(metrics.advice_turns), set(metrics.closed_streak_turns)
+    out = {}
+    for lesson in Lesson:
+        shown = sum(1 for t in log.turns if set(t.move_ids) & SHOWS[lesson])
+        broken_weight = sum(_breaks(lesson, t, advice, streak) for t in log.turns)
+        broken = sum(1 for t in log.turns if _breaks(lesson, t, advice, streak))
+        parts = [round(100 * shown / (shown + broken_weight))] if shown + broken_weight else []
+        if lesson == Lesson.ACTIVE_LISTENING and parts:
+            parts += [BAND_POINTS[b] for b in (metrics.rq_band, metrics.complex_band) if b]
+        practised = bool(parts)
+        score = round(sum(parts) / len(parts)) if parts else NOT_PRACTISED
+        why = (f"{shown} turn{'s' if shown != 1 else ''} showed it, {broken} went against it"
+               if practised else "not practised in this session")
+        out[str(lesson)] = LessonScore(str(lesson), score, practised, shown, broken, why)
+    return out
+
+
+def overall_score(lessons: dict[str, LessonScore]) -> int:
+    """The mean of the lessons the session practised (all five count as 50 if none was)."""
+    practised = [s.score for s in lessons.values() if s.practised]
+    return round(sum(practised) / len(practised)) if practised else NOT_PRACTISED
+
+
+# ----------------------------------------------------------------------------- turns
+_WITHDRAWAL_WORDS = ("withdraw", "shut", "closed", "left", "leav", "defend", "gone")
+_KINDS = (("withdrawn", _WITHDRAWAL_WORDS), ("ambivalent", ("torn", "ambival", "weigh")),
+          ("guarded", ("guard", "wary", "testing", "rambl", "scatter")),
+          ("opening", ("warm", "open", "explor", "lean", "focus", "deep", "plan", "ahead", "circl")))
+
+
+def state_kind(state: str) -> str:
+    """The situation a state stands for, from its id: withdrawn, ambivalent, guarded, opening or default.
+    Tree authors name states freely, so this reads the usual words in their ids."""
+    name = state.lower()
+    for kind, stems in _KINDS:
+        if any(stem in name for stem in stems):
+            return kind
+    return "default"
+
+
+def is_withdrawal(turn: TurnRecord) -> bool:
+    """The client pulled back on this turn: rapport dropped, or they moved into a withdrawal state."""
+    moved_away = turn.state_after != turn.state_before and state_kind(turn.state_after) == "withdrawn"
+    return turn.rapport_after < turn.rapport_before or moved_away
+
+
+def effect_of(turn: TurnRecord) -> int:
+    """The sum of the moves' rapport effects (before clamping, so a turn at the ceiling still counts)."""
+    return sum(int(e.get("delta", 0)) for e in turn.effects)
+
+
+def strongest_turn(log: SessionLog) -> TurnRecord | None:
+    best = None
+    for turn in log.turns:
+        if effect_of(turn) > 0 and not set(turn.move_ids) & HARMFUL_MOVES:
+            if best is None or effect_of(turn) > effect_of(best):
+                best = turn
+    return best
+
+
+def weakest_turn(log: SessionLog) -> TurnRecord | None:
+    worst = None
+    for turn in log.turns:
+        hurt = effect_of(turn) < 0 or set(turn.move_ids) & HARMFUL_MOVES or is_withdrawal(turn)
+        if hurt and (worst is None or effect_of(turn) < effect_of(worst)):
+            worst = turn
+    return worst
+
+
+def withdrawal_triggers(log: SessionLog) -> dict[str, int]:
+    """Moves on the turns where the client pulled back (harmful ones if any, else the primary)."""
+    counts: dict[str, int] = {}
+    for turn in log.turns:
+        if is_withdrawal(turn):
+            harmful = [m for m in dict.fromkeys(turn.move_ids) if m in HARMFUL_MOVES]
+            for move in harmful or [turn.primary]:
+                counts[move] = counts.get(move, 0) + 1
+    return counts
+
+
+@dataclass
+class Scores:
+    metrics: Metrics
+    lessons: dict[str, LessonScore]
+    overall: int
+
+
+def score_log(log: SessionLog) -> Scores:
+    metrics = compute_metrics(log)
+    lessons = lesson_scores(log, metrics)
+    return Scores(metrics, lessons, overall_score(lessons))

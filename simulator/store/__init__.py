@@ -1,0 +1,277 @@
+"""Sessions kept in a local SQLite file. Nothing is ever sent anywhere.
+
+The file lives in the user's data directory (platformdirs), or wherever `--data-dir`
+or the environment variable PEERSIM_DATA_DIR points. It is in WAL mode and every turn
+is committed the moment it is appended, so a session killed mid-way keeps every turn
+it completed. The directory is created 0700 and the file 0600: these are practice
+conversations and only their owner should read them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulator.session import SessionLog, TurnRecord, now_iso
+from simulator.store.migrations import LATEST, NewerDatabaseError, migrate
+
+DB_NAME = "sessions.sqlite3"
+ENV_DATA_DIR = "PEERSIM_DATA_DIR"
+
+__all__ = ["DB_NAME", "ENV_DATA_DIR", "LATEST", "NewerDatabaseError", "SessionNotFound", "SessionSummary",
+           "Store", "resolve_data_dir"]
+
+
+class SessionNotFound(LookupError):
+    """No session (or more than one) matches the id or prefix given."""
+
+
+def resolve_data_dir(explicit: str | Path | None = None) -> Path:
+    """Where the database lives: an explicit folder, else $PEERSIM_DATA_DIR, else the user's data dir."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("peersim", appauthor=False))
+
+
+@dataclass
+class SessionSummary:
+    id: str
+    persona_id: str
+    persona_name: str
+    trainee: str
+    mode: str
+    started_at: str
+    ended_at: str | None
+    turns: int
+    final_state: str
+    final_rapport: int
+    ending: str | None
+    overall: int | None
+    parent_id: str | None
+    branch_turn: int | None = None
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+_SUMMARY_SQL = """
+SELECT s.id, s.persona_id, s.persona_name, s.trainee, s.mode, s.started_at, s.ended_at,
+       (SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS n,
+       COALESCE((SELECT state_after FROM turns t WHERE t.session_id = s.id ORDER BY number DESC LIMIT 1),
+                s.start_state) AS final_state,
+       COALESCE((SELECT rapport_after FROM turns t WHERE t.session_id = s.id ORDER BY number DESC LIMIT 1),
+                s.start_rapport) AS final_rapport,
+       (SELECT ending FROM turns t WHERE t.session_id = s.id ORDER BY number DESC LIMIT 1) AS ending,
+       s.overall, s.parent_id, s.branch_turn
+FROM sessions s
+"""
+
+_TURN_COLUMNS = ("number, trainee, primary_move, confidence, moves, state_before, state_after, rapport_before, "
+                 "rapport_after, effects, reply, cue, beats, transition, ended, ending, at, reading_cue, unclear")
+
+
+class Store:
+    def __init__(self, data_dir: str | Path | None = None):
+        folder = resolve_data_dir(data_dir)
+        if not folder.exists():
+            folder.mkdir(parents=True, mode=0o700)
+            os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
+        self.path = folder / DB_NAME
+        if not self.path.exists():
+            # Create the file ourselves so it is never, even for a moment, readable by others.
+            # SQLite gives the -wal and -shm files the same permissions as this file.
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        try:
+            os.chmod(self.path, 0o600)  # also tightens a file copied in with looser permissions
+        except OSError:
+            pass  # not ours to change (another owner); SQLite will still read it if allowed
+        self._lock = threading.RLock()
+        # isolation_level=None: we open transactions ourselves, so a commit happens exactly
+        # when we say (each turn), never later when Python decides.
+        self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=10, check_same_thread=False)
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("PRAGMA synchronous = FULL")
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            self.migrated_from, self.version = migrate(self._conn)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # ----------------------------------------------------------------- lifecycle
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _write(self, statements: list[tuple[str, tuple]]) -> None:
+        """Run statements in one transaction, committed before returning."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                for sql, params in statements:
+                    self._conn.execute(sql, params)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    # ----------------------------------------------------------------- sessions
+    def _new_id(self) -> str:
+        while True:
+            candidate = secrets.token_hex(5)
+            if not self._conn.execute("SELECT 1 FROM sessions WHERE id = ?", (candidate,)).fetchone():
+                return candidate
+
+    def create_session(self, log: SessionLog) -> str:
+        """Insert the session (and any turns it already holds, as a branch does); sets log.id."""
+        with self._lock:
+            if not log.id or self._conn.execute("SELECT 1 FROM sessions WHERE id = ?", (log.id,)).fetchone():
+                log.id = self._new_id()
+            statements = [(
+                "INSERT INTO sessions (id, persona_id, persona_name, tree_id, seed, opening_line, start_state, "
+                "start_rapport, beats_total, mode, trainee, started_at, ended_at, parent_id, branch_turn, "
+                "persona_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (log.id, log.persona_id, log.persona_name, log.tree_id, log.seed, log.opening_line,
+                 log.start_state, log.start_rapport, json.dumps(log.beats_total), log.mode, log.trainee or "",
+                 log.started_at, log.ended_at, log.parent_id, log.branch_turn, log.persona_path or ""))]
+            statements += [self._turn_insert(log.id, turn) for turn in log.turns]
+            self._write(statements)
+            return log.id
+
+    @staticmethod
+    def _turn_insert(session_id: str, t: TurnRecord) -> tuple[str, tuple]:
+        return (f"INSERT INTO turns (session_id, {_TURN_COLUMNS}) VALUES ({', '.join('?' * 20)})",
+                (session_id, t.number, t.trainee, t.primary, t.confidence, json.dumps(t.moves), t.state_before,
+                 t.state_after, t.rapport_before, t.rapport_after, json.dumps(t.effects), t.reply, t.cue,
+                 json.dumps(t.beats), json.dumps(t.transition) if t.transition is not None else None,
+                 int(t.ended), t.ending, t.at, t.reading_cue, int(t.unclear)))
+
+    def append_turn(self, session_id: str, turn: TurnRecord) -> None:
+        """Save one turn; it is committed (and synced) before this returns."""
+        self._write([self._turn_insert(session_id, turn)])
+
+    def finish_session(self, session_id: str) -> None:
+        """Mark the session over and cache its overall score for the history list."""
+        log = self.load_session(session_id)
+        overall = _overall(log)
+        self._write([("UPDATE sessions SET ended_at = COALESCE(ended_at, ?), overall = ? WHERE id = ?",
+                      (now_iso(), overall, log.id))])
+
+    def reopen_session(self, session_id: str) -> None:
+        """A finished session taken up again (`peersim talk --resume`)."""
+        self._write([("UPDATE sessions SET ended_at = NULL, overall = NULL WHERE id = ?", (session_id,))])
+
+    def resolve_id(self, ref: str) -> str:
+        """A full id, a unique prefix of one, or 'last' (the newest session)."""
+        ref = (ref or "").strip()
+        with self._lock:
+            if ref in ("last", "latest"):
+                row = self._conn.execute("SELECT id FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT 1"
+                                         ).fetchone()
+                if row is None:
+                    raise SessionNotFound("there are no saved sessions yet")
+                return row["id"]
+            if not ref:
+                raise SessionNotFound("no session id given")
+            if self._conn.execute("SELECT 1 FROM sessions WHERE id = ?", (ref,)).fetchone():
+                return ref
+            escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            rows = self._conn.execute("SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' LIMIT 6",
+                                      (escaped + "%",)).fetchall()
+        if not rows:
+            raise SessionNotFound(f"no session matches '{ref}' (see `peersim history`)")
+        if len(rows) > 1:
+            shown = ", ".join(r["id"] for r in rows[:5])
+            raise SessionNotFound(f"'{ref}' matches more than one session ({shown}); type more of the id")
+        return rows[0]["id"]
+
+    def load_session(self, session_id: str) -> SessionLog:
+        sid = self.resolve_id(session_id)
+        with self._lock:
+            row = self._conn.execute("SELECT * FROM sessions WHERE id = ?", (sid,)).fetchone()
+            turn_rows = self._conn.execute(f"SELECT {_TURN_COLUMNS} FROM turns WHERE session_id = ? ORDER BY number",
+                                           (sid,)).fetchall()
+        log = SessionLog(
+            persona_id=row["persona_id"], persona_name=row["persona_name"], tree_id=row["tree_id"],
+            seed=row["seed"], opening_line=row["opening_line"], start_state=row["start_state"],
+            start_rapport=row["start_rapport"], beats_total=json.loads(row["beats_total"]), mode=row["mode"],
+            trainee=row["trainee"], id=row["id"], parent_id=row["parent_id"], branch_turn=row["branch_turn"],
+            started_at=row["started_at"], ended_at=row["ended_at"], persona_path=row["persona_path"])
+        for r in turn_rows:
+            log.turns.append(TurnRecord(
+                number=r["number"], trainee=r["trainee"], primary=r["primary_move"], confidence=r["confidence"],
+                moves=json.loads(r["moves"]), state_before=r["state_before"], state_after=r["state_after"],
+                rapport_before=r["rapport_before"], rapport_after=r["rapport_after"],
+                effects=json.loads(r["effects"]), reply=r["reply"], cue=r["cue"], beats=json.loads(r["beats"]),
+                transition=json.loads(r["transition"]) if r["transition"] else None, ended=bool(r["ended"]),
+                ending=r["ending"], at=r["at"], reading_cue=r["reading_cue"], unclear=bool(r["unclear"])))
+        return log
+
+    def list_sessions(self, trainee: str | None = None, since: str | None = None,
+                      persona: str | None = None) -> list[SessionSummary]:
+        """Newest first. `since` is an ISO date or time; sessions started on or after it."""
+        where, params = [], []
+        if trainee is not None:
+            where.append("s.trainee = ?")
+            params.append(trainee)
+        if since:
+            where.append("s.started_at >= ?")
+            params.append(since)
+        if persona:
+            where.append("s.persona_id = ?")
+            params.append(persona)
+        sql = _SUMMARY_SQL + (" WHERE " + " AND ".join(where) if where else "") + \
+            " ORDER BY s.started_at DESC, s.rowid DESC"
+        with self._lock:
+            rows = self._conn.execute(sql, params).fetchall()
+        summaries = [self._summary(r) for r in rows]
+        for s in summaries:
+            if s.overall is None and s.turns:
+                # Unfinished sessions are scored on the fly (not cached: they may still grow).
+                s.overall = _overall(self.load_session(s.id))
+        return summaries
+
+    @staticmethod
+    def _summary(r: sqlite3.Row) -> SessionSummary:
+        return SessionSummary(r["id"], r["persona_id"], r["persona_name"], r["trainee"], r["mode"],
+                              r["started_at"], r["ended_at"], r["n"], r["final_state"], r["final_rapport"],
+                              r["ending"], r["overall"], r["parent_id"], r["branch_turn"])
+
+    def unfinished_sessions(self) -> list[SessionSummary]:
+        """Sessions never finished and not ended by the client: the ones that can be resumed."""
+        return [s for s in self.list_sessions() if s.ended_at is None and s.ending is None]
+
+    # ----------------------------------------------------------------- settings
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row["value"] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        self._write([("INSERT INTO settings (key, value) VALUES (?, ?) "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))])
+
+
+def _overall(log: SessionLog) -> int | None:
+    if not log.turns:
+        return None
+    from simulator.debrief.scoring import score_log
+
+    return score_log(log).overall
