@@ -1,80 +1,324 @@
-"""A minimal practice app: pick a client, talk, see the reply. The full app is built on this."""
+"""The trainee's app. Screens live in screens/, widgets in widgets/, the session rules in
+practice.py and styles in styles/*.tcss; this module wires them together and owns the
+store, so every screen asks the app for data (messages up, attributes down)."""
 
 from __future__ import annotations
 
 import argparse
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from textual.app import App, ComposeResult
+from textual import work
+from textual.app import App
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Input, OptionList, Static
-from textual.widgets.option_list import Option
 
-from simulator.engine import Conversation, ConversationOver
-from simulator.scenario.errors import ScenarioError
-from simulator.scenario.loader import load_scenario, shipped_persona_paths
+from simulator.tui.commands import PeersimCommands
+from simulator.tui.labels import MODES
+from simulator.tui.screens.choose import ChooseScreen
+from simulator.tui.screens.modals import BeforeStartScreen, NameScreen, TooSmallScreen
+
+if TYPE_CHECKING:
+    from simulator.scenario.loader import Scenario
+    from simulator.session import SessionLog
+
+# The engine, the scenario loader and the store are imported when first needed (in the
+# start-up worker), not here: the first screen is drawn before they load. See
+# benchmarks/bench_tui.py.
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _screen(name: str):
+    """A screen class by module name, imported on first use."""
+    from importlib import import_module
+
+    module = import_module(f"simulator.tui.screens.{name}")
+    return getattr(module, f"{name.capitalize()}Screen")
+
+MIN_WIDTH, MIN_HEIGHT = 60, 16
+LIGHT, DARK = "textual-light", "textual-dark"
 
 
 class PeersimApp(App):
     TITLE = "peersim"
     SUB_TITLE = "practise peer support conversations"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit")]
-    CSS = """
-    #transcript { height: 1fr; padding: 0 1; }
-    .client { color: $accent; margin-top: 1; }
-    .trainee { color: $text; margin-top: 1; text-style: bold; }
-    .cue { color: $text-muted; text-style: italic; }
-    """
+    CSS_PATH = "styles/app.tcss"
+    COMMANDS = App.COMMANDS | {PeersimCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+t", "toggle_theme", "Theme", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
 
-    def __init__(self, seed: int = 0):
+    def __init__(self, data_dir: str | Path | None = None, mode: str | None = None, seed: int = 0,
+                 persona_paths: list[Path] | None = None, clock: Callable[[], str] = now_iso,
+                 ask_name: bool = True):
         super().__init__()
+        self.data_dir = data_dir
+        self.default_mode = mode
         self.seed = seed
-        self.conversation: Conversation | None = None
+        self.persona_paths = persona_paths
+        self.clock = clock
+        self.ask_name = ask_name
+        self.store = None
+        self.trainee = ""
+        self.scenarios: dict[str, Scenario] = {}
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        options = []
-        for path in shipped_persona_paths():
-            try:
-                p = load_scenario(path).persona
-            except ScenarioError:
-                continue
-            options.append(Option(f"{p.name} ({p.difficulty}): {p.summary}", id=str(path)))
-        yield OptionList(*options, id="clients")
-        yield VerticalScroll(id="transcript")
-        yield Input(placeholder="Choose a client above, then type here and press Enter", id="say")
-        yield Footer()
+    # ----------------------------------------------------------------- start-up
+    def on_mount(self) -> None:
+        self.theme = DARK
+        self.push_screen(ChooseScreen())  # it opens the store in its start-up worker
+        self.check_size()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.conversation = Conversation(event.option.id, seed=self.seed)
-        transcript = self.query_one("#transcript")
-        transcript.remove_children()
-        name = self.conversation.persona.name
-        transcript.mount(Static(f"({self.conversation.cue})", classes="cue"),
-                         Static(f"{name}: {self.conversation.opening_line}", classes="client"))
-        self.query_one("#clients").display = False
-        self.query_one(Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
-        if not text or self.conversation is None:
+    def open_store(self) -> None:
+        """Open the session file (called from the start-up worker thread)."""
+        if self.store is not None:
             return
-        event.input.value = ""
-        transcript = self.query_one("#transcript")
-        transcript.mount(Static(f"You: {text}", classes="trainee", markup=False))
         try:
-            turn = self.conversation.step(text)
-        except ConversationOver as exc:
-            self.notify(str(exc))
+            from simulator.store import Store
+
+            self.store = Store(self.data_dir)
+        except Exception as exc:
+            self.call_from_thread(self.show_error,
+                                  "Your sessions can't be saved (the session file could not be opened)", exc)
             return
-        name = self.conversation.persona.name
-        transcript.mount(Static(f"({turn.cue})", classes="cue", markup=False),
-                         Static(f"{name}: {turn.reply}", classes="client", markup=False))
-        transcript.scroll_end(animate=False)
-        if turn.ended:
-            self.notify(self.conversation.over_reason())
+        self.trainee = self.setting("trainee", "") or ""
+
+    def store_ready(self) -> None:
+        """The store is open: apply the saved theme and ask the trainee's name once."""
+        theme = self.setting("theme", DARK)
+        self.theme = theme if theme in (LIGHT, DARK) else DARK
+        if self.ask_name and self.store is not None and self.setting("trainee") is None:
+            self.push_screen(NameScreen(), self.name_given)
+
+    def name_given(self, name: str | None) -> None:
+        self.trainee = name or ""
+        self.save_setting("trainee", self.trainee)
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        if self.store is None:
+            return default
+        try:
+            return self.store.get_setting(key, default)
+        except Exception:
+            return default
+
+    def save_setting(self, key: str, value: str) -> None:
+        if self.store is not None:
+            try:
+                self.store.set_setting(key, value)
+            except Exception as exc:
+                self.show_error("A setting could not be saved", exc)
+
+    # ----------------------------------------------------------------- errors
+    def show_error(self, what: str, exc: BaseException | None = None) -> None:
+        """Every error reaches the trainee as a notification, never as a traceback."""
+        detail = f": {exc}" if exc and str(exc) else ""
+        self.notify(f"{what}{detail}", severity="error", timeout=10)
+        if exc is not None:
+            self.log_error(exc)
+
+    def log_error(self, exc: BaseException) -> Path | None:
+        try:
+            from simulator.store import resolve_data_dir
+
+            path = Path(resolve_data_dir(self.data_dir)) / "errors.log"
+            with path.open("a", encoding="utf-8") as fh:
+                fh.write(f"--- {now_iso()}\n")
+                fh.write("".join(traceback.format_exception(exc)))
+            return path
+        except Exception:
+            return None
+
+    def _handle_exception(self, error: Exception) -> None:
+        # An exception no handler caught: Textual stops that widget's message loop, so the
+        # app cannot carry on safely. Keep the traceback in a log file and close with a
+        # plain message instead of a screen of traceback. Every turn is already saved.
+        self._return_code = 1
+        if self._exception is None:  # Pilot re-raises this in tests
+            self._exception = error
+            self._exception_event.set()
+        path = self.log_error(error)
+        where = f" Details are in {path}." if path else ""
+        self.exit(return_code=1, message=f"peersim hit a problem and had to close: {error}. "
+                                         f"Your session is saved; start peersim to resume it.{where}")
+
+    # ----------------------------------------------------------------- window size
+    def on_resize(self, event) -> None:
+        self.check_size(event.size)
+
+    def check_size(self, size=None) -> None:
+        size = size or self.size  # the event's size: self.size is updated a moment later
+        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
+        if small and not isinstance(self.screen, TooSmallScreen):
+            self.push_screen(TooSmallScreen())
+        elif not small and isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
+
+    # ----------------------------------------------------------------- data for screens
+    def remember_scenarios(self, scenarios: Iterable[Scenario]) -> None:
+        for scenario in scenarios:
+            self.scenarios[scenario.persona.id] = scenario
+
+    def scenario_for(self, log: SessionLog) -> Scenario | None:
+        if log.persona_id in self.scenarios:
+            return self.scenarios[log.persona_id]
+        from simulator.scenario.loader import load_scenario
+
+        try:
+            scenario = load_scenario(log.persona_path or log.persona_id)
+        except Exception:
+            return None
+        self.scenarios[log.persona_id] = scenario
+        return scenario
+
+    def unfinished_sessions(self) -> list:
+        if self.store is None:
+            return []
+        try:
+            sessions = self.store.unfinished_sessions()
+        except Exception as exc:
+            self.show_error("Unfinished sessions could not be read", exc)
+            return []
+        return [s for s in sessions if s.turns and (not self.trainee or s.trainee == self.trainee)]
+
+    def past_sessions(self) -> list:
+        if self.store is None:
+            return []
+        try:
+            return self.store.list_sessions(trainee=self.trainee or None)
+        except Exception as exc:
+            self.show_error("Your past sessions could not be read", exc)
+            return []
+
+    @staticmethod
+    def short_date(iso: str | None) -> str:
+        return (iso or "")[:16].replace("T", " ")
+
+    # ----------------------------------------------------------------- sessions
+    def before_start(self, scenario: Scenario) -> None:
+        mode = self.default_mode or self.setting("mode", "practice") or "practice"
+
+        def chosen(mode: str | None) -> None:
+            if mode:
+                self.start_session(scenario, mode)
+
+        self.push_screen(BeforeStartScreen(scenario, mode), chosen)
+
+    def start_session(self, scenario: Scenario, mode: str) -> None:
+        from simulator.tui.practice import PracticeSession
+
+        mode = mode if mode in MODES else "practice"
+        self.save_setting("mode", mode)
+        try:
+            session = PracticeSession.start(scenario, mode=mode, seed=self.seed, trainee=self.trainee,
+                                            store=self.store, clock=self.clock)
+        except Exception as exc:
+            self.show_error("The session could not be started", exc)
+            return
+        self.push_screen(_screen("conversation")(session))
+
+    def resume_session(self, session_id: str) -> None:
+        from simulator.tui.practice import PracticeSession
+
+        try:
+            log = self.store.load_session(session_id)
+            session = PracticeSession.resume(log, self.scenario_for(log), self.store)
+        except Exception as exc:
+            self.show_error("That session could not be resumed", exc)
+            return
+        self.push_screen(_screen("conversation")(session))
+
+    def retry_from(self, log: SessionLog, after: int) -> None:
+        from simulator.tui.practice import PracticeSession
+
+        try:
+            from simulator.debrief import branch
+
+            new_log, convo = branch(log, after)
+            new_log.started_at = self.clock()
+            new_log.ended_at = None
+            if self.store is not None:
+                self.store.create_session(new_log)
+            session = PracticeSession(convo, new_log, self.store)
+        except Exception as exc:
+            self.show_error("Could not go back to that turn", exc)
+            return
+        self.action_go_home()
+        self.push_screen(_screen("conversation")(session))
+
+    def show_debrief(self, log: SessionLog, replace: bool = False) -> None:
+        screen = _screen("debrief")(log)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def open_debrief(self, session_id: str) -> None:
+        try:
+            log = self.store.load_session(session_id)
+        except Exception as exc:
+            self.show_error("That session could not be opened", exc)
+            return
+        self.push_screen(_screen("debrief")(log))
+
+    @work(thread=True, group="export")
+    def export_debrief(self, log: SessionLog, fmt: str) -> None:
+        try:
+            path = write_export(log, fmt, self.scenario_for(log), self.data_dir)
+        except Exception as exc:
+            self.call_from_thread(self.show_error, "The debrief could not be saved", exc)
+            return
+        self.call_from_thread(self.notify, f"Saved to {path}", title="Debrief saved", timeout=8)
+
+    # ----------------------------------------------------------------- actions
+    def action_help(self) -> None:
+        if not isinstance(self.screen, _screen("help")):
+            self.push_screen(_screen("help")())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK
+        self.save_setting("theme", self.theme)
+
+    def action_history(self) -> None:
+        if isinstance(self.screen, _screen("conversation")):
+            self.notify("Finish or end the session first (Esc).")
+            return
+        if not isinstance(self.screen, _screen("history")):
+            self.push_screen(_screen("history")())
+
+    def action_go_home(self) -> None:
+        """Back to the client list (the second screen on the stack)."""
+        if isinstance(self.screen, _screen("conversation")):
+            self.notify("End the session first (Esc).")
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+
+def write_export(log: SessionLog, fmt: str, scenario: Scenario | None, data_dir=None) -> Path:
+    """Render the debrief (debrief module) and write it under the data folder's exports/."""
+    from simulator.debrief import debrief
+    from simulator.debrief.export import export
+    from simulator.store import resolve_data_dir
+
+    text = export(debrief(log, scenario), log, fmt)
+    folder = Path(resolve_data_dir(data_dir)) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = (log.started_at or "")[:10]
+    path = folder / f"{stamp}-{log.persona_id}-{log.id or 'session'}.{fmt}"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def run_app(args: argparse.Namespace | None = None) -> int:
-    PeersimApp().run()
-    return 0
+    mode = getattr(args, "mode", None)
+    app = PeersimApp(data_dir=getattr(args, "data_dir", None),
+                     mode=mode, seed=getattr(args, "seed", None) or 0)
+    app.run()
+    return app.return_code or 0

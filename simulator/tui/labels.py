@@ -1,0 +1,23 @@
+"""Names and rules the screens show, kept apart from practice.py so the first screen
+can be drawn before the engine is imported (launch time)."""
+
+from __future__ import annotations
+
+MODES = ("practice", "fading", "assessment", "choice")
+MODE_TITLES = {
+    "practice": "Practice: feedback after every turn, coach on request",
+    "fading": "Fading: feedback thins out as your helpful moves become a habit",
+    "assessment": "Assessment: no feedback until the debrief",
+    "choice": "Choice: pick one of several replies (good for a first try)",
+}
+
+# Fading rule (shown in the help screen): a chip shows on every turn until the trainee
+# has made FADE_AFTER helpful turns in a row; then on every other turn; after
+# FADE_OFF helpful turns in a row, chips stop. A turn that hurts rapport always shows
+# its chip and starts the count again.
+FADE_AFTER = 2
+FADE_OFF = 6
+
+
+def move_label(move: str) -> str:
+    return move.replace("_", " ")

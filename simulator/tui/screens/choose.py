@@ -1,0 +1,182 @@
+"""Choose a client: type to filter, read who they are, start or resume a session."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+
+
+class ChooseScreen(Screen):
+    BINDINGS = [
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("pageup", "scroll_detail(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_detail(1)", "Scroll down", show=False),
+        Binding("f2", "app.history", "History"),
+        Binding("f3", "resume", "Resume"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.cards: list = []  # ClientCard, imported in the worker (keeps launch light)
+        self.shown: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="choose"):
+            with Vertical(id="choose-left"):
+                yield Input(placeholder="Type to filter clients", id="filter")
+                yield OptionList(id="clients")
+                yield Label("Unfinished sessions (F3 to pick)", id="resume-title")
+                yield OptionList(id="resume")
+            with VerticalScroll(id="detail"):
+                yield Static("Loading clients…", id="detail-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter").focus()
+        self.query_one("#resume-title").display = False
+        self.query_one("#resume").display = False
+        # Draw the screen first; the slow part (opening the session file, importing the
+        # engine, loading and checking every persona) happens in a worker after that.
+        self.call_after_refresh(self.load)
+
+    @work(thread=True, exclusive=True, group="clients")
+    def load(self) -> None:
+        from simulator.tui.clients import load_clients
+
+        self.app.open_store()
+        cards, problems = load_clients(self.app.persona_paths)
+        unfinished = self.app.unfinished_sessions()
+        self.app.call_from_thread(self.show_clients, cards, problems, unfinished)
+
+    def show_clients(self, cards: list, problems: list[str], unfinished: list) -> None:
+        self.cards = cards
+        self.app.remember_scenarios(c.scenario for c in cards)
+        for problem in problems:
+            self.app.notify(f"A client file could not be loaded: {problem}", severity="warning", timeout=8)
+        self.apply_filter(self.query_one("#filter", Input).value)
+        self.show_unfinished(unfinished)
+        self.app.store_ready()
+
+    def refresh_unfinished(self) -> None:
+        if self.app.store is not None:
+            self.show_unfinished(self.app.unfinished_sessions())
+
+    def show_unfinished(self, sessions: list) -> None:
+        resume = self.query_one("#resume", OptionList)
+        resume.clear_options()
+        for s in sessions:
+            when = self.app.short_date(s.started_at)
+            resume.add_option(Option(Text(f"{s.persona_name} · {s.turns} turns · {s.mode} · {when}"), id=s.id))
+        show = bool(sessions)
+        resume.display = show
+        self.query_one("#resume-title").display = show
+
+    # ----------------------------------------------------------------- filter and detail
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.apply_filter(event.value)
+
+    def apply_filter(self, query: str) -> None:
+        ranked = [(c.rank(query), i, c) for i, c in enumerate(self.cards)]
+        self.shown = [c for rank, _i, c in sorted((r for r in ranked if r[0] is not None),
+                                                   key=lambda r: (r[0], r[1]))]
+        clients = self.query_one("#clients", OptionList)
+        clients.clear_options()
+        for i, card in enumerate(self.shown):
+            if i:
+                clients.add_option(None)  # a rule between cards
+            p = card.scenario.persona
+            prompt = Text.assemble((p.name, "bold"), f"  {p.difficulty}", (f"  {card.skills}", "italic"),
+                                   "\n", (p.summary, "dim"))
+            clients.add_option(Option(prompt, id=card.id))
+        if self.shown:
+            clients.highlighted = 0
+            self.show_detail(self.shown[0])
+        elif self.cards:
+            self.query_one("#detail-body", Static).update("No client matches that. Esc clears the filter.")
+
+    def show_detail(self, card) -> None:
+        p = card.scenario.persona
+        text = Text()
+        text.append(f"{p.name}", style="bold")
+        extra = ", ".join(x for x in (str(p.age) if p.age else "", p.pronouns) if x)
+        text.append(f" ({extra})\n" if extra else "\n")
+        text.append(f"Difficulty: {p.difficulty}   Skills: {card.skills}\n\n")
+        text.append("What you've been told\n", style="bold")
+        text.append(p.background.strip() + "\n")
+        if p.presenting_concern:
+            text.append("\nWhy they're here\n", style="bold")
+            text.append(p.presenting_concern + "\n")
+        if p.content_note:
+            text.append("\nContent note: ", style="bold")
+            text.append(p.content_note + "\n")
+        text.append("\nEnter to meet them.", style="italic")
+        self.query_one("#detail-body", Static).update(text)
+
+    @on(OptionList.OptionHighlighted, "#clients")
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        card = self.card(event.option.id)
+        if card:
+            self.show_detail(card)
+
+    def card(self, persona_id: str | None):
+        return next((c for c in self.cards if c.id == persona_id), None)
+
+    def action_move(self, step: int) -> None:
+        clients = self.query_one("#clients", OptionList)
+        if step > 0:
+            clients.action_cursor_down()
+        else:
+            clients.action_cursor_up()
+
+    def action_scroll_detail(self, direction: int) -> None:
+        detail = self.query_one("#detail", VerticalScroll)
+        if direction > 0:
+            detail.scroll_page_down()
+        else:
+            detail.scroll_page_up()
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", Input).value = ""
+
+    # ----------------------------------------------------------------- start / resume
+    @on(Input.Submitted, "#filter")
+    def start_highlighted(self) -> None:
+        clients = self.query_one("#clients", OptionList)
+        if clients.highlighted is not None and clients.option_count:
+            self.begin(clients.get_option_at_index(clients.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#clients")
+    def client_selected(self, event: OptionList.OptionSelected) -> None:
+        self.begin(event.option.id)
+
+    def begin(self, persona_id: str) -> None:
+        card = self.card(persona_id)
+        if card:
+            self.app.before_start(card.scenario)
+
+    def action_resume(self) -> None:
+        resume = self.query_one("#resume", OptionList)
+        if resume.option_count:
+            resume.highlighted = resume.highlighted or 0
+            resume.focus()
+        else:
+            self.app.notify("There are no unfinished sessions.")
+
+    @on(OptionList.OptionSelected, "#resume")
+    def resume_selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.resume_session(event.option.id)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_unfinished()
+        self.query_one("#filter").focus()

@@ -1,0 +1,220 @@
+"""The conversation: the transcript, the client's cue, the rapport meter and the
+trainee's box (or, in choice mode, a list of replies to pick from)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from simulator.engine import ClientTurn
+from simulator.moves import Reading
+from simulator.tui.practice import MODE_TITLES, Chip, Choice, PracticeSession
+from simulator.tui.screens.modals import AS_IS, ClarifyScreen, CoachScreen, ConfirmScreen
+from simulator.tui.widgets.compose import ComposeBox
+from simulator.tui.widgets.rapport import RapportMeter
+from simulator.tui.widgets.transcript import Transcript
+
+
+class ConversationScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+g,f3", "coach", "Coach"),
+        Binding("escape,f10", "end", "End session"),
+        Binding("f1", "app.help", "Help"),
+    ]
+
+    def __init__(self, session: PracticeSession):
+        super().__init__()
+        self.session = session
+        self.choices: list[Choice] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="status"):
+            yield Static(id="cue-line", markup=False)
+            yield RapportMeter(id="meter")
+        with Horizontal(id="talk"):
+            yield Transcript(id="transcript")
+            with Vertical(id="side"):
+                yield Static(id="side-body")
+        if self.session.mode == "choice":
+            yield OptionList(id="choices")
+        else:
+            yield ComposeBox(placeholder="Type what you'd say. Enter sends, Ctrl+J new line.", id="say")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        s = self.session
+        self.sub_title = f"with {s.name} · {s.mode}"
+        transcript = self.query_one(Transcript)
+        transcript.add_cue(s.convo.cue_for(s.log.start_state))
+        transcript.add_client(s.name, s.log.opening_line)
+        previous_cue = s.convo.cue_for(s.log.start_state)
+        for record in s.log.turns:  # a resumed session shows what was said before
+            transcript.add_trainee(record.trainee)
+            transcript.add_chip(s.chip_for(record))
+            if record.cue != previous_cue:
+                transcript.add_cue(record.cue)
+                previous_cue = record.cue
+            transcript.add_client(s.name, record.reply)
+        if s.log.parent_id is not None and s.log.branch_turn == len(s.log.turns):
+            where = f"after turn {s.log.branch_turn}" if s.log.branch_turn else "the start"
+            transcript.add_note(f"A new try from {where}. Your first session is kept as it was.")
+        elif s.log.turns:
+            transcript.add_note("Session resumed. Carry on where you left off.")
+        self.update_status()
+        self.refresh_choices()
+        self.focus_input()
+        transcript.scroll_end(animate=False)
+
+    def focus_input(self) -> None:
+        target = self.query("#choices, #say")
+        if target:
+            target.first().focus()
+
+    def update_status(self) -> None:
+        s = self.session
+        self.query_one("#cue-line", Static).update(Text.assemble((s.name, "bold"), f" {s.convo.cue}"))
+        meter = self.query_one(RapportMeter)
+        meter.value = s.convo.rapport
+        meter.trend = s.trend()
+        told = len(s.convo.revealed)
+        self.query_one("#side-body", Static).update(Text.assemble(
+            ("About ", "bold"), (s.name, "bold"), "\n", s.convo.persona.summary, "\n\n",
+            ("Mode\n", "bold"), MODE_TITLES[s.mode], "\n\n",
+            ("Their story\n", "bold"), f"{told} of {len(s.log.beats_total)} parts told\n\n",
+            ("Keys\n", "bold"), self.keys_text()))
+
+    def keys_text(self) -> str:
+        mode = self.session.mode
+        keys = ["1-4 pick a reply"] if mode == "choice" else ["Enter send", "Ctrl+J new line"]
+        if mode != "assessment":
+            keys.append("Ctrl+G coach")
+        return "\n".join([*keys, "Esc end session", "F1 help"])
+
+    # ----------------------------------------------------------------- typing a turn
+    def on_compose_box_submitted(self, event: ComposeBox.Submitted) -> None:
+        text = event.text.strip()
+        if not text:
+            return
+        if self.session.ended:
+            self.app.notify(self.session.convo.over_reason())
+            return
+        try:
+            reading = self.session.read(text)
+        except Exception as exc:  # the recogniser failed: say so, keep the words in the box
+            self.app.show_error("Your words could not be read", exc)
+            event.box.restore(event.text)
+            return
+        if self.session.needs_clarifying(reading):
+            self.app.push_screen(ClarifyScreen(text, self.session.clarify_options(reading)),
+                                 lambda move: self.clarified(reading, move))
+            return
+        self.send(reading)
+
+    def clarified(self, reading: Reading, move: str | None) -> None:
+        if move is None:
+            self.restore_words(reading.text)
+            self.focus_input()
+            return
+        self.send(reading if move == AS_IS else self.session.reading_as(reading, move))
+
+    def send(self, reading: Reading) -> None:
+        try:
+            turn, chip = self.session.say(reading)
+        except Exception as exc:  # never a traceback on screen; the words go back in the box
+            self.app.show_error("That turn could not be saved or answered", exc)
+            self.restore_words(reading.text)
+            return
+        self.show_turn(reading.text, turn, chip)
+
+    def restore_words(self, text: str) -> None:
+        box = self.query(ComposeBox)
+        if box:
+            box.first().restore(text)
+
+    # ----------------------------------------------------------------- choice mode
+    def refresh_choices(self) -> None:
+        if self.session.mode != "choice":
+            return
+        options = self.query_one("#choices", OptionList)
+        options.clear_options()
+        if self.session.ended:
+            options.display = False
+            return
+        self.choices = self.session.choices()
+        for i, choice in enumerate(self.choices, 1):
+            options.add_option(Option(Text(f"{i}. {choice.text}"), id=str(i - 1)))
+        options.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id != "choices" or self.session.ended:
+            return
+        choice = self.choices[int(event.option.id)]
+        try:
+            turn, chip = self.session.pick(choice)
+        except Exception as exc:
+            self.app.show_error("That turn could not be saved or answered", exc)
+            return
+        self.show_turn(choice.text, turn, chip)
+        self.refresh_choices()
+
+    def on_key(self, event) -> None:
+        # 1-4 pick a reply in choice mode.
+        if self.session.mode == "choice" and event.key in "1234" and len(event.key) == 1:
+            index = int(event.key) - 1
+            options = self.query_one("#choices", OptionList)
+            if index < options.option_count:
+                event.stop()
+                options.highlighted = index
+                options.action_select()
+
+    # ----------------------------------------------------------------- the reply
+    def show_turn(self, said: str, turn: ClientTurn, chip: Chip) -> None:
+        transcript = self.query_one(Transcript)
+        transcript.add_trainee(said)
+        transcript.add_chip(chip)
+        if turn.cue != self.session.convo.cue_for(turn.state_before):
+            transcript.add_cue(turn.cue)
+        transcript.add_client(self.session.name, turn.reply)
+        if turn.ended:
+            transcript.add_note(self.session.convo.over_reason() + " Press Esc for your debrief.")
+            self.finish()
+            box = self.query("#say")
+            if box:
+                box.first().disabled = True
+        transcript.scroll_end(animate=False)
+        self.update_status()
+
+    def finish(self) -> None:
+        try:
+            self.session.finish()
+        except Exception as exc:  # the turns are saved already; only the end mark is missing
+            self.app.show_error("The end of the session could not be saved", exc)
+
+    # ----------------------------------------------------------------- keys
+    def action_coach(self) -> None:
+        if self.session.mode == "assessment":
+            self.app.notify("The coach is resting in assessment mode. Your debrief will have ideas.")
+            return
+        s = self.session
+        self.app.push_screen(CoachScreen(s.name, s.convo.cue, s.coach()), lambda _: self.focus_input())
+
+    def action_end(self) -> None:
+        if self.session.ended:
+            self.app.show_debrief(self.session.log, replace=True)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.finish()
+                self.app.show_debrief(self.session.log, replace=True)
+            else:
+                self.focus_input()
+
+        self.app.push_screen(ConfirmScreen(f"End the session with {self.session.name} and see your debrief?",
+                                           yes="End", no="Keep talking"), answered)

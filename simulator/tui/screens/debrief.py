@@ -1,0 +1,156 @@
+"""The debrief: the rapport curve, the scores per lesson, the strongest and weakest
+turns with a stronger reply, the story beats, and every turn with its moves."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from simulator.moves.taxonomy import LESSON_TITLES, Lesson
+from simulator.session import SessionLog
+from simulator.tui.practice import move_label
+from simulator.tui.screens.modals import TurnPickScreen
+from simulator.tui.widgets.rapport import RapportCurve
+
+
+def score_bar(score: int, width: int = 20) -> str:
+    filled = round(width * max(0, min(100, score)) / 100)
+    return "█" * filled + "░" * (width - filled)
+
+
+class DebriefScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("m", "export('md')", "Save .md"),
+        Binding("w", "export('html')", "Save .html"),
+        Binding("r", "retry", "Retry from a turn"),
+        Binding("f2", "app.history", "History"),
+        Binding("f1", "app.help", "Help"),
+    ]
+
+    def __init__(self, log: SessionLog):
+        super().__init__()
+        self.session_log = log
+        self.result = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="debrief"):
+            yield Static("Preparing your debrief…", id="debrief-wait")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"debrief · {self.session_log.persona_name}"
+        self.query_one("#debrief").focus()
+        self.compute()
+
+    @work(thread=True, exclusive=True, group="debrief")
+    def compute(self) -> None:
+        try:
+            from simulator.debrief import debrief
+
+            result = debrief(self.session_log, self.app.scenario_for(self.session_log))
+        except Exception as exc:
+            self.app.call_from_thread(self.app.show_error, "The debrief could not be prepared", exc)
+            return
+        self.app.call_from_thread(self.show, result)
+
+    def show(self, d) -> None:
+        self.result = d
+        box = self.query_one("#debrief", VerticalScroll)
+        box.remove_children()
+        log = self.session_log
+        ending = {"left": f"{log.persona_name} left the conversation.",
+                  "plan": f"You and {log.persona_name} agreed a plan."}.get(log.ending or "", "")
+        head = Text.assemble((f"{log.persona_name} · {len(log.turns)} turns · {log.mode}", "bold"),
+                             f"   overall {d.overall}/100", f"\n{ending}" if ending else "")
+        widgets = [Static(head, id="debrief-head"),
+                   Static("Rapport over the session", classes="section"),
+                   RapportCurve(log.rapport_curve, id="curve")]
+        if d.feedback:
+            widgets.append(Static("What stood out", classes="section"))
+            widgets.append(Static("\n".join(f"• {line}" for line in d.feedback), classes="feedback",
+                                  markup=False))
+        widgets.append(Static("The four lessons (and listening)", classes="section"))
+        lessons = Text()
+        for lesson, score in d.lessons.items():
+            title = LESSON_TITLES.get(Lesson(lesson), lesson) if lesson in Lesson._value2member_map_ else lesson
+            lessons.append(f"{score_bar(score, 12)} {score:>3}  ", style="bold")
+            lessons.append(f"{title}\n")
+        widgets.append(Static(lessons, classes="lessons"))
+        widgets += self.turn_highlights(d)
+        widgets.append(Static("Their story", classes="section"))
+        story = Text()
+        for _id, summary in d.beats_uncovered:
+            story.append("✓ ", style="bold green")
+            story.append(f"{summary}\n")
+        for _id, summary in d.beats_missed:
+            story.append("· not yet told: ", style="dim")
+            story.append(f"{summary}\n")
+        if not d.beats_uncovered and not d.beats_missed:
+            story.append("This client has no story beats.")
+        widgets.append(Static(story, classes="story"))
+        widgets.append(Static("Turn by turn", classes="section"))
+        widgets.append(Static(self.turn_table(d), classes="turns"))
+        widgets.append(Static("m: save as Markdown · w: save as HTML · r: retry from a turn · Esc: back",
+                              classes="debrief-keys"))
+        box.mount_all(widgets)
+        box.scroll_home(animate=False)
+
+    def turn_highlights(self, d) -> list[Static]:
+        out = []
+        for title, note in (("Strongest turn", d.strongest), ("Weakest turn", d.weakest)):
+            if note is None:
+                continue
+            text = Text.assemble((f"Turn {note.number}: ", "bold"), f"“{note.trainee}”\n", note.why)
+            if title == "Weakest turn" and d.better_reply:
+                text.append("\nA stronger reply")
+                if d.better_move:
+                    text.append(f" ({move_label(d.better_move)})", style="bold")
+                text.append(f" might have been: “{d.better_reply}”")
+            out += [Static(title, classes="section"), Static(text, classes="highlight")]
+        return out
+
+    def turn_table(self, d) -> Table:
+        table = Table(box=None, expand=True, show_edge=False, pad_edge=False)
+        table.add_column("#", justify="right", width=3, no_wrap=True)
+        table.add_column("You said", ratio=3)
+        table.add_column("Moves read", ratio=2)
+        table.add_column("Effect", justify="right", width=6, no_wrap=True)
+        for note in d.turn_notes:
+            style = "green" if note.delta > 0 else "red" if note.delta < 0 else ""
+            table.add_row(str(note.number), Text(note.trainee),
+                          ", ".join(move_label(m) for m in note.moves) or "-",
+                          Text(f"{note.delta:+d}", style=style))
+        return table
+
+    def action_back(self) -> None:
+        """Back to the history list when opened from it, otherwise to the clients."""
+        from simulator.tui.screens.history import HistoryScreen
+
+        stack = self.app.screen_stack
+        if len(stack) > 2 and isinstance(stack[-2], HistoryScreen):
+            self.app.pop_screen()
+        else:
+            self.app.action_go_home()
+
+    def action_export(self, fmt: str) -> None:
+        if self.result is None:
+            self.app.notify("The debrief is still being prepared.")
+            return
+        self.app.export_debrief(self.session_log, fmt)
+
+    def action_retry(self) -> None:
+        turns = [(t.number, t.trainee) for t in self.session_log.turns if not t.ended]
+
+        def picked(after: int | None) -> None:
+            if after is not None:
+                self.app.retry_from(self.session_log, after)
+
+        self.app.push_screen(TurnPickScreen(turns), picked)

@@ -1,0 +1,39 @@
+"""Past sessions of this trainee, newest first; Enter reopens a debrief."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+
+class HistoryScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("f1", "app.help", "Help")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="history-title")
+        yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "your past sessions"
+        trainee = self.app.trainee
+        table = self.query_one(DataTable)
+        table.add_columns("Started (UTC)", "Client", "Mode", "Turns", "Score", "How it ended")
+        sessions = self.app.past_sessions()
+        for s in sessions:
+            ending = {"left": "client left", "plan": "plan agreed"}.get(s.ending or "",
+                                                                     "ended" if s.ended_at else "unfinished")
+            score = "-" if s.overall is None else str(s.overall)
+            table.add_row(self.app.short_date(s.started_at), s.persona_name, s.mode, str(s.turns), score,
+                          ending, key=s.id)
+        who = f" for {trainee}" if trainee else ""
+        title = (f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}{who}. Enter opens a debrief."
+                 if sessions else f"No sessions yet{who}. Your finished sessions will be listed here.")
+        self.query_one("#history-title", Static).update(title)
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_debrief(event.row_key.value)

@@ -1,0 +1,71 @@
+"""Snapshots of every screen at 80x24 and 120x40 (pytest-textual-snapshot).
+
+Deterministic: two shipped clients only, a fixed seed, a frozen clock, a fresh data
+dir per test. Update the baselines with `pytest tests/test_tui_snapshots.py --snapshot-update`
+and look at the SVGs in tests/__snapshots__ before committing them."""
+
+from __future__ import annotations
+
+import pytest
+
+from test_tui_support import ADVICE, ASK, REFLECT, REPAIR, end_session, make_app, open_client, say, settle
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+async def to_conversation(pilot):
+    await open_client(pilot)
+    for line in (REFLECT, ASK, ADVICE, REPAIR[0]):
+        await say(pilot, line)
+
+
+async def to_debrief(pilot):
+    await to_conversation(pilot)
+    await end_session(pilot)
+
+
+async def to_history(pilot):
+    await to_debrief(pilot)
+    await pilot.press("escape", "f2")
+    await settle(pilot)
+
+
+async def to_help(pilot):
+    await settle(pilot)
+    await pilot.press("f1")
+    await pilot.pause()
+
+
+async def to_choice(pilot):
+    await open_client(pilot, mode="choice")
+    await pilot.press("1")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_choose_screen(snap_compare, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_conversation_screen(snap_compare, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=to_conversation)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_debrief_screen(snap_compare, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=to_debrief)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history_screen(snap_compare, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=to_history)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help_screen(snap_compare, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=to_help)
+
+
+def test_choice_mode_screen(snap_compare):
+    assert snap_compare(make_app(seed=3), terminal_size=(80, 24), run_before=to_choice)
