@@ -158,4 +158,16 @@ def validate_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
                 load_scenario(path)
         except ScenarioError as exc:
             problems.extend(exc.problems)
-    return files, problems
+    return files, _unique(problems)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """A broken tree is reported once, though every persona using it meets it again
+    (under the path the persona resolved, which may be spelt differently)."""
+    seen, out = set(), []
+    for p in problems:
+        key = (Path(p.file).resolve() if p.file else "", p.line, p.column, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out

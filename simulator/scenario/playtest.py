@@ -84,12 +84,13 @@ class PlayTestResult:
 
 
 def persona_for(path: Path, declared: str | None) -> str | Path:
-    if declared:
-        candidate = path.parent / declared
-        return candidate if declared.endswith((".yaml", ".yml")) else declared if not (
-            path.parent / f"{declared}.yaml").exists() else path.parent / f"{declared}.yaml"
-    stem = path.name.split(".")[0]
-    return path.parent / f"{stem}.yaml"
+    """The persona a play-test file is about: `persona:` (a path beside the file, an id
+    of a file beside it, or a shipped id), else the file NAME.yaml beside NAME.test.yaml."""
+    name = declared or path.name.split(".")[0]
+    if name.endswith((".yaml", ".yml")):
+        return path.parent / name
+    beside = path.parent / f"{name}.yaml"
+    return beside if beside.exists() or not declared else name
 
 
 def load_playtests(path: Path | str) -> tuple[PlayTestFile, SourceMap]:

@@ -33,8 +33,8 @@ class MoveCount(_Strict):
     """How often `move` has been read so far in the session (every move of every turn)."""
 
     move: str = Field(description="a move id")
-    at_least: int | None = Field(default=None, ge=0)
-    at_most: int | None = Field(default=None, ge=0)
+    at_least: int | None = Field(default=None, ge=0, description="the move was read at least this many times")
+    at_most: int | None = Field(default=None, ge=0, description="the move was read at most this many times")
 
 
 class Conditions(_Strict):
@@ -44,8 +44,10 @@ class Conditions(_Strict):
         default=None, description="rapport after this turn's effects is at least this (number or threshold name)")
     rapport_at_most: Threshold | None = Field(
         default=None, description="rapport after this turn's effects is at most this (number or threshold name)")
-    streak: Streak | None = None
-    count: MoveCount | None = None
+    streak: Streak | None = Field(
+        default=None, description="the same primary move on the last turns: {move: closed_question, count: 3}")
+    count: MoveCount | None = Field(
+        default=None, description="how often a move was read this session: {move: reflection, at_least: 3}")
     turn_at_least: int | None = Field(default=None, ge=1, description="this is turn N or later (1-based)")
     turn_at_most: int | None = Field(default=None, ge=1, description="this is turn N or earlier")
     beat_revealed: str | None = Field(default=None, description="this story beat has been told")
@@ -58,12 +60,13 @@ class Transition(_Strict):
     move: OneOrMany = Field(description="the trigger: a move id, a list of move ids, or 'any'")
     from_: OneOrMany = Field(alias="from", description="a state id, a list of state ids, or 'any'")
     to: str = Field(description="the state the client moves to")
-    when: Conditions = Field(default_factory=Conditions)
+    when: Conditions = Field(default_factory=Conditions,
+                             description="conditions that must all hold; leave it out for none")
     note: str = Field(default="", description="why this happens, shown to authors in the why pane")
 
 
 class State(_Strict):
-    description: str = ""
+    description: str = Field(default="", description="a note for authors: how the client is in this state")
     cue: NonEmptyText = Field(min_length=1, description="what the trainee sees: 'looks at the floor'")
     ending: Literal["left", "plan"] | None = Field(
         default=None, description="a terminal state: the client left, or a plan was agreed")
@@ -73,61 +76,63 @@ class State(_Strict):
 
 class Rapport(_Strict):
     start: int = Field(default=20, description="rapport before the first turn")
-    min: int = 0
-    max: int = 100
+    min: int = Field(default=0, description="rapport never goes below this")
+    max: int = Field(default=100, description="rapport never goes above this")
 
 
 class Tree(_Strict):
     """A dialogue tree: how a kind of client reacts. One tree serves several personas."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    title: str
-    description: str = ""
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="a short id, usually the file name: lowercase, digits, - and _")
+    title: str = Field(description="a name for the kind of client: 'Guarded client'")
+    description: str = Field(default="", description="how this kind of client behaves, for other authors")
     initial: str = Field(description="the state the client starts in")
-    rapport: Rapport = Field(default_factory=Rapport)
+    rapport: Rapport = Field(default_factory=Rapport, description="where rapport starts and the range it stays in")
     thresholds: dict[str, int] = Field(
         default_factory=dict, description="named rapport levels conditions may use; personas may override them")
     effects: dict[str, int] = Field(description="rapport change per move id (moves not listed: 0)")
-    states: dict[str, State]
-    transitions: list[Transition]
+    states: dict[str, State] = Field(description="the client's states, keyed by state id")
+    transitions: list[Transition] = Field(
+        description="the rules, tried top to bottom; the first whose move, from and when all fit is taken")
 
 
 class BeatUnlock(_Strict):
     """Every condition given must hold; a beat with several is told once all hold."""
 
     at_state: OneOrMany | None = Field(default=None, description="the client is in this state (or one of these)")
-    rapport_at_least: Threshold | None = None
+    rapport_at_least: Threshold | None = Field(
+        default=None, description="rapport is at least this (a number or a threshold name)")
     after: str | None = Field(default=None, description="another beat that must be told first")
 
 
 class Beat(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="a short id for this part of the story")
     text: NonEmptyText = Field(min_length=1, description="what the client says when this part of their story comes out")
-    unlock: BeatUnlock
+    unlock: BeatUnlock = Field(description="when it comes out: at_state, rapport_at_least, after (all must hold)")
     summary: str = Field(default="", description="a few words for the debrief: 'lost custody last year'")
 
 
 class Persona(_Strict):
     """A client: who they are, and how strongly they react."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    name: str = Field(min_length=1)
-    age: int | None = Field(default=None, ge=10, le=110)
-    pronouns: str = ""
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="a short id, usually the file name: lowercase, digits, - and _")
+    name: str = Field(min_length=1, description="the name the trainee sees; lines can say ${name}")
+    age: int | None = Field(default=None, ge=10, le=110, description="optional; shown on the client card")
+    pronouns: str = Field(default="", description="for example she/her, he/him, they/them")
     summary: str = Field(min_length=1, description="one line for the client list")
     background: str = Field(min_length=1, description="what a peer specialist would be told before meeting them")
-    presenting_concern: str = ""
-    opening_line: str = Field(min_length=1)
-    difficulty: Literal["easy", "medium", "hard"]
+    presenting_concern: str = Field(default="", description="what brings them to peer support, in a line")
+    opening_line: str = Field(min_length=1, description="the client's first words")
+    difficulty: Literal["easy", "medium", "hard"] = Field(description="a label for trainees: easy, medium or hard")
     tree: str = Field(description="a dialogue tree id (or a path to a tree file)")
     skills: list[Lesson] = Field(default_factory=list, description="the lessons this client exercises")
     content_note: str = Field(default="", description="shown before the session starts")
-    rapport_start: int | None = None
+    rapport_start: int | None = Field(default=None, description="rapport before the first turn, instead of the tree's")
     thresholds: dict[str, int] = Field(default_factory=dict, description="overrides of the tree's thresholds")
     sensitivities: dict[str, float] = Field(
         default_factory=dict, description="multipliers of the tree's effects, keyed by move id or family")
     values: dict[str, str] = Field(default_factory=dict, description="fills ${placeholders} in reply lines")
-    beats: list[Beat] = Field(default_factory=list)
+    beats: list[Beat] = Field(default_factory=list, description="parts of the client's story that come out as trust grows")
     replies: dict[str, dict[str, list[NonEmptyText]]] = Field(
         default_factory=dict, description="persona-specific reply pools per state; used before the tree's")
     cues: dict[str, str] = Field(default_factory=dict, description="persona-specific non-verbal cues per state")

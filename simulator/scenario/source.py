@@ -55,6 +55,7 @@ class SourceMap:
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _STR_TAG = "tag:yaml.org,2002:str"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _SAFE_TAGS = {
     "tag:yaml.org,2002:null", _BOOL_TAG, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     _STR_TAG, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
@@ -78,6 +79,9 @@ class _Builder:
                 "remove repeated anchors and aliases (*name); a persona file never needs that many values")])
         if loc not in self.smap.marks:
             self.smap.marks[loc] = self._mark(node)
+        if node.tag == _TIMESTAMP_TAG and isinstance(node, yaml.ScalarNode):
+            # An unquoted date (`- 2024-05-01`) is resolved implicitly; an author means the text.
+            return node.value
         if node.tag not in _SAFE_TAGS:
             raise ScenarioError([self.smap.problem(
                 loc, f"the tag {node.tag!r} is not allowed in peersim files",
@@ -140,6 +144,8 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "the YAML could not be read"
+        if what.startswith("but ") and exc.context:  # "but found another document" needs its first half
+            what = f"{exc.context}, {what}"
         raise ScenarioError([Problem(str(path), line, column, f"YAML syntax: {what}",
                                      _yaml_hint(what))]) from None
     except yaml.YAMLError as exc:
@@ -167,6 +173,8 @@ def _yaml_hint(problem: str) -> str:
         return "YAML does not allow tabs for indentation; use spaces"
     if "expected <block end>" in problem or "indentation" in problem:
         return "check the indentation of this line against the lines above it"
+    if "expected a single document" in problem:
+        return "a file holds one document: remove the second '---' line"
     if "found undefined alias" in problem:
         return "an alias (*name) needs an anchor (&name) earlier in the file"
     return "check this line and the one above it"

@@ -7,8 +7,10 @@ machine is built.
 
 from __future__ import annotations
 
+import difflib
 import re
-from typing import Any, Iterable
+from types import UnionType
+from typing import Any, Iterable, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -22,31 +24,194 @@ PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def pydantic_problems(exc: ValidationError, model: type[BaseModel], smap: SourceMap) -> list[Problem]:
+    """pydantic's errors, reworded for a trainer: where (in words), what was expected, what was found.
+
+    A field that takes one of several shapes (a union such as `from: state | [states]`)
+    makes pydantic report one error per shape, with the shape's name in the location.
+    Those are folded into one message; if the value had the right outer shape (a list
+    whose second item is wrong), only the inner error is reported.
+    """
     problems = []
+    unions: dict[tuple, list[tuple[tuple, dict]]] = {}
+    plain: list[tuple[tuple, dict]] = []
+    shapes: dict[tuple, Any] = {}  # document location -> the type pydantic checked there
     for err in exc.errors():
-        loc = tuple(err["loc"])
+        loc, union_at = _clean_loc(model, tuple(err["loc"]), shapes)
+        if union_at is None:
+            plain.append((loc, err))
+        else:
+            unions.setdefault(union_at, []).append((loc, err))
+    for union_at, errs in unions.items():
+        deeper = [(loc, err) for loc, err in errs if len(loc) > len(union_at)]
+        if deeper:
+            plain.extend(deeper)
+            continue
+        expected = _union_phrase(shapes.get(union_at), [err for _, err in errs])
+        problems.append(smap.problem(
+            union_at, f"{_where(union_at)}: expected {expected}, but found {_found(errs[0][1]['input'])}",
+            _field_hint(shapes, union_at) or _UNION_HINTS.get(expected, "")))
+    for loc, err in plain:
         kind = err["type"]
         if kind == "extra_forbidden":
-            parent = _model_at(model, loc[:-1])
+            parent = _model_in(shapes.get(loc[:-1]))
             fields = _field_names(parent) if parent else []
-            problems.append(smap.problem(loc, f"unknown field '{loc[-1]}'", did_you_mean(loc[-1], fields), key=True))
+            problems.append(smap.problem(loc, f"unknown field '{loc[-1]}'", _field_suggestion(loc[-1], fields),
+                                         key=True))
         elif kind == "missing":
+            about = _field_hint(shapes, loc)
             problems.append(smap.problem(loc[:-1], f"missing required field '{loc[-1]}'",
-                                         f"add `{loc[-1]}:` here", key=True))
+                                         f"add `{loc[-1]}:` here" + (f" ({about})" if about else ""), key=True))
         else:
-            # Unions report one error per branch; the location names the field either way.
-            where = ".".join(str(p) for p in loc if not _is_union_tag(p))
-            problems.append(smap.problem(loc, f"{where}: {err['msg']}", _type_hint(err)))
+            phrase = _expected(err)
+            text = (f"expected {phrase}, but found {_found(err['input'])}" if phrase
+                    else err["msg"].replace("Input should", "should").replace("String should", "should")
+                    .replace("List should", "should").replace("Value should", "should"))
+            problems.append(smap.problem(loc, f"{_where(loc)}: {text}", _type_hint(err)))
     return _dedupe(problems)
 
 
-def _is_union_tag(part: object) -> bool:
-    return isinstance(part, str) and (part in ("int", "str", "list[str]", "float") or "[" in part
-                                      or part.startswith(("function-", "literal")))
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _members(annotation: Any) -> list[Any]:
+    """The shapes a union allows (None left out); [] if it is not a union."""
+    if get_origin(annotation) not in (Union, UnionType):
+        return []
+    return [a for a in get_args(annotation) if a is not type(None)]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model checked at a place: the annotation itself, or the model member of a union."""
+    if _is_model(annotation):
+        return annotation
+    return next((m for m in _members(annotation) if _is_model(m)), None)
+
+
+def _unwrap(annotation: Any) -> Any:
+    members = _members(annotation)
+    return members[0] if len(members) == 1 else annotation
+
+
+def _child(annotation: Any, part: object) -> Any:
+    annotation = _unwrap(annotation)
+    if _is_model(annotation):
+        field = next((f for n, f in annotation.model_fields.items() if (f.alias or n) == part), None)
+        return field.annotation if field else None
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is list and args:
+        return args[0]
+    if origin is dict and len(args) == 2:
+        return args[1]
+    return None
+
+
+def _tag(member: Any) -> str:
+    return member.__name__ if isinstance(member, type) else repr(member)
+
+
+def _clean_loc(model: type[BaseModel], loc: tuple, shapes: dict[tuple, Any]) -> tuple[tuple, tuple | None]:
+    """The location in the document (union shape names removed) and where a union stood, if any.
+
+    Records in `shapes` the declared type at each location, so the fields allowed
+    where an unknown one stands can be named.
+    """
+    clean: list = []
+    union_at = None
+    annotation: Any = model
+    shapes.setdefault((), model)
+    for part in loc:
+        members = _members(annotation)
+        if len(members) > 1 and isinstance(part, str):
+            # pydantic names the union member it tried; it is not a key of the document.
+            union_at = tuple(clean)
+            annotation = next((m for m in members if _tag(m) == part), None)
+            continue
+        clean.append(part)
+        annotation = _child(annotation, part) if annotation is not None else None
+        shapes.setdefault(tuple(clean), annotation)
+    return tuple(clean), union_at
+
+
+def _field_hint(shapes: dict[tuple, Any], loc: tuple) -> str:
+    parent = _model_in(shapes.get(loc[:-1])) if loc and isinstance(loc[-1], str) else None
+    field = None
+    if parent:
+        field = next((f for n, f in parent.model_fields.items() if (f.alias or n) == loc[-1]), None)
+    return f"{loc[-1]}: {field.description}" if field is not None and field.description else ""
+
+
+def _where(loc: tuple) -> str:
+    """('transitions', 3, 'from') -> 'transitions > item 4 > from' (items counted from 1)."""
+    if not loc:
+        return "the file"
+    return " > ".join(f"item {p + 1}" if isinstance(p, int) else str(p) for p in loc)
+
+
+_PHRASES = {
+    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number (no decimals)", "float_type": "a number", "float_parsing": "a number",
+    "list_type": "a list", "dict_type": "a mapping (`key: value` lines)",
+    "model_type": "a mapping of fields (`key: value` lines)",
+    "model_attributes_type": "a mapping of fields (`key: value` lines)",
+    "bool_type": "true or false", "bool_parsing": "true or false",
+    "string_pattern_mismatch": "an id made of lowercase letters, digits, '-' and '_'",
+    "string_too_short": "some text", "too_short": "at least one item",
+}
+
+
+def _expected(err: dict) -> str:
+    if err["type"] == "literal_error":
+        return "one of " + str(err.get("ctx", {}).get("expected", "the values allowed"))
+    return _PHRASES.get(err["type"], "")
+
+
+_UNION_HINTS = {
+    "one id or a list of ids": "write one id, or a list in brackets: [first, second]",
+    "a number or the name of a threshold": "write a number such as 40, or the name of one of the tree's thresholds",
+}
+
+
+def _union_phrase(annotation: Any, errs: list[dict]) -> str:
+    tags = {_tag(m) for m in _members(annotation)}
+    if tags == {"str", "list[str]"}:
+        return "one id or a list of ids"
+    if tags == {"int", "str"}:
+        return "a number or the name of a threshold"
+    phrases = list(dict.fromkeys(p for p in (_expected(e) for e in errs) if p))
+    return " or ".join(phrases) if phrases else "a different kind of value"
+
+
+def _found(value: object) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the value {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text '{shown}'" if value else "empty text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+def _field_suggestion(name: object, fields: list[str]) -> str:
+    close = difflib.get_close_matches(str(name), fields, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if fields:
+        return "remove it, or use one of the fields allowed here: " + ", ".join(fields)
+    return "remove it"
 
 
 def _type_hint(err: dict) -> str:
     kind = err["type"]
+    if kind == "string_pattern_mismatch":
+        return "use lowercase letters, digits, '-' and '_' only, starting with a letter or digit"
     if kind.startswith("string"):
         return "write text here (put it in double quotes if it holds ': ' or starts with a symbol)"
     if kind.startswith(("int", "float")):
@@ -57,8 +222,6 @@ def _type_hint(err: dict) -> str:
         return "write a mapping here: `key: value` lines indented under this one"
     if kind == "literal_error":
         return "use one of the values named above"
-    if kind == "string_pattern_mismatch":
-        return "use lowercase letters, digits, '-' and '_' only"
     return ""
 
 
@@ -74,28 +237,6 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 def _field_names(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
-
-
-def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
-            continue
-        field = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
-        if field is None:
-            continue
-        current = _inner_model(field.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def as_list(value: str | list[str] | None) -> list[str]:
