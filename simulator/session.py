@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
 from simulator.engine import ClientTurn, Conversation
+from simulator.moves.reading import MoveSpan, Reading
 
 
 def now_iso() -> str:
@@ -32,6 +33,8 @@ class TurnRecord:
     ended: bool = False
     ending: str | None = None
     at: str = field(default_factory=now_iso)
+    reading_cue: str = ""  # the cue that decided the primary move (kept so a resume replays the same reading)
+    unclear: bool = False
 
     @classmethod
     def from_turn(cls, turn: ClientTurn, at: str | None = None) -> "TurnRecord":
@@ -43,7 +46,15 @@ class TurnRecord:
             effects=[{"move": e.move, "delta": e.delta} for e in turn.effects],
             reply=turn.reply, cue=turn.cue, beats=[b.id for b in turn.beats],
             transition=asdict(turn.transition) if turn.transition else None,
-            ended=turn.ended, ending=turn.ending, at=at or now_iso())
+            ended=turn.ended, ending=turn.ending, at=at or now_iso(),
+            reading_cue=turn.reading.cue, unclear=turn.reading.unclear)
+
+    def to_reading(self) -> Reading:
+        """The reading this turn was played with, rebuilt from the record (not re-recognised),
+        so a resumed or rewound session is exact even if the recogniser has changed since."""
+        spans = tuple(MoveSpan(m["move"], int(m.get("start", 0)), int(m.get("end", 0)), m.get("cue", ""),
+                               float(m.get("confidence", 1.0))) for m in self.moves)
+        return Reading(self.trainee, spans, self.primary, self.confidence, self.reading_cue, self.unclear)
 
     @property
     def move_ids(self) -> list[str]:
@@ -68,13 +79,14 @@ class SessionLog:
     started_at: str = field(default_factory=now_iso)
     ended_at: str | None = None
     turns: list[TurnRecord] = field(default_factory=list)
+    persona_path: str = ""  # the persona file played, so a session of an unshipped persona can be resumed
 
     @classmethod
     def start(cls, convo: Conversation, mode: str = "practice", trainee: str = "") -> "SessionLog":
         return cls(persona_id=convo.persona.id, persona_name=convo.persona.name, tree_id=convo.tree.id,
                    seed=convo.seed, opening_line=convo.opening_line, start_state=convo.state,
                    start_rapport=convo.rapport, beats_total=[b.id for b in convo.persona.beats],
-                   mode=mode, trainee=trainee)
+                   mode=mode, trainee=trainee, persona_path=str(convo.scenario.persona_path))
 
     @property
     def final_state(self) -> str:

@@ -13,6 +13,9 @@ from simulator.scenario.errors import ScenarioError
 # One module per group of commands; each has register(subparsers).
 COMMAND_MODULES = [
     "simulator.cli.core",
+    "simulator.cli.sessions",
+    "simulator.cli.authoring",
+    "simulator.cli.moves",
 ]
 
 
@@ -22,10 +25,30 @@ def build_parser() -> argparse.ArgumentParser:
         description="Practise peer support conversations with simulated clients. "
                     "Run without a command to start the app.")
     parser.add_argument("--version", action="version", version=f"peersim {_version()}")
+    add_app_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
+
+
+def add_app_options(parser: argparse.ArgumentParser) -> None:
+    """Options of the app (`peersim` with no command)."""
+    parser.add_argument("--data-dir", help="where sessions are kept (default: PEERSIM_DATA_DIR or the user data folder)")
+    parser.add_argument("--mode", choices=["practice", "fading", "assessment", "choice"],
+                        help="the mode offered first when a session starts")
+    parser.add_argument("--seed", type=int, default=None, help="seed for the client's replies (default 0)")
+
+
+def _app_args(argv: list[str]) -> argparse.Namespace | None:
+    """`peersim` with only app options: parsed without importing every command module,
+    so the app starts sooner (benchmarks/bench_tui.py). None when a command is given."""
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return None
+    light = argparse.ArgumentParser(prog="peersim", add_help=False)
+    add_app_options(light)
+    args, rest = light.parse_known_args(argv)
+    return None if rest else args
 
 
 def _version() -> str:
@@ -39,6 +62,9 @@ def _version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    app_args = _app_args(argv)
+    if app_args is not None:
+        return start_app(app_args)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

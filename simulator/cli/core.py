@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from simulator.engine import ClientTurn, Conversation
+from simulator.engine.conversation import plain_text
 from simulator.moves import recognize
 from simulator.scenario.errors import ScenarioError
 from simulator.scenario.loader import Scenario, load_scenario, shipped_persona_paths, validate_paths
@@ -29,6 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="text files, one trainee turn per line ('#' lines and blank lines skipped)")
     p.add_argument("--seed", type=int, default=0, help="the same seed gives the same conversation (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object per script (JSON lines)")
+    p.add_argument("--save", action="store_true", help="save each script as a session (mode 'replay') to read "
+                                                       "its debrief with `peersim show`")
+    p.add_argument("--trainee", help="the trainee name to save the sessions under (with --save)")
+    p.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+                   help="folder of the session database (with --save)")
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser("validate", help="check persona and dialogue-tree files or folders")
@@ -38,6 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("schema", help="print the JSON Schema of the persona and tree formats")
     p.add_argument("which", nargs="?", choices=["persona", "tree", "both"], default="both")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE (for an editor's `# yaml-language-server: $schema=FILE` line)")
     p.set_defaults(func=cmd_schema)
 
 
@@ -69,7 +77,18 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------------- classify
+def _tolerant_stdio() -> None:
+    """Undecodable input bytes become U+FFFD instead of a crash, and a lone surrogate
+    (a JSON input may carry "\\ud800") is written as a JSON escape, so every input line
+    still gets its output line."""
+    for stream, errors in ((sys.stdin, "replace"), (sys.stdout, "backslashreplace")):
+        reconfigure = getattr(stream, "reconfigure", None)  # absent on StringIO in tests
+        if reconfigure is not None:
+            reconfigure(errors=errors)
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
+    _tolerant_stdio()
     out = sys.stdout
     for number, raw in enumerate(sys.stdin, start=1):
         line = raw.rstrip("\r\n")
@@ -91,8 +110,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
                 record.setdefault("text", "")
         else:
             record = {"text": line}
-        reading = recognize(record["text"])
-        record.update(reading.to_dict())
+        text = record["text"]
+        record.update(recognize(plain_text(text)).to_dict())
+        record["text"] = text  # echoed as given (a lone surrogate comes out as a JSON escape)
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0
 
@@ -100,7 +120,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------- replay
 def read_script(path: Path) -> list[str]:
     lines = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    for raw in path.read_text(encoding="utf-8-sig").splitlines():  # -sig: Notepad's byte-order mark
         text = raw.strip()
         if text and not text.startswith("#"):
             lines.append(text)
@@ -142,6 +162,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
             status = 1
             continue
         convo, start, turns = replay_script(scenario, lines, args.seed)
+        if args.save:
+            from simulator.cli.sessions import save_replay
+
+            saved = save_replay(scenario, lines, args.seed, getattr(args, "data_dir", None), args.trainee)
+            print(f"{script}: saved as session {saved}", file=sys.stderr)
         final = {"state": convo.state, "rapport": convo.rapport, "ended": convo.ended,
                  "ending": convo.ending, "beats": list(convo.revealed)}
         if args.json:
@@ -190,5 +215,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     schemas = json_schemas()
     out = schemas if args.which == "both" else schemas[args.which]
+    if getattr(args, "output", None):
+        Path(args.output).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.output}")
+        return 0
     print(json.dumps(out, indent=2))
     return 0

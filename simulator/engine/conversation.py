@@ -12,16 +12,22 @@ closures built here from validated data (a dotted string callback would be impor
 as a module path). `auto_transitions` is off (it makes large machines slow to build
 and would add a `to_<state>` trigger per state), and nothing relies on `on_enter`,
 which `transitions` does not fire for the initial state.
+
+A state's outgoing rules are added to the machine the first time the client is in
+that state. `transitions` stores one Transition per (trigger, source), so a rule with
+`move: any, from: any` is 17 x N objects; wiring every state up front made a
+2,000-state tree take about a second to build per conversation. A state's rules are
+added together and in file order, so "first matching rule wins" is unchanged.
 """
 
 from __future__ import annotations
 
 import copy
 import random
+import re
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from string import Template
 from typing import Callable
 
 from transitions import Machine
@@ -30,7 +36,17 @@ from simulator.moves import Reading, recognize
 from simulator.moves.taxonomy import MOVE_IDS, family_of
 from simulator.scenario.loader import Scenario, load_scenario
 from simulator.scenario.schema import Beat, Conditions
-from simulator.scenario.validate import as_list
+from simulator.scenario.validate import PLACEHOLDER, as_list
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def plain_text(text: str) -> str:
+    """The trainee's words with any lone surrogate (undecodable terminal bytes, or a
+    JSON escape like "\\ud800") replaced by U+FFFD, one character for one, so offsets
+    stay true. Such a character is not text any recogniser can be asked to read."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 class ConversationOver(Exception):
@@ -141,14 +157,33 @@ class Conversation:
     def _build_machine(self) -> Machine:
         machine = Machine(model=self._client, states=list(self.tree.states), initial=self.tree.initial,
                           auto_transitions=False, ignore_invalid_triggers=True, send_event=False)
+        # Rule indexes per source state, in file order; `from: any` rules apply to every state.
+        self._rules_from: dict[str, list[int]] = {}
+        any_rules: list[int] = []
         for index, tr in enumerate(self.tree.transitions):
-            moves = MOVE_IDS if tr.move == "any" or "any" in as_list(tr.move) else as_list(tr.move)
-            sources = "*" if tr.from_ == "any" or "any" in as_list(tr.from_) else as_list(tr.from_)
+            sources = as_list(tr.from_)
+            if "any" in sources:
+                any_rules.append(index)
+            else:
+                for source in dict.fromkeys(sources):
+                    self._rules_from.setdefault(source, []).append(index)
+        self._any_rules = any_rules
+        self._wired: set[str] = set()
+        self._wire(machine, self.tree.initial)
+        return machine
+
+    def _wire(self, machine: Machine, state: str) -> None:
+        """Add the rules leaving `state` to the machine, once, in file order."""
+        if state in self._wired:
+            return
+        self._wired.add(state)
+        for index in sorted(self._rules_from.get(state, []) + self._any_rules):
+            tr = self.tree.transitions[index]
+            moves = MOVE_IDS if "any" in as_list(tr.move) else dict.fromkeys(as_list(tr.move))
             for move in moves:
-                machine.add_transition(move, sources, tr.to,
+                machine.add_transition(move, state, tr.to,
                                        conditions=[partial(self._holds, tr.when)],
                                        after=[partial(self._record, index, move)])
-        return machine
 
     def _record(self, index: int, move: str) -> None:
         tr = self.tree.transitions[index]
@@ -210,7 +245,7 @@ class Conversation:
     def step(self, said: str | Reading) -> ClientTurn:
         if self.ended:
             raise ConversationOver(self.over_reason())
-        reading = said if isinstance(said, Reading) else self.recognizer(said)
+        reading = said if isinstance(said, Reading) else self.recognizer(plain_text(said))
         self.turn += 1
         state_before, rapport_before = self.state, self.rapport
 
@@ -223,6 +258,7 @@ class Conversation:
         self.primaries.append(reading.primary)
 
         self._taken = None
+        self._wire(self._machine, self.state)
         self._client.trigger(reading.primary)
         if self.state != state_before:
             self.state_history.append(self.state)
@@ -283,22 +319,26 @@ class Conversation:
 
     def _reply(self, state: str, move: str) -> tuple[str, tuple[str, str, str, int]]:
         key, lines = self.pool_for(state, move)
+        texts = [self._fill(line) for line in lines]
         deck = self.decks.get(key)
-        if not deck:
-            # A shuffled deck: every line of a pool is used once before any repeats.
+        if not deck or all(texts[i] == self.last_reply for i in deck):
+            # A shuffled deck: every line of a pool is used once before any repeats. A new
+            # deck is also started when all that is left is the line just said (the same
+            # words can stand in two pools), so the client never says it twice in a row.
             deck = list(range(len(lines)))
             self.rng.shuffle(deck)
-            self.decks[key] = deck
-        index = deck.pop()
-        if self._fill(lines[index]) == self.last_reply and deck:
-            deck.insert(0, index)
-            index = deck.pop()
-        self.last_reply = self._fill(lines[index])
+        # Draw from the end; a card holding the line just said goes back under the deck.
+        position = next((pos for pos in range(len(deck) - 1, -1, -1) if texts[deck[pos]] != self.last_reply),
+                        len(deck) - 1)  # a pool with a single line has to repeat it
+        index = deck[position]
+        self.decks[key] = deck[position + 1:] + deck[:position]
+        self.last_reply = texts[index]
         return self.last_reply, (*key, index)
 
     def _fill(self, text: str) -> str:
-        # string.Template only substitutes ${name}; it never evaluates or formats fields.
-        return Template(text).safe_substitute(self.values)
+        # Only `${name}` is replaced, from the persona's values; an unknown name stays as
+        # written and nothing else in the line ("$5", "$$") is touched. No str.format.
+        return PLACEHOLDER.sub(lambda m: self.values.get(m.group(1), m.group(0)), text)
 
     # ----------------------------------------------------------------- rewind
     def snapshot(self) -> EngineState:
@@ -307,6 +347,7 @@ class Conversation:
                            copy.deepcopy(self.decks), self.last_reply, self.ending)
 
     def restore(self, snap: EngineState) -> None:
+        self._wire(self._machine, snap.state)
         self._machine.set_state(snap.state, model=self._client)
         self.rapport, self.turn = snap.rapport, snap.turn
         self.primaries, self.counts = list(snap.primaries), dict(snap.counts)
