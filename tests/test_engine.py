@@ -436,6 +436,27 @@ def test_every_move_of_a_turn_has_its_effect_once(tmp_path):
     assert convo.counts == {"reflection": 1, "directive_advice": 1, "summary": 1}
 
 
+def test_an_unsure_secondary_move_does_not_act_on_the_client(tmp_path):
+    # "I've been there too. How is it for you?" with a doubtful "breach" read in the middle:
+    # the trainee must not lose the client over a misreading the recogniser itself doubts.
+    convo = lab(tmp_path, "- {move: information, from: moved, to: start}")
+    text = "I've been there too. How is it for you?"
+    spans = (MoveSpan("self_disclosure", 0, 20, "I've been", 0.9),
+             MoveSpan("confidentiality_breach", 0, 20, "been", 0.3),
+             MoveSpan("open_question", 21, len(text), "how", 0.95))
+    turn = convo.step(Reading(text, spans, "open_question", 0.95, "how"))
+    assert [e.move for e in turn.effects] == ["self_disclosure", "open_question"]
+    assert "confidentiality_breach" not in convo.counts
+    assert not turn.ended
+
+
+def test_the_primary_move_acts_however_unsure_the_reading(tmp_path):
+    convo = lab(tmp_path, "- {move: information, from: moved, to: start}")
+    reading = Reading("hmm", (MoveSpan("directive_advice", 0, 3, "hmm", 0.2),), "directive_advice", 0.2, "hmm")
+    turn = convo.step(reading)
+    assert [(e.move, e.delta) for e in turn.effects] == [("directive_advice", -10)]
+
+
 def test_marcus_reacts_more_strongly_to_a_breach_than_the_tree_alone():
     marcus = Conversation("marcus")
     assert marcus.effect_of("confidentiality_breach") == round(-45 * 1.5)

@@ -1,7 +1,7 @@
 """The conversation engine: a persona's tree as a `transitions` machine, one turn at a time.
 
 One turn: the trainee's words are read as moves; every distinct move's rapport effect
-is applied (the tree's effect times the persona's sensitivity); then the primary move
+is applied (a secondary move read less surely than SECONDARY_FLOOR is left out) (the tree's effect times the persona's sensitivity); then the primary move
 fires as the machine's trigger, so a transition's rapport conditions see the rapport
 *after* this turn. The first transition (in file order) whose conditions hold is taken;
 if none holds the client stays where they are. Then at most one story beat comes out,
@@ -33,6 +33,7 @@ from typing import Callable
 from transitions import Machine
 
 from simulator.moves import Reading, recognize
+from simulator.moves.recognizer import UNCLEAR_BELOW
 from simulator.moves.taxonomy import MOVE_IDS, family_of
 from simulator.scenario.loader import Scenario, load_scenario
 from simulator.scenario.schema import Beat, Conditions
@@ -41,12 +42,26 @@ from simulator.scenario.validate import PLACEHOLDER, as_list
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
+# A move beside the primary one that the recogniser is this unsure of is more often a
+# misreading than not (on the project's corpus, most such readings were wrong: a
+# "breach" inside a story about the helper's own past, "minimizing" for "tbh"), and a
+# wrong secondary move can cost a trainee who did well. It is shown in the reading but
+# has no effect on the client. The primary move always counts: it drives the machine.
+SECONDARY_FLOOR = UNCLEAR_BELOW
+
 
 def plain_text(text: str) -> str:
     """The trainee's words with any lone surrogate (undecodable terminal bytes, or a
     JSON escape like "\\ud800") replaced by U+FFFD, one character for one, so offsets
     stay true. Such a character is not text any recogniser can be asked to read."""
     return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def weighed_moves(reading: Reading) -> list[str]:
+    """The distinct moves of a reading that act on the client, in order: the primary
+    move, and every other move read at least SECONDARY_FLOOR surely."""
+    sure = {reading.primary} | {m.move for m in reading.moves if m.confidence >= SECONDARY_FLOOR}
+    return [move for move in dict.fromkeys(reading.move_ids) if move in sure]
 
 
 class ConversationOver(Exception):
@@ -182,7 +197,7 @@ class Conversation:
             moves = MOVE_IDS if "any" in as_list(tr.move) else dict.fromkeys(as_list(tr.move))
             for move in moves:
                 machine.add_transition(move, state, tr.to,
-                                       conditions=[partial(self._holds, tr.when)],
+                                       conditions=[partial(self.holds, tr.when)],
                                        after=[partial(self._record, index, move)])
 
     def _record(self, index: int, move: str) -> None:
@@ -193,7 +208,8 @@ class Conversation:
     def _threshold(self, value: int | str) -> int:
         return self.thresholds[value] if isinstance(value, str) else value
 
-    def _holds(self, when: Conditions) -> bool:
+    def holds(self, when: Conditions) -> bool:
+        """Whether a rule's conditions hold for the conversation as it is now."""
         if when.rapport_at_least is not None and self.rapport < self._threshold(when.rapport_at_least):
             return False
         if when.rapport_at_most is not None and self.rapport > self._threshold(when.rapport_at_most):
@@ -250,7 +266,7 @@ class Conversation:
         state_before, rapport_before = self.state, self.rapport
 
         effects = []
-        for move in dict.fromkeys(reading.move_ids):  # each distinct move once, in order
+        for move in weighed_moves(reading):
             delta = self.effect_of(move)
             effects.append(Effect(move, delta))
             self.counts[move] = self.counts.get(move, 0) + 1

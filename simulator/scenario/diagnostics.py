@@ -160,6 +160,16 @@ CATALOGUE: tuple[Diagnostic, ...] = (
         "themself every third time.",
         'questioning:\n  - "Depends."\n  - "I don\'t know."',
         "Three or more lines per pool feel natural."),
+    Diagnostic(
+        "PS0034", "warning", "A persona's default lines that are never said",
+        "Replies are looked for in this order: the persona's pool for the move, the persona's pool "
+        "for its family, the tree's pool for the move, the tree's for the family, and only then "
+        "the persona's `default` and the tree's `default`. When the tree has a pool for every move "
+        "family in a state, the persona's `default` for that state is never reached.",
+        "# tree, state guarded: pools for every family\nreplies:\n  guarded:\n    default:\n"
+        "      - \"I don't know you.\"   # never said",
+        "Put these lines under the move families they answer (`listening:`, `questioning:` ...), "
+        "where they come before the tree's lines."),
     # ---------------------------------------------------------------- story beats and levels
     Diagnostic(
         "PS0040", "warning", "A story beat that can never unlock",

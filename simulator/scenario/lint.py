@@ -423,6 +423,12 @@ def lint_persona(scenario: Scenario) -> list[Problem]:
     for sid, pools in persona.replies.items():
         if sid not in ending:
             found += _pool_sizes(pmap, pools, ("replies", sid), sid)
+        tree_pools = tree.states[sid].replies if sid in tree.states else {}
+        if pools.get("default") and all(tree_pools.get(m) or tree_pools.get(family_of(m)) for m in MOVE_IDS):
+            found.append(diagnostic("PS0034").at(
+                pmap, ("replies", sid, "default"),
+                f"the tree answers every move family in '{sid}', so these default lines are never said",
+                key=True))
     return found
 
 

@@ -90,7 +90,7 @@ def near_misses(convo: Conversation, turn: ClientTurn, limit: int = 3) -> list[s
         failed = [text for name, value in rule.when.model_dump(exclude_none=True).items()
                   for text in describe_conditions(Conditions.model_validate({name: value}), convo.thresholds)
                   # The engine's own check, one condition at a time, so the pane cannot disagree with it.
-                  if not convo._holds(Conditions.model_validate({name: value}))]
+                  if not convo.holds(Conditions.model_validate({name: value}))]
         if failed:
             out.append(f"         T{index + 1} -> {rule.to} needs {'; '.join(failed)}")
         if len(out) == limit:
