@@ -17,7 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_core import generate_tree, machine_info  # noqa: E402
+from bench_core import generate_tree  # noqa: E402
+from machine import machine_info  # noqa: E402
 
 from simulator.scenario.graph import to_dot, to_mermaid, to_svg  # noqa: E402
 from simulator.scenario.lint import lint_paths, lint_tree  # noqa: E402

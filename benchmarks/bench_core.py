@@ -12,9 +12,6 @@ machine description this script prints.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -25,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from machine import machine_info  # noqa: E402
 from simulator.engine import Conversation  # noqa: E402
 from simulator.scenario.loader import load_scenario, load_tree  # noqa: E402
 
@@ -45,20 +43,6 @@ SCRIPT = [
     "It sounds like people keep deciding things for you.",
     "Would it help if we worked out a next step together?",
 ]
-
-
-def machine_info() -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "load": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
-            "platform": platform.platform(), "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 
 
 # ----------------------------------------------------------------------------- step()

@@ -13,8 +13,6 @@ commit figure depends on the disk; the temporary folder used is printed.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -24,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from machine import machine_line  # noqa: E402
 from simulator.debrief import debrief, resume_conversation  # noqa: E402
 from simulator.debrief.export import to_html, to_json, to_markdown, to_text  # noqa: E402
 from simulator.engine import Conversation  # noqa: E402
@@ -76,8 +75,7 @@ def main() -> None:
 
     loaded = store.load_session(log.id)
     d = debrief(loaded)
-    print(f"## Store and debrief (issue 5)\n\nMachine: {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.release()}; temp folder {folder}.\n")
+    print(f"## Store and debrief (issue 5)\n\nMachine: {machine_line()}; temp folder {folder}.\n")
     print(f"- append_turn (committed, synchronous=FULL), {len(commits)} turns: {ms(commits)}")
     print(f"- load_session of {len(loaded.turns)} turns: {ms(timed(lambda: store.load_session(log.id)))}")
     print(f"- debrief() of {len(loaded.turns)} turns: {ms(timed(lambda: debrief(loaded)))}")

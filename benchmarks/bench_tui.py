@@ -19,13 +19,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import machine_line
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,21 +133,6 @@ async def enter_to_reply(turns: int) -> list[float]:
     return times
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import textual
-
-    return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}, Textual {textual.__version__}")
-
-
 def ms(values: list[float]) -> str:
     return f"{statistics.median(values) * 1000:.0f} ms (min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})"
 
@@ -168,7 +154,9 @@ def main() -> None:
     replies = asyncio.run(enter_to_reply(8 if args.quick else 24))
     ratio = statistics.median(ours) / statistics.median(bare)
     print("## App (issue 6)\n")
-    print(f"Machine: {machine()}. `python benchmarks/bench_tui.py` ({repeats} launches each, interleaved).\n")
+    import textual
+
+    print(f"Machine: {machine_line(f'Textual {textual.__version__}')}. `python benchmarks/bench_tui.py` ({repeats} launches each, interleaved).\n")
     print("| measure | median |")
     print("| --- | --- |")
     print(f"| bare Textual app (Header, Static, Footer): launch to first screen drawn | {ms(bare)} |")
