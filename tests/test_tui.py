@@ -232,6 +232,20 @@ async def test_ctrl_j_adds_a_line_and_enter_sends():
         assert box.text == ""
 
 
+async def test_a_huge_paste_is_kept_in_the_box_not_sent():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_client(pilot)
+        box = app.screen.query_one("#say")
+        pasted = "It sounds like a lot. مرحبا 👩‍👩‍👧 \u202e " * 3000
+        box.insert(pasted)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.session.log.turns == []
+        assert box.text == pasted
+        assert any("very long" in (n.title or "") for n in app._notifications)
+
+
 async def test_errors_become_notifications_not_tracebacks(monkeypatch):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

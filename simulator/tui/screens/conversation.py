@@ -20,6 +20,10 @@ from simulator.tui.widgets.rapport import RapportMeter
 from simulator.tui.widgets.transcript import Transcript
 
 
+# About 700 words: far more than anyone says in one turn, far less than a stray paste.
+LONGEST_TURN = 4_000
+
+
 class ConversationScreen(Screen):
     BINDINGS = [
         Binding("ctrl+g,f3", "coach", "Coach"),
@@ -103,6 +107,13 @@ class ConversationScreen(Screen):
             return
         if self.session.ended:
             self.app.notify(self.session.convo.over_reason())
+            return
+        if len(text) > LONGEST_TURN:
+            # Most likely a paste gone wrong; the words stay in the box for the trainee to trim.
+            event.box.restore(event.text)
+            self.app.notify(f"That message is {len(text):,} characters long. A turn holds up to "
+                            f"{LONGEST_TURN:,}: trim it, or say it over several turns.",
+                            title="A very long message", severity="warning")
             return
         try:
             reading = self.session.read(text)
