@@ -232,6 +232,19 @@ async def test_ctrl_j_adds_a_line_and_enter_sends():
         assert box.text == ""
 
 
+async def test_the_debrief_marks_lessons_the_session_did_not_practise():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_client(pilot)
+        await say(pilot, REFLECT)
+        await end_session(pilot)
+        lines = " ".join(texts(app.screen, ".lessons")).splitlines()
+        confidentiality = next(line for line in lines if "Confidentiality" in line)
+        listening = next(line for line in lines if "Active listening" in line)
+        assert "50" in confidentiality and "(not practised)" in confidentiality
+        assert "(not practised)" not in listening
+
+
 async def test_a_huge_paste_is_kept_in_the_box_not_sent():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

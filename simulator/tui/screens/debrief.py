@@ -82,7 +82,12 @@ class DebriefScreen(Screen):
         for lesson, score in d.lessons.items():
             title = LESSON_TITLES.get(Lesson(lesson), lesson) if lesson in Lesson._value2member_map_ else lesson
             lessons.append(f"{score_bar(score, 12)} {score:>3}  ", style="bold")
-            lessons.append(f"{title}\n")
+            lessons.append(title)
+            detail = d.lesson_details.get(lesson)
+            if detail is not None and not detail.practised:
+                # A neutral 50 is not half marks; say so, or it reads as a middling score.
+                lessons.append("  (not practised)", style="dim")
+            lessons.append("\n")
         widgets.append(Static(lessons, classes="lessons"))
         widgets += self.turn_highlights(d)
         widgets.append(Static("Their story", classes="section"))
