@@ -416,3 +416,11 @@ async def test_typing_a_name_puts_that_client_first():
         await pilot.press(*"zzzz")
         assert clients.option_count == 0
         assert "No client matches" in str(app.screen.query_one("#detail-body").render())
+
+
+def test_a_chip_names_the_moves_and_leaves_out_other_beside_them():
+    from simulator.tui.practice import Chip
+
+    assert Chip((("other", 0), ("autonomy_support", 10)), 10, True).text == "autonomy support +10   rapport +10"
+    assert Chip((("other", 0),), 0, True).text == "other +0   rapport +0"
+    assert Chip((), 0, True).text == "nothing read   rapport +0"

@@ -55,7 +55,9 @@ class Chip:
 
     @property
     def text(self) -> str:
-        moves = " · ".join(f"{move_label(m)} {d:+d}" for m, d in self.effects) or "nothing read"
+        # "other +0" beside a real move is noise ("Sorry. It's your call." is autonomy support).
+        named = [(m, d) for m, d in self.effects if m != "other"] or self.effects
+        moves = " · ".join(f"{move_label(m)} {d:+d}" for m, d in named) or "nothing read"
         return f"{moves}   rapport {self.delta:+d}"
 
     @property
