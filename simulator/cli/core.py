@@ -87,33 +87,94 @@ def _tolerant_stdio() -> None:
             reconfigure(errors=errors)
 
 
+# One encoder for every line: json.dumps(..., ensure_ascii=False) builds a new one per call.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def classify_line(number: int, raw: str, jsonl: bool) -> str:
+    """The output line (with its newline) for input line `number`."""
+    line = raw.rstrip("\r\n")
+    record: dict = {}
+    if jsonl:
+        if not line.strip():
+            record = {"text": ""}
+        else:
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                return json.dumps({"line": number, "error": f"not JSON: {exc.msg}", "text": "",
+                                   "primary": "other", "moves": [], "confidence": 0.0}) + "\n"
+            if not isinstance(record, dict) or not isinstance(record.get("text", ""), str):
+                return json.dumps({"line": number, "error": "expected an object with a text 'text' key",
+                                   "text": "", "primary": "other", "moves": [], "confidence": 0.0}) + "\n"
+            record.setdefault("text", "")
+    else:
+        record = {"text": line}
+    text = record["text"]
+    record.update(recognize(plain_text(text)).to_dict())
+    record["text"] = text  # echoed as given (a lone surrogate comes out as a JSON escape)
+    return _encode(record) + "\n"
+
+
+# A large piped input is read by several processes, one per core: reading is pure
+# Python, so one process uses one core. Small inputs and typed input stay in this
+# process (starting workers costs more than it saves, and typed lines are answered at
+# once). PEERSIM_CLASSIFY_PROCESSES=1 turns it off.
+PARALLEL_FROM = 2_000      # lines
+CHUNK = 500                # lines per task: large enough to amortise, small enough to balance
+PROCESSES_ENV = "PEERSIM_CLASSIFY_PROCESSES"
+
+
+def _classify_chunk(task: tuple[int, list[str], bool]) -> str:
+    first, lines, jsonl = task
+    return "".join(classify_line(first + k, raw, jsonl) for k, raw in enumerate(lines))
+
+
+def _processes() -> int:
+    import os
+
+    wanted = os.environ.get(PROCESSES_ENV, "").strip()
+    cores = os.cpu_count() or 1
+    try:
+        return max(1, int(wanted)) if wanted else min(cores, 8)
+    except ValueError:
+        return min(cores, 8)
+
+
+def _chunks(lines, jsonl: bool):
+    chunk: list[str] = []
+    first = 1
+    for number, raw in enumerate(lines, start=1):
+        chunk.append(raw)
+        if len(chunk) == CHUNK:
+            yield first, chunk, jsonl
+            first, chunk = number + 1, []
+    if chunk:
+        yield first, chunk, jsonl
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
+    import itertools
+
     _tolerant_stdio()
     out = sys.stdout
-    for number, raw in enumerate(sys.stdin, start=1):
-        line = raw.rstrip("\r\n")
-        record: dict = {}
-        if args.jsonl:
-            if not line.strip():
-                record = {"text": ""}
-            else:
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    out.write(json.dumps({"line": number, "error": f"not JSON: {exc.msg}", "text": "",
-                                          "primary": "other", "moves": [], "confidence": 0.0}) + "\n")
-                    continue
-                if not isinstance(record, dict) or not isinstance(record.get("text", ""), str):
-                    out.write(json.dumps({"line": number, "error": "expected an object with a text 'text' key",
-                                          "text": "", "primary": "other", "moves": [], "confidence": 0.0}) + "\n")
-                    continue
-                record.setdefault("text", "")
-        else:
-            record = {"text": line}
-        text = record["text"]
-        record.update(recognize(plain_text(text)).to_dict())
-        record["text"] = text  # echoed as given (a lone surrogate comes out as a JSON escape)
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    stdin = sys.stdin
+    import multiprocessing
+
+    # Workers are forked: they start with everything loaded, and nothing re-runs the
+    # `peersim` entry point (a spawned worker would). Without fork (Windows), one process.
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    processes = 1 if stdin.isatty() or not forkable else _processes()
+    head = list(itertools.islice(stdin, PARALLEL_FROM)) if processes > 1 else []
+    if len(head) < PARALLEL_FROM:
+        for number, raw in enumerate(itertools.chain(head, stdin), start=1):
+            out.write(classify_line(number, raw, args.jsonl))
+        return 0
+    recognize("warm up")     # loaded once here, so every forked worker has the lexicon and model
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        # imap keeps the input order, so the output is line for line what one process writes.
+        for text in pool.imap(_classify_chunk, _chunks(itertools.chain(head, stdin), args.jsonl)):
+            out.write(text)
     return 0
 
 

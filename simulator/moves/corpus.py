@@ -859,6 +859,44 @@ def _lower_no_punct(text: str) -> str:
     return re.sub(r"[.!,;]", "", text.lower())
 
 
+# Hand-written items added later. They are read with a generator of their own, after
+# everything above, so adding them leaves every earlier line of the corpus as it was.
+HAND_LATER: dict[str, list[str]] = {
+    "directive_advice": [
+        # Suggestions asked as questions: still the helper's plan for the client.
+        "Do you think it would help to call your sponsor tonight?", "Do you think it might be a good idea to see a doctor?",
+        "do u think it would help to write a budget", "Would it help to take a break from the group chat?",
+        "Would it be helpful to ask your caseworker about the forms?", "Have you tried setting an alarm for the meetings?",
+        "Have you tried going for a walk when the cravings hit?", "have u tried talking to ur landlord",
+        "Is that something you could try this week?", "Is it something you could bring up with your doctor?",
+        "What about a night class at the college?", "How about a support group on Thursdays?",
+        "What about something like a volunteer job, to fill the days?", "One thing you could try is keeping a sleep diary.",
+        "Something you might look into is the housing list.", "do you think it could help to block his number?",
+    ],
+    "affirmation": [
+        # Confidence in the client.
+        "I'm sure you can get through the interview, you've prepared for it.", "I have faith in you.",
+        "You've got this.", "im confident you will find a way", "You can do this, I've seen how hard you work.",
+        "You're on the right track with the meetings.", "That's a good step, asking for help like that.",
+        "I'm certain you'll handle it better than you think.", "You're doing the right thing by speaking up.",
+        "Sorry to hear that.", "I am so sorry to hear about your brother.", "so sorry to hear that happened",
+    ],
+    "self_disclosure": [
+        # Brief sharing said plainly, without a story.
+        "That's how I felt too when I first moved back home.", "I felt the same way when my kids went into care.",
+        "I've had my fair share of bad landlords.", "I got laid off last year, so I know a little of that.",
+        "The first winter sober was really hard for me too.", "Something like that happened to me after I got out.",
+        "i felt that way too when i started the program", "In my own experience the first month is the worst.",
+    ],
+    "self_focused_story": [
+        # A story of the helper's that runs on and leaves the client behind.
+        "When I was drinking, I lost my flat, and then I moved in with my brother, and then I found a group and...",
+        "back when i was using i burned every bridge and then i ended up in detox and then my sponsor said",
+        "When I got out, I had nothing, and then I found this church, and then I met my wife, and after that...",
+    ],
+}
+
+
 _TEXTING_SWAPS = [(r"\byou\b", "u"), (r"\byour\b", "ur"), (r"\bare\b", "r"), (r"\bi'm\b", "im"),
                   (r"\bdon't\b", "dont"), (r"\bcan't\b", "cant"), (r"\bthat's\b", "thats"), (r"\bit's\b", "its"),
                   (r"\bbecause\b", "cuz"), (r"\bgoing to\b", "gonna"), (r"\bpeople\b", "ppl"),
@@ -975,6 +1013,14 @@ def build() -> list[dict]:
             if rng.random() < 0.35:      # a second voice of the same hand item, same split
                 voiced, voice = _voice(text, label, rng)
                 add(voiced, label, split, f"hand:{label}:{n}:{voice}")
+    later = random.Random(SEED + 1)
+    for label, items in HAND_LATER.items():
+        for n, text in enumerate(items):
+            split = _split_for(label + "|hand|" + text)
+            add(text, label, split, f"hand-later:{label}:{n}")
+            if later.random() < 0.35:
+                voiced, voice = _voice(text, label, later)
+                add(voiced, label, split, f"hand-later:{label}:{n}:{voice}")
     return rows
 
 

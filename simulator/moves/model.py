@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 from math import exp
 from pathlib import Path
@@ -32,7 +32,7 @@ HASH_BITS = 15
 _MASK = (1 << HASH_BITS) - 1
 
 
-def features(norm: str) -> list[str]:
+def features(norm: str, chars: bool = True) -> list[str]:
     """Named features of one normalised piece of a turn (shared by training and reading).
 
     Word unigrams and bigrams (with start/end markers, so "<s> you" is "starts with you"),
@@ -40,8 +40,7 @@ def features(norm: str) -> list[str]:
     and character trigrams of longer words, which keep a typo close to its word.
     """
     question = norm.rstrip().endswith("?")
-    words = [w.strip(".,!?;:\"()…-") for w in norm.split()]
-    words = [w for w in words if w]
+    words = _words(norm)
     feats = ["w:" + w for w in words]
     seq = ["<s>", *words, "</s>"]
     feats += ["b:" + seq[i] + " " + seq[i + 1] for i in range(len(seq) - 1)]
@@ -50,28 +49,44 @@ def features(norm: str) -> list[str]:
     if len(words) >= 3:
         feats.append("f3:" + " ".join(words[:3]))
     feats.append("q:yes" if question else "q:no")
-    n = len(words)
-    feats.append("len:" + ("1" if n <= 2 else "s" if n <= 6 else "m" if n <= 14 else "l" if n <= 30 else "xl"))
-    for w in words:
-        if len(w) >= 5:
-            padded = "^" + w + "$"
-            feats += ["c:" + padded[i:i + 3] for i in range(len(padded) - 2)]
+    feats.append(_length_bucket(len(words)))
+    if chars:         # (evidence() leaves them out: a trainee cannot read them)
+        for w in words:
+            feats += _char_grams(w)
     return feats
 
 
+def _char_grams(word: str) -> list[str]:
+    """Character trigrams of a longer word, with ^ and $ marking its ends."""
+    if len(word) < 5:
+        return []
+    padded = "^" + word + "$"
+    return ["c:" + padded[i:i + 3] for i in range(len(padded) - 2)]
+
+
 def bucket(feature: str) -> int:
-    """The hashed row of a feature (crc32: stable across runs, unlike hash())."""
-    return zlib.crc32(feature.encode("utf-8")) & _MASK
+    """The hashed row of a feature (crc32: stable across runs, unlike hash()).
+
+    "surrogatepass": text handed to recognize() directly may hold a lone surrogate
+    ("\\ud800"), which strict UTF-8 refuses; it still gets a stable bucket."""
+    return zlib.crc32(feature.encode("utf-8", "surrogatepass")) & _MASK
 
 
-@dataclass(frozen=True)
-class Prediction:
+def _words(norm: str) -> list[str]:
+    """The words of a piece as features() sees them (punctuation stripped, empties dropped)."""
+    return [w for w in (w.strip(".,!?;:\"()…-") for w in norm.split()) if w]
+
+
+def _length_bucket(n: int) -> str:
+    return "len:" + ("1" if n <= 2 else "s" if n <= 6 else "m" if n <= 14 else "l" if n <= 30 else "xl")
+
+
+class Prediction(NamedTuple):     # (a named tuple: made for every piece read, so cheap to make)
     move: str
     probability: float
     probs: dict[str, float]
     evidence: tuple[str, ...]   # the features that pushed most towards `move`, readable
-    features: tuple[str, ...] = ()
-    rows: tuple[int, ...] = ()
+    norm: str = ""              # the normalised piece read (evidence() works from it)
 
 
 LANE_BYTES = 3   # each class weight sits in its own 24-bit lane of one big integer per bucket
@@ -91,7 +106,10 @@ class LinearModel:
         self.rows = rows
         self.bias = bias
         self.scale = scale
+        self._shifts = [24 * c for c in range(self.k)]   # where each move's lane sits
         self._rows: dict[str, int] = {}     # feature -> its row as one integer (memo)
+        self._word_rows: dict[str, int] = {}     # word -> the rows it contributes, summed (memo)
+        self._last: tuple | None = None          # the piece last summed: (norm, words, feats, rows)
 
     @classmethod
     def load(cls, meta_path: Path = MODEL_META, bin_path: Path = MODEL_BIN) -> "LinearModel":
@@ -109,37 +127,86 @@ class LinearModel:
                 self._rows[feature] = row
         return row
 
+    def _word_row(self, word: str) -> int:
+        """The summed rows of everything a word contributes on its own: the word and, for
+        a longer word, its character trigrams. Words repeat across pieces, so this is
+        memoised: one look-up instead of up to a dozen per word."""
+        found = self._word_rows.get(word)
+        if found is None:
+            found = sum(self._row(f) for f in ("w:" + word, *_char_grams(word)))
+            if len(self._word_rows) < 100_000:
+                self._word_rows[word] = found
+        return found
+
+    def _lane_total(self, norm: str) -> tuple[int, int]:
+        """The sum of the rows of every feature of `norm` (see features()) and their count.
+        Integer addition is exact and order-free, so grouping rows by word gives the very
+        same total as summing features(norm) one by one."""
+        words = _words(norm)
+        seq = ["<s>", *words, "</s>"]
+        feats = ["b:" + a + " " + b for a, b in zip(seq, seq[1:])]
+        if len(words) >= 2:
+            feats.append("f2:" + words[0] + " " + words[1])
+        if len(words) >= 3:
+            feats.append("f3:" + " ".join(words[:3]))
+        feats.append("q:yes" if norm.rstrip().endswith("?") else "q:no")
+        feats.append(_length_bucket(len(words)))
+        rows = list(map(self._rows.get, feats))
+        if None in rows:
+            rows = [r if r is not None else self._row(f) for r, f in zip(rows, feats)]
+        self._last = (norm, words, feats, rows)      # evidence() of this piece starts from here
+        per_word = list(map(self._word_rows.get, words))
+        if None in per_word:
+            per_word = [r if r is not None else self._word_row(w) for r, w in zip(per_word, words)]
+        # Rows counted: the word pairs and the rest, one per word, and a longer word's
+        # character trigrams (as many as its letters: see _char_grams).
+        count = len(feats) + len(words) + sum(len(w) for w in words if len(w) >= 5)
+        return sum(rows) + sum(per_word), count
+
     def predict(self, norm: str, explain: bool = True, exclude: set[str] | frozenset = frozenset()) -> Prediction:
         """Probabilities of every move for one normalised piece. Moves in `exclude` (ruled
         out by a lexicon veto, such as negated advice) get probability zero. With
-        `explain`, the phrases that pushed most towards the winner come along."""
-        feats = features(norm)
-        memo = self._rows
-        rows = [memo.get(f) or self._row(f) for f in feats]
-        total = sum(rows)
-        offset = 128 * len(rows)
+        `explain`, the phrases that pushed most towards the winner come along (without
+        it, evidence(prediction) can still name them later)."""
+        total, n = self._lane_total(norm)
+        offset = 128 * n
         scale = self.scale
-        logits = [(((total >> (24 * c)) & 0xFFFFFF) - offset) * scale + self.bias[c] for c in range(self.k)]
+        logits = [(((total >> shift) & 0xFFFFFF) - offset) * scale + b for shift, b in zip(self._shifts, self.bias)]
         top = max(logits)
-        exps = [0.0 if c in exclude else exp(x - top) for c, x in zip(self.classes, logits)]
+        exps = [exp(x - top) for x in logits]
+        if exclude:
+            exps = [0.0 if c in exclude else e for c, e in zip(self.classes, exps)]
         z = sum(exps) or 1.0
         probs = [e / z for e in exps]
-        best = max(range(self.k), key=probs.__getitem__)
+        best = probs.index(max(probs))      # the first of equals, as max(range(k), key=...) would
         evidence: tuple[str, ...] = ()
         if explain:
-            evidence = self._evidence(feats, rows, best)
-        return Prediction(self.classes[best], probs[best], dict(zip(self.classes, probs)), evidence,
-                          tuple(feats), tuple(rows))
+            evidence = self._evidence(features(norm, chars=False), best)
+        return Prediction(self.classes[best], probs[best], dict(zip(self.classes, probs)), evidence, norm)
 
     def evidence(self, pred: Prediction, move: str | None = None) -> tuple[str, ...]:
         """The phrases of a predicted piece that pushed most towards `move` (default: its winner)."""
-        return self._evidence(list(pred.features), list(pred.rows), self.classes.index(move or pred.move))
+        best = self.classes.index(move or pred.move)
+        last = self._last
+        if last is not None and last[0] == pred.norm:
+            # Just predicted (the usual case): its words, word pairs and rows are at hand.
+            _, words, feats, rows = last
+            words = ["w:" + w for w in words]
+            return self._scored([*words, *feats[:-1]], [*map(self._row, words), *rows[:-1]], best)
+        return self._evidence(features(pred.norm, chars=False), best)
+
+    def _evidence(self, feats: list[str], best: int) -> tuple[str, ...]:
+        # Words, word pairs, "?": what a trainee can read (character trigrams are not).
+        feats = [f for f in feats if f[0] in "wbfq"]
+        rows = list(map(self._rows.get, feats))
+        if None in rows:
+            rows = [r if r is not None else self._row(f) for r, f in zip(rows, feats)]
+        return self._scored(feats, rows, best)
 
     @staticmethod
-    def _evidence(feats: list[str], rows: list[int], best: int) -> tuple[str, ...]:
+    def _scored(feats: list[str], rows: list[int], best: int) -> tuple[str, ...]:
         shift = 24 * best
-        scored = sorted((((row >> shift) & 0xFF) - 128, f) for row, f in zip(rows, feats)
-                        if f[0] in "wbfq")       # words, word pairs, "?": what a trainee can read
+        scored = sorted(zip([((r >> shift) & 0xFF) - 128 for r in rows], feats))
         return _readable(f for w, f in reversed(scored) if w > 0)
 
 

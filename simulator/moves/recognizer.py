@@ -40,6 +40,9 @@ SHAPE_YIELDS_TO = 0.8      # a question's form decides unless the model is this 
 QUESTIONS = ("open_question", "closed_question")
 
 _FIRST = re.compile(r"\b(i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
+# Every way a first-person word can be typed before tidying (texting forms included), so
+# counting these in the raw turn is never less than counting _FIRST in the tidied one.
+_FIRST_TYPED = re.compile(r"\b(i|me|my|mine|myself|im|ive|id|ill|lemme|gimme|idk|imo)\b")
 _SECOND = re.compile(r"\b(you|your|you're|you've|you'd|you'll|yours|yourself)\b")
 _STORY = re.compile(
     r"\b(when i was|back when i|i remember|in my (recovery|experience|day|case|own)|my (own )?(recovery|story|journey|"
@@ -79,9 +82,7 @@ class Recognizer:
 
     def _read_piece(self, piece: str) -> tuple[str, float, str, str]:
         norm = normalise(piece)
-        grams = rules.trigrams(norm.rstrip(" .!;?"))
-        ruled_out = rules.vetoed(norm, self.lexicon, grams)
-        cue = rules.read(norm, self.lexicon, ruled_out, grams)
+        ruled_out, cue = rules.read_piece(norm, self.lexicon)
         model = self.model
         if model is None:
             return self._rules_only(norm, cue)
@@ -138,6 +139,8 @@ class Recognizer:
         about the helper, or one that ends by telling the client what to do, does not."""
         if not spans or len(text.split()) < 28:
             return spans          # too short to be a story that takes over
+        if len(_FIRST_TYPED.findall(text.lower())) < 4:
+            return spans          # fewer than four words about the helper: no story (and no tidying needed)
         norm = normalise(text)
         words = norm.split()
         first = len(_FIRST.findall(norm))

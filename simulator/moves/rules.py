@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,10 +37,17 @@ class Rule:
     a piece that holds one of its `keys` (the first 3 or 5 characters of every way the
     pattern can begin; see Lexicon.candidates), so many rules stay fast and quick to load."""
 
-    __slots__ = ("move", "source", "weight", "keys", "_flags", "_pattern")
+    __slots__ = ("move", "source", "weight", "keys", "starts", "words", "_flags", "_pattern")
 
-    def __init__(self, move: str, source: str, weight: float, keys: frozenset | None, flags: int):
+    def __init__(self, move: str, source: str, weight: float, keys: frozenset | None, flags: int,
+                 starts: bool = False, words: bool = False):
         self.move, self.source, self.weight, self.keys = move, source, weight, keys
+        # True when every match *begins* with one of the keys (not just contains one), so
+        # only the places where a key occurs need trying: see Rule.search.
+        self.starts = starts and keys is not None
+        # True when the key every match holds is always at the start of a word or of the
+        # piece, so looking for keys there is enough: see word_grams.
+        self.words = words and keys is not None
         self._flags = flags
         self._pattern: re.Pattern | None = None
 
@@ -48,6 +56,33 @@ class Rule:
         if self._pattern is None:
             self._pattern = re.compile(self.source, self._flags)
         return self._pattern
+
+    def search(self, text: str, grams: set[str] | None = None) -> re.Match | None:
+        """pattern.search(text), given `grams` = trigrams(text). A regular expression that
+        begins with \\b and a long alternation is otherwise tried at every position of the
+        piece; when every match begins with one of the rule's keys (and the pattern is
+        case-sensitive, so the keys are exact), only the places where a key occurs can
+        begin a match, and trying those in order finds the same leftmost match."""
+        if grams is None or not self.starts or self._flags:
+            return self.pattern.search(text)
+        hits = self.keys.intersection(grams)
+        if not hits:
+            return None
+        places = set()
+        for key in hits:
+            if key[0] == START:
+                places.add(0)
+                continue
+            at = text.find(key)
+            while at >= 0:
+                places.add(at)
+                at = text.find(key, at + 1)
+        match = self.pattern.match
+        for at in sorted(places):
+            m = match(text, at)
+            if m:
+                return m
+        return None
 
     def __repr__(self) -> str:
         return f"Rule({self.move!r}, {self.source[:40]!r}, {self.weight})"
@@ -58,14 +93,26 @@ _KEY_LIMIT = 800
 KEY_MIN, KEY_MAX = 3, 5     # keys are the first 3 to 5 characters of each way a match can begin
 
 
-def _expand(items: list, i: int, acc: str, out: set[str]) -> bool:
+START = "^"   # stands for the start of a piece in keys and in trigrams(): "^so " = "begins with 'so '"
+_STARTS = (_C.AT_BEGINNING, _C.AT_BEGINNING_STRING)
+
+
+def _expand(items: list, i: int, acc: str, out: set[str], start: bool = False, bounded: bool = False,
+            loose: list | None = None) -> bool:
     """Collect the literal beginnings (up to KEY_MAX characters) of every way `items` can
-    match. Returns False when there are too many to be worth it."""
+    match. Returns False when there are too many to be worth it. With `start`, `items`
+    begin where the match begins, so a "^" there is kept as START: a rule anchored at
+    the beginning of a piece is then only tried on pieces that begin that way. A key
+    that may begin anywhere but at the start of a word (not after \\b) goes into `loose`."""
     while i < len(items):
         if len(acc) >= KEY_MAX:
             break
         op, av = items[i]
         if op is _C.AT or op is _C.ASSERT or op is _C.ASSERT_NOT:
+            if start and not acc and op is _C.AT and av in _STARTS:
+                acc = START
+            if not acc and op is _C.AT and av is _C.AT_BOUNDARY:
+                bounded = True
             i += 1                                   # zero-width: \b, ^, look-arounds
             continue
         if op is _C.LITERAL:
@@ -73,36 +120,83 @@ def _expand(items: list, i: int, acc: str, out: set[str]) -> bool:
             i += 1
             continue
         rest = items[i + 1:]
+        more = (start, bounded, loose)
         if op is _C.SUBPATTERN:
-            return _expand(list(av[-1]) + rest, 0, acc, out)
+            return _expand(list(av[-1]) + rest, 0, acc, out, *more)
         if op is _C.BRANCH:
-            return all(_expand(list(branch) + rest, 0, acc, out) for branch in av[1])
+            return all(_expand(list(branch) + rest, 0, acc, out, *more) for branch in av[1])
         if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
             low, high, sub = av
             if low == 0 and high == 1:
-                return _expand(list(sub) + rest, 0, acc, out) and _expand(items, i + 1, acc, out)
+                return _expand(list(sub) + rest, 0, acc, out, *more) and _expand(items, i + 1, acc, out, *more)
             if low >= 1:
-                return _expand(list(sub), 0, acc, out)
+                return _expand(list(sub), 0, acc, out, *more)
             break
         if op is _C.IN and 0 < len(av) <= 4 and all(o is _C.LITERAL for o, _ in av):
-            return all(_expand(items, i + 1, acc + chr(v).lower(), out) for _, v in av)
+            return all(_expand(items, i + 1, acc + chr(v).lower(), out, *more) for _, v in av)
         break
     out.add(acc)
+    if loose is not None and not (acc[:1] == START or (bounded and (acc[:1].isalnum() or acc[:1] == "_"))):
+        loose.append(acc)
     return len(out) <= _KEY_LIMIT
 
 
-def trigger_keys(parsed) -> frozenset | None:
-    """Strings of 3 to 5 characters one of which every match must contain; None if unknown."""
+def _keys_from(items: list, start: bool, loose: list | None = None) -> frozenset | None:
     out: set[str] = set()
-    if not _expand(list(parsed), 0, "", out) or any(len(k) < KEY_MIN for k in out):
+    if not _expand(items, 0, "", out, start, False, loose) or any(len(k) < KEY_MIN for k in out):
         return None
     # Only 3- and 5-character substrings of a piece are looked at (see trigrams), so a
     # 4-character key is shortened to 3.
     return frozenset(k if len(k) != 4 else k[:3] for k in out)
 
 
+def trigger_keys(parsed) -> frozenset | None:
+    """Strings of 3 to 5 characters one of which every match must contain; None if unknown."""
+    return rule_keys(parsed)[0]
+
+
+def rule_keys(parsed) -> tuple[frozenset | None, bool, bool]:
+    """(keys, whether every match begins with one of them, and whether the key a match
+    holds always begins a word or the piece): see trigger_keys and word_grams.
+
+    The keys are the ways a match can begin. When that is too loose ("\\b(i|we)\\b.{0,15}
+    \\b(told|shared)"), the ways a later part of the pattern can begin serve instead:
+    every match contains a match of each later part of a sequence too."""
+    items = list(parsed)
+    plain = not (parsed.state.flags & (re.MULTILINE | re.ASCII | re.LOCALE))
+    loose: list[str] = []
+    keys = _keys_from(items, plain, loose)
+    if keys is not None:
+        return keys, True, plain and not loose
+    for i in range(1, len(items)):
+        loose = []
+        keys = _keys_from(items[i:], False, loose)
+        if keys is not None:
+            return keys, False, plain and not loose
+    return None, False, False
+
+
+# The 5 characters from the start of each word (fewer at the end of the piece), after
+# \\b and a word character as the rules' own \\b reads them: one pass of the engine.
+_WORD_START = re.compile(r"(?=\b(\w.{2}.{0,2}))", re.DOTALL)
+
+
+def word_grams(text: str) -> set[str]:
+    """The substrings of 3 and 5 characters that begin a word or (as START + ...) the
+    piece: enough to find the rules whose matches all begin at a word (Rule.words), and
+    a few times fewer than trigrams(), which a lexicon with other rules needs. (A word
+    4 characters from the end adds a 4-character string, which no key is.)"""
+    found = _WORD_START.findall(text)
+    grams = set(found)
+    grams.update([g[:3] for g in found])
+    grams.add(START + text[:2])
+    grams.add(START + text[:4])
+    return grams
+
+
 def trigrams(text: str) -> set[str]:
-    """Every substring of 3 and of 5 characters: what the rule keys are looked up in."""
+    """Every substring of 3 and of 5 characters of START + text: what rule keys are looked up in."""
+    text = START + text
     n = len(text)
     return {text[i:i + 3] for i in range(n - 2)} | {text[i:i + 5] for i in range(n - 4)}
 
@@ -116,35 +210,56 @@ class Lexicon:
     def __post_init__(self):
         object.__setattr__(self, "_rule_index", _Index(self.rules))
         object.__setattr__(self, "_veto_index", _Index(self.vetoes))
+        object.__setattr__(self, "_both_index", _Index(self.vetoes, self.rules))
+        # With only rules whose matches begin at a word, the keys need only be looked for there.
+        keyed = [r for r in (*self.rules, *self.vetoes) if r.keys is not None]
+        object.__setattr__(self, "grams", word_grams if all(r.words for r in keyed) else trigrams)
 
     def candidates(self, grams: set[str]) -> list[Rule]:
-        """The rules, in order, that could match a piece with these substrings."""
+        """The rules that could match a piece with these substrings, strongest first
+        (rules of equal weight in file order)."""
         return self._rule_index.candidates(grams)
 
     def veto_candidates(self, grams: set[str]) -> list[Rule]:
         return self._veto_index.candidates(grams)
 
+    def both_candidates(self, grams: set[str]) -> tuple[list[Rule], list[Rule]]:
+        """(veto candidates, rule candidates) with one look-up: what a reading needs."""
+        index = self._both_index
+        found = index.indices(grams)
+        cut = bisect_left(found, len(self.vetoes))
+        rules = index.rules
+        return [rules[i] for i in found[:cut]], [rules[i] for i in found[cut:]]
+
 
 class _Index:
     """Which rules a key can start: one set intersection per piece finds the few rules
-    worth trying, instead of asking every rule in turn."""
+    worth trying, instead of asking every rule in turn. Candidates come strongest first
+    (ties in file order), so the first rule that matches is the one that wins."""
 
-    def __init__(self, rules: tuple[Rule, ...]):
-        self.rules = rules
+    def __init__(self, rules: tuple[Rule, ...], after: tuple[Rule, ...] = ()):
+        order = sorted(range(len(rules)), key=lambda i: (-rules[i].weight, i))
+        self.rules = [rules[i] for i in order]       # strongest first
+        if after:                                    # vetoes, then the rules strongest first
+            order = sorted(range(len(after)), key=lambda i: (-after[i].weight, i))
+            self.rules += [after[i] for i in order]
         self.by_key: dict[str, list[int]] = {}
-        self.always = [i for i, r in enumerate(rules) if r.keys is None]
-        for i, rule in enumerate(rules):
+        self.always = [n for n, r in enumerate(self.rules) if r.keys is None]
+        for n, rule in enumerate(self.rules):
             for key in rule.keys or ():
-                self.by_key.setdefault(key, []).append(i)
+                self.by_key.setdefault(key, []).append(n)
         self.keys = frozenset(self.by_key)
 
-    def candidates(self, grams: set[str]) -> list[Rule]:
+    def indices(self, grams: set[str]) -> list[int]:
         found = set(self.always)
         by_key = self.by_key
         for key in self.keys.intersection(grams):
             found.update(by_key[key])
+        return sorted(found)
+
+    def candidates(self, grams: set[str]) -> list[Rule]:
         rules = self.rules
-        return [rules[i] for i in sorted(found)]
+        return [rules[i] for i in self.indices(grams)]
 
 
 @dataclass(frozen=True)
@@ -185,7 +300,8 @@ def _compile(entries, where: str) -> list[Rule]:
             raise LexiconError(f"{where}: rule {i + 1} has a weight that is not a number") from None
         if not 0.0 < weight <= 1.0:
             raise LexiconError(f"{where}: rule {i + 1} needs a weight between 0 and 1")
-        out.append(Rule(entry["move"], source, weight, trigger_keys(parsed), flags))
+        keys, starts, words = rule_keys(parsed)
+        out.append(Rule(entry["move"], source, weight, keys, flags, starts, words))
     return out
 
 
@@ -218,8 +334,9 @@ def _read_file(path: Path) -> tuple[list[Rule], list[Rule]]:
 def _yaml_load(text: str):
     import yaml
 
-    # The C loader when PyYAML has it (ten times faster); both safe, building plain data only.
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    # Lexicon files are untrusted like persona files: safe_load only. It is slower than the C
+    # loader (about 20 ms for the shipped file), but the shipped lexicon is read from its cache.
+    return yaml.safe_load(text) or {}
 
 
 def load_lexicon(*extra: Path | str, use_env: bool = True) -> Lexicon:
@@ -247,7 +364,7 @@ def _digest(text: str) -> str:
     """The cache key: the lexicon's text and how keys are derived from it."""
     import hashlib
 
-    return hashlib.sha256(f"{text}\n#keys {KEY_MIN}-{KEY_MAX} v1".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{text}\n#keys {KEY_MIN}-{KEY_MAX} v4".encode("utf-8")).hexdigest()
 
 
 def _from_cache(text: str) -> tuple[list[Rule], list[Rule]] | None:
@@ -259,7 +376,8 @@ def _from_cache(text: str) -> tuple[list[Rule], list[Rule]] | None:
         return None
 
     def build(items):
-        return [Rule(m, src, w, frozenset(keys) if keys is not None else None, flags) for m, src, w, flags, keys in items]
+        return [Rule(m, src, w, frozenset(keys) if keys is not None else None, flags, starts, words)
+                for m, src, w, flags, keys, starts, words in items]
 
     return build(data["rules"]), build(data["veto"])
 
@@ -269,7 +387,9 @@ def write_cache() -> Path:
     data = _yaml_load(text)
 
     def dump(items):
-        return [[r.move, r.source, r.weight, r._flags, sorted(r.keys) if r.keys is not None else None] for r in items]
+        return [[r.move, r.source, r.weight, r._flags, sorted(r.keys) if r.keys is not None else None, r.starts,
+                 r.words]
+                for r in items]
 
     out = {"sha256": _digest(text), "rules": dump(_compile(data.get("rules"), str(LEXICON))),
            "veto": dump(_compile(data.get("veto"), str(LEXICON)))}
@@ -292,12 +412,14 @@ def default_lexicon() -> Lexicon:
 
 # ------------------------------------------------------------------- sentence shape
 # When no lexicon cue fires, the form of the sentence still says a lot.
+# A question often opens with a word that only takes the floor ("oh, what happened?").
+_LEAD = r"(?:(?:oh|ah|aw|hmm|hm|wow|yes|yeah|alright|right|i see|oh no|oh wow|okay so|and so)[,!.]? )?"
 OPEN_START = re.compile(
-    r"^(?:and |so |but |okay,? |well,? )?(what|how(?! (?:many|much|long|old|often)\b)|why|tell me|talk me|walk me|help me understand|describe|say more|"
+    r"^" + _LEAD + r"(?:and |so |but |okay,? |well,? )?(what|how(?! (?:many|much|long|old|often)\b)|why|tell me|talk me|walk me|help me understand|describe|say more|"
     r"in what way|which|where (?:do|would|should|did)|who (?:do|would|could|helps)|i'?m curious|i wonder what|"
     r"i wonder how|i'?d love to hear)\b")
 CLOSED_START = re.compile(
-    r"^(?:and |so |but |okay,? )?(do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|shall|"
+    r"^" + _LEAD + r"(?:and |so |but |okay,? )?(do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|shall|"
     r"may|might|am|don'?t|doesn'?t|didn'?t|aren'?t|isn'?t|won'?t|wouldn'?t|haven'?t|when|where|who|how)\b")
 # Without a question mark, only an auxiliary followed by its subject asks ("do you feel
 # stuck"); "don't be so hard on yourself" is not a question.
@@ -309,7 +431,9 @@ ADVICE_QUESTION = re.compile(
     r"\b(why don'?t you|why not|have you tried|did you try|(have|did) you (considered|thought about|looked into) (?!what|how|why|whether|that)\w+ing|"
     r"how about (you |trying|talking|going|getting|taking|doing|making|writing|calling|looking|joining|finding|asking)|"
     r"what about (trying|talking|going|getting|doing|calling|asking)|maybe you (could|should|can)|could you (try|maybe)|"
-    r"would you consider)\b")
+    r"would you consider|do you think it (would|might|could) (help|be (a good idea|helpful|worth|useful|good|better))|"
+    r"would it (help|be (helpful|a good idea|worth it)) (to|if you)|is (that|this|it) something you (could|can|might|would)|"
+    r"(what|how) about (a|an|some|something like) \w+)\b")
 
 
 def shape(norm: str) -> Cue | None:
@@ -337,33 +461,55 @@ def _short(text: str) -> str:
 def vetoed(norm: str, lexicon: Lexicon, grams: set[str] | None = None) -> set[str]:
     """Moves a veto rule rules out in this piece (the model may not pick them either)."""
     bare = norm.rstrip(" .!;?")
-    grams = trigrams(bare) if grams is None else grams
-    return {r.move for r in lexicon.veto_candidates(grams) if r.pattern.search(bare)}
+    exact = trigrams(bare) if grams is None else None      # grams handed in may be of other text
+    return _vetoed(bare, lexicon.veto_candidates(grams or exact), exact)
+
+
+def _vetoed(bare: str, candidates: list[Rule], grams: set[str] | None) -> set[str]:
+    return {r.move for r in candidates if r.search(bare, grams)}
 
 
 def read(norm: str, lexicon: Lexicon, ruled_out: set[str] | None = None,
          grams: set[str] | None = None) -> Cue | None:
     """The strongest lexicon cue in one normalised piece, after vetoes and question checks."""
     bare = norm.rstrip(" .!;")
-    question = bare.endswith("?")
-    bare = bare.rstrip("?").rstrip()
-    if grams is None:
-        grams = trigrams(bare)
+    exact = trigrams(bare.rstrip("?").rstrip()) if grams is None else None
     if ruled_out is None:
         ruled_out = vetoed(norm, lexicon, grams)
-    best: Cue | None = None
-    for rule in lexicon.candidates(grams):
-        if rule.move in ruled_out or (best is not None and rule.weight <= best.weight):
+    return _strongest(bare, lexicon.candidates(grams or exact), ruled_out, exact)
+
+
+def read_piece(norm: str, lexicon: Lexicon) -> tuple[set[str], Cue | None]:
+    """(the moves vetoed, the strongest cue) of one normalised piece: vetoed() and read()
+    together, with the candidate rules of both found in one look-up."""
+    bare = norm.rstrip(" .!;?")
+    grams = lexicon.grams(bare)
+    veto_rules, cue_rules = lexicon.both_candidates(grams)
+    ruled_out = _vetoed(bare, veto_rules, grams)
+    cue_text = norm.rstrip(" .!;")
+    # The cue rules read the piece without its final "?" (and the spaces before it): in
+    # all but odd cases ("so?!") that is the text the grams were taken from.
+    same = cue_text.rstrip("?").rstrip() == bare
+    return ruled_out, _strongest(cue_text, cue_rules, ruled_out, grams if same else None)
+
+
+def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: set[str] | None) -> Cue | None:
+    question = bare.endswith("?")
+    bare = bare.rstrip("?").rstrip()
+    # Candidates come strongest first, so the first that matches (and is not ruled out)
+    # is the strongest cue: weaker rules need not be tried at all.
+    for rule in candidates:
+        if rule.move in ruled_out:
             continue
-        m = rule.pattern.search(bare)
+        m = rule.search(bare, grams)
         if not m:
             continue
         if question and rule.move == "reflection":
             continue          # "you feel stuck?" asks; it does not reflect
         if question and rule.move == "directive_advice" and not ADVICE_QUESTION.search(bare):
             continue          # "should you tell her, do you think?" asks
-        best = Cue(rule.move, rule.weight, _short(m.group(0)), "lexicon")
-    return best
+        return Cue(rule.move, rule.weight, _short(m.group(0)), "lexicon")
+    return None
 
 
 if __name__ == "__main__":

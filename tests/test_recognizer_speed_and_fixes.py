@@ -1,0 +1,183 @@
+"""What the faster recogniser must keep, and the reading fixes made with it.
+
+The speed work (rule keys looked up at word starts, searches started only where a key
+occurs, memoised word rows in the model, a parallel `peersim classify` for large piped
+inputs) must not change a single reading; the reading fixes are checked by behaviour a
+trainee would notice.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from simulator.cli import main
+from simulator.cli import core
+from simulator.moves import recognize, rules
+from simulator.moves.model import default_model, features
+from simulator.moves.segment import normalise, segments
+
+
+# ------------------------------------------------------------------ robustness
+def test_a_lone_surrogate_passed_straight_to_recognize_does_not_raise():
+    reading = recognize("\ud800 hello")
+    assert reading.text == "\ud800 hello"
+    assert reading.primary          # some reading, not a crash
+
+
+# ------------------------------------------------------------------ same results, faster
+SAMPLES = [
+    "That sounds exhausting. What keeps you going?",
+    "You should just go to a meeting.",
+    "I'm not going to tell you what to do, it's your call.",
+    "i wont tell ur PO anything u say here",
+    "I'll have to tell your probation officer about this.",
+    "so you feel like you should quit",
+    "Honestly, I think it is part of what caused a lot of this, what do you think?",
+    "oh, what happened after that",
+    "At least you still have your job. Cheer up!",
+    "When I was using I lost everything, my family, my job, my place, and I remember thinking "
+    "nobody could ever understand, and then my sponsor told me to go to meetings and I did and I got clean.",
+]
+
+
+def test_the_rule_index_finds_the_same_cue_as_trying_every_rule():
+    # Candidate rules come from keys at word starts and are tried strongest first; trying
+    # every rule in file order (the plain definition) must give the same cue and vetoes.
+    lexicon = rules.default_lexicon()
+    assert lexicon.grams is rules.word_grams      # the shipped rules all begin at a word
+    for text in SAMPLES:
+        for start, end in segments(text):
+            norm = normalise(text[start:end])
+            bare = norm.rstrip(" .!;?")
+            every = set().union(*(rules.trigrams(bare), rules.word_grams(bare)))
+            vetoed = {r.move for r in lexicon.vetoes if r.pattern.search(bare)}
+            got_vetoed, got = rules.read_piece(norm, lexicon)
+            assert got_vetoed == vetoed
+            plain = rules.read(norm, lexicon, vetoed, every)   # grams of other text: plain search
+            assert got == plain
+
+
+def test_a_rule_search_started_at_its_keys_finds_the_leftmost_match():
+    lexicon = rules.default_lexicon()
+    text = "well you know, i'm so sorry to hear that and i'm sorry you're going through it"
+    grams = rules.word_grams(text)
+    for rule in (*lexicon.rules, *lexicon.vetoes):
+        plain = rule.pattern.search(text)
+        fast = rule.search(text, grams) if rule.words else rule.pattern.search(text)
+        assert (plain and plain.span()) == (fast and fast.span()), rule
+
+
+def test_the_model_gives_the_same_probabilities_as_the_plain_feature_sum():
+    model = default_model()
+    for text in SAMPLES:
+        norm = normalise(text)
+        got = model.predict(norm, explain=False)
+        # The textbook sum, one feature row at a time.
+        rows = [model._row(f) for f in features(norm)]
+        total = sum(rows)
+        logits = [(((total >> (24 * c)) & 0xFFFFFF) - 128 * len(rows)) * model.scale + model.bias[c]
+                  for c in range(model.k)]
+        best = max(range(model.k), key=logits.__getitem__)
+        assert got.move == model.classes[best]
+        assert model.evidence(got) == model.predict(norm).evidence
+
+
+def test_a_line_break_ends_a_sentence_and_keeps_the_words_before_it():
+    reading = recognize("That sounds so hard\nWhat keeps you going?")
+    assert [m.move for m in reading.moves] == ["reflection", "open_question"]
+
+
+# ------------------------------------------------------------------ parallel classify
+def _classify(argv, text, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    assert main(argv) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("jsonl", [False, True])
+def test_a_large_input_read_by_several_processes_gives_the_same_lines_in_order(monkeypatch, capsys, jsonl):
+    monkeypatch.setattr(core, "PARALLEL_FROM", 40)
+    monkeypatch.setattr(core, "CHUNK", 7)
+    texts = [SAMPLES[i % len(SAMPLES)] + f" ({i})" for i in range(90)]
+    texts[5] = ""
+    if jsonl:
+        lines = [json.dumps({"text": t, "n": i}) for i, t in enumerate(texts)]
+        lines[11] = "not json"
+        lines[12] = "[1, 2]"
+        argv = ["classify", "--jsonl"]
+    else:
+        lines, argv = texts, ["classify"]
+    stdin = "\n".join(lines) + "\n"
+    monkeypatch.setenv(core.PROCESSES_ENV, "2")
+    parallel = _classify(argv, stdin, monkeypatch, capsys)
+    monkeypatch.setenv(core.PROCESSES_ENV, "1")
+    serial = _classify(argv, stdin, monkeypatch, capsys)
+    assert parallel == serial
+    out = parallel.splitlines()
+    assert len(out) == 90
+    if jsonl:
+        assert json.loads(out[11])["line"] == 12 and json.loads(out[12])["line"] == 13
+        assert json.loads(out[89])["n"] == 89
+    else:
+        assert json.loads(out[89])["text"] == texts[89]
+
+
+# ------------------------------------------------------------------ reading fixes
+@pytest.mark.parametrize("text", ["Have you tried talking to her?", "have u tried going for a walk",
+                                  "Have you tried setting an alarm?"])
+def test_have_you_tried_is_a_suggestion_not_a_question_about_being_tired(text):
+    assert "tired" not in normalise(text)
+    assert recognize(text).primary == "directive_advice"
+
+
+def test_a_typo_of_a_cue_word_is_still_mended():
+    assert normalise("you shoud go") == "you should go"
+    assert normalise("I'm so tierd") == "i'm so tired"      # swapped letters, not a real word
+
+
+@pytest.mark.parametrize("text,move", [("oh, what happened?", "open_question"),
+                                       ("Yeah, how did that go?", "open_question"),
+                                       ("hmm, did she call you back?", "closed_question")])
+def test_a_question_that_opens_with_an_interjection_keeps_its_kind(text, move):
+    assert recognize(text).primary == move
+
+
+@pytest.mark.parametrize("text", ["I have faith in you.", "You've got this.", "I'm sure you can handle the interview."])
+def test_confidence_in_the_client_reads_as_affirmation(text):
+    assert recognize(text).primary == "affirmation"
+
+
+def test_have_you_ever_tried_stays_a_question_about_what_the_client_did():
+    assert recognize("Have you ever tried to cut back?").primary == "closed_question"
+
+
+@pytest.mark.parametrize("text", ["I felt the same way when I came home.", "That's how I felt too."])
+def test_brief_plain_sharing_reads_as_self_disclosure(text):
+    assert recognize(text).primary == "self_disclosure"
+
+
+def test_the_esconv8_map_keeps_the_eight_strategies_apart():
+    from simulator.moves.evaluate import load_map
+    from simulator.moves.taxonomy import MOVE_IDS
+
+    m = load_map("esconv8")
+    assert len(set(m.gold.values())) == 8 and set(m.moves) == set(MOVE_IDS)
+    assert m.predicted_label("summary") == "Restatement or Paraphrasing"
+    assert m.predicted_label("reflection") == "Reflection of feelings"
+
+
+def test_the_quick_story_check_never_misses_a_first_person_word():
+    # The turn-level story check skips tidying a long turn with fewer than four words
+    # about the helper; every texting form that spells out to one must be counted.
+    from simulator.moves.recognizer import _FIRST, _FIRST_TYPED
+    from simulator.moves.segment import _TEXTING
+
+    for typed, spelt in _TEXTING.items():
+        if _FIRST.search(spelt):
+            assert _FIRST_TYPED.search(typed), typed
+    story = ("ive been there lemme tell u, im the same, when i was using my whole life fell apart and idk "
+             "how i got thru it but i did and my family came back and it took years of work to get there")
+    assert recognize(story).primary == "self_focused_story"
