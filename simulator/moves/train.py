@@ -51,10 +51,11 @@ def training_pieces(rows: list[dict]) -> list[tuple[str, str]]:
     return out
 
 
-def fit(pieces: list[tuple[str, str]], epochs: int = 300, l2: float = 1e-4, lr: float = 0.05):
+def fit(pieces: list[tuple[str, str]], epochs: int = 300, l2: float = 1e-4, lr: float = 0.05,
+        classes: list[str] | None = None):
     import numpy as np  # training only
 
-    classes = list(MOVE_IDS)
+    classes = list(classes or MOVE_IDS)
     k = len(classes)
     dim = 1 << HASH_BITS
     rows, cols, ys = [], [], []
