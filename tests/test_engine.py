@@ -265,6 +265,19 @@ def test_placeholders_are_filled_safely(tmp_path):
     assert turn.beats[0].text == "Sam knows."
 
 
+def test_a_value_that_opens_a_sentence_is_capitalised_there(tmp_path):
+    convo = lab(tmp_path, "- {move: information, from: start, to: moved}\n", persona_extra="""
+        values:
+          mom: my mom
+        replies:
+          moved:
+            default:
+              - "${mom} called. I told ${mom} no. \\"${mom} again?\\" she said. Why? ${mom}, that's why."
+    """)
+    turn = convo.step(said("information"))
+    assert turn.reply == 'My mom called. I told my mom no. "My mom again?" she said. Why? My mom, that\'s why.'
+
+
 def test_persona_reply_pools_and_cues_come_before_the_trees(tmp_path):
     convo = lab(tmp_path, "- {move: information, from: start, to: moved}\n", persona_extra="""
         replies:

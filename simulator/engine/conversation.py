@@ -354,7 +354,18 @@ class Conversation:
     def _fill(self, text: str) -> str:
         # Only `${name}` is replaced, from the persona's values; an unknown name stays as
         # written and nothing else in the line ("$5", "$$") is touched. No str.format.
-        return PLACEHOLDER.sub(lambda m: self.values.get(m.group(1), m.group(0)), text)
+        return PLACEHOLDER.sub(lambda m: self._value_at(m, text), text)
+
+    def _value_at(self, match: re.Match, text: str) -> str:
+        value = self.values.get(match.group(1))
+        if value is None:
+            return match.group(0)
+        # A value such as "my mom" that opens a sentence is capitalised there ("My mom
+        # sat up with me"), so one value serves mid-sentence and at the start alike.
+        before = text[:match.start()].rstrip(" \"'\u201c\u2018(")
+        if not before or before.endswith((".", "!", "?", "\n")):
+            return value[:1].upper() + value[1:]
+        return value
 
     # ----------------------------------------------------------------- rewind
     def snapshot(self) -> EngineState:
