@@ -179,3 +179,16 @@ def test_graph_command_takes_a_tree_id_a_tree_file_or_a_persona(tmp_path, capsys
     ET.fromstring(out.read_text(encoding="utf-8"))
     assert main(["graph", "gaurded"]) == 1
     assert "did you mean 'guarded'?" in capsys.readouterr().err
+
+
+def test_an_output_file_in_a_missing_folder_is_a_plain_error(tmp_path, capsys):
+    assert main(["graph", "guarded", "-o", str(tmp_path / "no" / "such" / "tree.svg"), "--format", "svg"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot write the file" in err and "check that the folder exists" in err
+
+
+def test_an_unknown_name_lists_what_graph_accepts(capsys):
+    assert main(["graph", "qqqq"]) == 1
+    err = capsys.readouterr().err
+    assert "no tree, persona or file called 'qqqq'" in err and "guarded" in err and "marcus" in err
+    assert "peersim schema" not in err

@@ -71,9 +71,30 @@ CASES = {
         "double quotes"),
     "tab indentation": (
         "tree", _swap(MINI_TREE, "  reflection: 5", "\treflection: 5"), 6, 1, "YAML syntax", "tabs"),
+    "a field without its ':' (pointed at that line, not the next)": (
+        "tree", _swap(MINI_TREE, "title: Mini tree", "title Mini tree"), 2, 1, "could not find expected ':'",
+        "needs ':' after its field name"),
+    "a quoted text never closed (pointed at its start, not the end of the file)": (
+        "tree", _swap(MINI_TREE, 'default: ["Yes.", "Go on."]', 'default: ["Yes.", "Go on.]'), 15, 25,
+        "never closed", "closing quote"),
+    "a double quote inside double-quoted text": (
+        "persona", _swap(MINI_PERSONA, 'text: "I have a dog."', 'text: "I have a "dog"."'), 11, 22, "YAML syntax",
+        "write a double quote as \\\""),
+    "a line of text starting with *sighs* unquoted": (
+        "persona", _swap(MINI_PERSONA, 'text: "I have a dog."', 'text: *sighs* I have a dog.'), 11, 17, "YAML syntax",
+        "must be in double quotes"),
+    "a line of text starting with @": (
+        "persona", _swap(MINI_PERSONA, 'text: "I have a dog."', 'text: @home with my dog'), 11, 11, "YAML syntax",
+        "must be in double quotes"),
+    "an invisible control character pasted in": (
+        "tree", _swap(MINI_TREE, "cue: leans in", "cue: leans\x0b in"), 13, 15, "invisible control character",
+        "delete it"),
+    "a tree with no states yet": (
+        "tree", MINI_TREE.split("states:")[0] + "states: {}\ntransitions: []\n", 3, 10, "unknown state 'calm'",
+        "but there are none yet"),
     "duplicate key": (
         "tree", _swap(MINI_TREE, "title: Mini tree\n", "title: Mini tree\ntitle: Other\n"), 3, 1,
-        "'title' appears twice", "keep one"),
+        "'title' appears twice", "it is first on line 2: keep one"),
     "unknown move id": (
         "tree", _swap(MINI_TREE, "  - move: reflection", "  - move: reflecton"), 17, 11, "unknown move 'reflecton'",
         "did you mean 'reflection'?"),
@@ -103,7 +124,7 @@ CASES = {
         "reply pool 'default' is empty", "at least one line"),
     "unknown reply key": (
         "tree", _swap(MINI_TREE, 'default: ["Yes.", "Go on."]', 'default: ["Yes."]\n      listnin: ["Mm."]'),
-        16, 7, "unknown reply key", "did you mean 'listening'?"),
+        16, 7, "unknown reply key 'listnin' (a move id", "did you mean 'listening'?"),
     "wrong type: text where a number goes": (
         "tree", _swap(MINI_TREE, "  reflection: 5", "  reflection: lots"), 6, 15,
         "expected a whole number, but found the text 'lots'", "number"),
@@ -145,13 +166,17 @@ CASES = {
         "persona", _swap(MINI_PERSONA, "name: Robin\n", ""), 1, 1, "missing required field 'name'", "add `name:`"),
     "persona: unknown tree": (
         "persona", _swap(MINI_PERSONA, "tree: mini", "tree: minni"), 7, 7, "no dialogue tree 'minni'", ""),
+    "persona: tree names a folder": (
+        "persona", _swap(MINI_PERSONA, "tree: mini", "tree: ../dialogue_trees/"), 7, 7, "is a folder, not a tree file",
+        "a tree id"),
     "persona: misspelt sensitivity": (
         "persona", MINI_PERSONA + "sensitivities: {judgement: 1.5}\n", 13, 17, "unknown move or move family",
         "did you mean 'judgment'?"),
     "persona: a sensitivity out of range": (
         "persona", MINI_PERSONA + "sensitivities: {judgment: 50}\n", 13, 27, "multiplier from 0 to 10", "doubles"),
     "persona: threshold the tree does not have": (
-        "persona", MINI_PERSONA + "thresholds: {wram: 30}\n", 13, 14, "unknown threshold", "did you mean 'warm'?"),
+        "persona", MINI_PERSONA + "thresholds: {wram: 30}\n", 13, 14, "unknown threshold 'wram' (a persona",
+        "did you mean 'warm'?"),
     "persona: beat after an unknown beat": (
         "persona", _swap(MINI_PERSONA, "unlock: {at_state: warming}", "unlock: {after: dgo}"), 12, 21,
         "unknown beat 'dgo'", "expected one of"),
@@ -245,6 +270,17 @@ def test_non_utf8_and_missing_files(tmp_path):
     with pytest.raises(ScenarioError) as info:
         load_scenario("marcsu")
     assert "did you mean 'marcus'?" in str(info.value)
+
+
+def test_a_windows_1252_character_is_pointed_at(tmp_path):
+    # A curly apostrophe typed in a Windows editor, on line 3: the author must be sent there, not to line 1.
+    path = tmp_path / "rosa.yaml"
+    path.write_bytes("id: rosa\nname: Rosa\nsummary: Rosa\u2019s caf\u00e9\n".encode("cp1252"))
+    with pytest.raises(ScenarioError) as info:
+        load_tree(path)
+    problem = info.value.problems[0]
+    assert (problem.line, problem.column) == (3, 14)
+    assert "not UTF-8" in problem.message and "UTF-8" in problem.hint
 
 
 def test_yaml_boolean_words_stay_words(tmp_path):

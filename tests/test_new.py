@@ -106,6 +106,25 @@ def test_without_the_usual_folders_it_writes_here(tmp_path, monkeypatch):
     assert Path("rosa.yaml").exists()
 
 
+@pytest.mark.parametrize("name, ident", [("José María", "jose_maria"), ("Zoë", "zoe"),
+                                          ("Dr. Smith: Jr", "dr_smith_jr"), ("#1 fan", "1_fan"), ("Yes", "yes")])
+def test_names_with_accents_and_symbols_make_a_working_persona(workspace, name, ident):
+    # Accents are folded into the file name (not dropped with their letter), and the name is
+    # quoted where YAML needs it, so the trainee still sees the name exactly as typed.
+    assert main(["new", "persona", name]) == 0
+    persona = load_scenario(workspace / "personas" / f"{ident}.yaml").persona
+    assert persona.id == ident and persona.name == name
+    assert main(["new", "tree", name]) == 0
+    assert load_tree(workspace / "dialogue_trees" / f"{ident}.yaml")[0].title == name
+
+
+def test_an_empty_name_is_refused_plainly(workspace, capsys):
+    assert main(["new", "persona", "  "]) == 1
+    err = capsys.readouterr().err
+    assert "the name is empty" in err and "please report" not in err
+    assert list((workspace / "personas").iterdir()) == []
+
+
 # ---------------------------------------------------------------------------- the guide
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "authoring.md"
 MARKED = re.compile(r"<!-- test: (file (?P<path>\S+)|run) -->\n```(?P<lang>\w+)\n(?P<body>.*?)```", re.S)
@@ -161,6 +180,16 @@ def test_schema_files_for_editors_describe_every_field(tmp_path):
                 assert spec.get("description"), f"{name}.{field} has no description for editors"
 
 
+def test_schema_names_the_move_ids_an_editor_may_use_as_keys(tmp_path):
+    # A misspelt move under `sensitivities:` or `effects:` is underlined as it is typed, not only at lint.
+    for kind, field, extra in (("persona", "sensitivities", "directing"), ("tree", "effects", None)):
+        out = tmp_path / f"{kind}.schema.json"
+        assert main(["schema", kind, "-o", str(out)]) == 0
+        names = json.loads(out.read_text(encoding="utf-8"))["properties"][field]["propertyNames"]["enum"]
+        assert "directive_advice" in names and "directive_advise" not in names
+        assert (extra in names) if extra else ("directing" not in names)
+
+
 def test_the_guide_shows_lint_output_as_lint_prints_it(tmp_path, monkeypatch, capsys):
     """The sample finding in the guide (a misspelt ${daughter}) is what lint really says."""
     text = GUIDE.read_text(encoding="utf-8")
@@ -172,3 +201,19 @@ def test_the_guide_shows_lint_output_as_lint_prints_it(tmp_path, monkeypatch, ca
         rosa.replace("${daughter} looked", "${doughter} looked"), encoding="utf-8")
     main(["lint", "personas/rosa.yaml"])
     assert sample in capsys.readouterr().out
+
+
+def test_a_dir_that_is_a_file_is_a_plain_error(workspace, capsys):
+    (workspace / "notes.txt").write_text("mine\n", encoding="utf-8")
+    assert main(["new", "persona", "Rosa", "--dir", "notes.txt"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot make this folder" in err and "already exists" not in err
+    assert (workspace / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_new_tree_named_like_a_shipped_one_warns_that_it_replaces_it(workspace, capsys):
+    assert main(["new", "tree", "Guarded"]) == 0
+    out = capsys.readouterr().out
+    assert "note: peersim ships a tree 'guarded' too" in out
+    assert main(["new", "tree", "Wary"]) == 0
+    assert "note:" not in capsys.readouterr().out

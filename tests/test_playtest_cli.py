@@ -76,3 +76,64 @@ def test_a_broken_play_test_file_names_its_line(tmp_path, capsys):
                                              encoding="utf-8")
     assert main(["test", str(tmp_path)]) == 1
     assert "june.test.yaml:4:5: error: unknown field 'expct'" in capsys.readouterr().out
+
+
+def test_a_misspelt_name_in_an_expectation_is_named_with_a_suggestion(tmp_path, capsys):
+    # `state_not: warmign` would otherwise always hold, and `state: warmign` only fail as "got guarded".
+    shutil.copy(FIXTURES / "june.yaml", tmp_path / "june.yaml")
+    (tmp_path / "june.test.yaml").write_text(
+        "tests:\n  - name: x\n    turns:\n      - say: hi\n        expect: {state_not: warmign, primary: greting}\n"
+        "    expect: {beats_not: [frist], ending: lefts}\n", encoding="utf-8")
+    assert main(["test", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "june.test.yaml:5:29: error: unknown state 'warmign'\n    fix: did you mean 'warming'?" in out
+    assert "june.test.yaml:5:47: error: unknown move 'greting'\n    fix: did you mean 'greeting'?" in out
+    assert "june.test.yaml:6:26: error: unknown beat 'frist'\n    fix: did you mean 'first'?" in out
+    assert "june.test.yaml:6:42: error: unknown ending 'lefts'" in out
+    assert "0 play-tests" in out
+
+
+def test_validate_and_lint_check_a_play_test_file_named_to_them(tmp_path, capsys):
+    # `validate` used to read a play-test as a persona (nine "missing field" errors);
+    # both now check it as a play-test, names included.
+    shutil.copy(FIXTURES / "june.yaml", tmp_path / "june.yaml")
+    path = tmp_path / "june.test.yaml"
+    path.write_text("tests:\n  - name: x\n    turns: [hi]\n    expect: {state: gaurded}\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "june.test.yaml:4:21: error: unknown state 'gaurded'" in out
+    assert "june.test.yaml:4:21: error PS0003: unknown state 'gaurded'" in out
+    assert "missing required field" not in out
+    path.write_text("tests:\n  - name: x\n    turns: [hi]\n    expect: {state: guarded}\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 0 and main(["lint", str(path)]) == 0
+
+
+def test_a_play_test_without_its_persona_says_where_it_looked(tmp_path, capsys):
+    (tmp_path / "ghost.test.yaml").write_text("tests:\n  - name: x\n    turns: [hi]\n", encoding="utf-8")
+    (tmp_path / "typo.test.yaml").write_text("persona: marcsu\ntests:\n  - name: x\n    turns: [hi]\n",
+                                              encoding="utf-8")
+    assert main(["test", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"ghost.test.yaml:1:1: error: no persona 'ghost' to test: there is no {tmp_path / 'ghost.yaml'}" in out
+    assert "typo.test.yaml:1:10: error: no persona 'marcsu' to test" in out and "did you mean 'marcus'?" in out
+    assert "`peersim new persona ghost`" in out
+
+
+def test_new_test_for_a_persona_not_written_yet_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "test", "nobody"]) == 0
+    out = capsys.readouterr().out
+    assert "wrote nobody.test.yaml" in out and "note: no persona 'nobody' to test" in out
+    assert main(["new", "test", "marcus", "--dir", "other"]) == 0
+    assert "note:" not in capsys.readouterr().out
+
+
+def test_a_test_with_no_turns_says_the_list_is_empty(tmp_path, capsys):
+    shutil.copy(FIXTURES / "june.yaml", tmp_path / "june.yaml")
+    (tmp_path / "june.test.yaml").write_text("tests:\n  - name: x\n    turns: []\n", encoding="utf-8")
+    assert main(["test", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert ("june.test.yaml:3:12: error: tests > item 1 > turns: expected at least one item, "
+            "but found an empty list") in out
+    assert "fix: add at least one item" in out

@@ -12,14 +12,18 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
+
+import yaml
 
 from simulator.scenario.coverage import Coverage
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.graph import FORMATS, render, resolve_graph_target, to_dot
 from simulator.scenario.lint import failed, lint_paths, shown_path
-from simulator.scenario.loader import (is_playtest, load_scenario, load_tree, resolve_tree, shipped_tree_paths)
-from simulator.scenario.playtest import PlayTestFile, load_playtests, persona_for, run_playtests
+from simulator.scenario.loader import (is_playtest, load_scenario, load_tree, resolve_tree, shipped_dir,
+                                       shipped_tree_paths)
+from simulator.scenario.playtest import PlayTestFile, load_playtests, run_playtests, scenario_for
 from simulator.scenario.source import read_yaml
 from simulator.scenario.validate import placeholders_in
 
@@ -66,8 +70,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 # ------------------------------------------------------------------------- new
 def id_from(name: str) -> str:
-    ident = re.sub(r"[^a-z0-9_-]+", "_", name.strip().lower()).strip("_-")
+    # "José María" -> jose_maria: accents are folded, not dropped with their letter.
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    ident = re.sub(r"[^a-z0-9_-]+", "_", plain.strip().lower()).strip("_-")
     return ident or "client"
+
+
+def _yaml_text(text: str) -> str:
+    """`text` as a YAML value: as typed when YAML reads it back unchanged, else in double quotes."""
+    try:
+        if "\n" not in text and yaml.safe_load(text) == text:
+            return text
+    except yaml.YAMLError:
+        pass
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted one
 
 
 def display_name(name: str) -> str:
@@ -89,6 +105,9 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 def new_file(kind: str, name: str, tree: str = "guarded", folder: Path | None = None) -> Path:
     """Write a starting file and return its path. Raises ScenarioError if it exists or the tree is unknown."""
+    if not name.strip():
+        raise ScenarioError([Problem("new", 0, 0, "the name is empty",
+                                     "give the client (or tree) a name, for example `peersim new persona Rosa`")])
     ident = id_from(name)
     folder = Path(folder) if folder else _default_dir(kind)
     suffix = ".test.yaml" if kind == "test" else ".yaml"
@@ -96,7 +115,8 @@ def new_file(kind: str, name: str, tree: str = "guarded", folder: Path | None = 
     if path.exists():
         raise ScenarioError([Problem(str(path), 0, 0, "this file already exists; nothing was written",
                                      "choose another name, or --dir for another folder")])
-    values = {"__ID__": ident, "__NAME__": display_name(name), "__TITLE__": display_name(name),
+    values = {"__NAME_YAML__": _yaml_text(display_name(name)), "__TITLE_YAML__": _yaml_text(display_name(name)),
+              "__ID__": ident, "__NAME__": display_name(name), "__TITLE__": display_name(name),
               "__FILE__": str(path)}
     text = (TEMPLATES / f"{kind}.yaml").read_text(encoding="utf-8")
     if kind == "persona":
@@ -113,9 +133,20 @@ def new_file(kind: str, name: str, tree: str = "guarded", folder: Path | None = 
                                      "")] + exc.problems) from None
     if kind == "test":
         load_playtests_text(path, text)
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(text)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ScenarioError([Problem(str(folder), 0, 0, f"cannot make this folder ({exc.strerror})",
+                                     "give --dir a folder you can write to")]) from None
+    try:
+        with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+            handle.write(text)
+    except FileExistsError:
+        raise ScenarioError([Problem(str(path), 0, 0, "this file already exists; nothing was written",
+                                     "choose another name, or --dir for another folder")]) from None
+    except OSError as exc:
+        raise ScenarioError([Problem(str(path), 0, 0, f"cannot write the file ({exc.strerror})",
+                                     "give --dir a folder you can write to")]) from None
     return path
 
 
@@ -158,8 +189,22 @@ def cmd_new(args: argparse.Namespace) -> int:
     nxt = {"persona": f"peersim lint {path}   then   peersim play {path} --watch",
            "tree": f"peersim lint {path}   then   peersim graph {path}",
            "test": f"peersim test {path} --coverage"}[args.kind]
+    if args.kind == "tree" and (shipped_dir("dialogue_trees") / path.name).exists():
+        # resolve_tree looks beside a persona first, so this file replaces the shipped tree there.
+        print(f"note: peersim ships a tree '{path.stem}' too; personas beside this folder that say "
+              f"`tree: {path.stem}` will now use this file instead. Choose another name to keep both")
+    if args.kind == "test":
+        try:
+            load_scenario_of_test(path)
+        except ScenarioError as exc:  # written anyway: the author may write the persona next
+            print(f"note: {exc.problems[0].message}; {exc.problems[0].hint}")
     print(f"next: {nxt}")
     return 0
+
+
+def load_scenario_of_test(path: Path) -> None:
+    spec, smap = load_playtests(path)
+    scenario_for(path, spec, smap)
 
 
 # ------------------------------------------------------------------------- lint
@@ -193,7 +238,11 @@ def cmd_graph(args: argparse.Namespace) -> int:
     else:
         text = render(tree, args.format, thresholds)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ScenarioError([Problem(args.output, 0, 0, f"cannot write the file ({exc.strerror})",
+                                         "check that the folder exists and that you can write there")]) from None
         print(f"wrote {args.output}")
     else:
         sys.stdout.write(text)
@@ -232,8 +281,8 @@ def cmd_test(args: argparse.Namespace) -> int:
     passed = failed_count = 0
     for path in files:
         try:
-            spec, _ = load_playtests(path)
-            scenario = load_scenario(persona_for(path, spec.persona))
+            spec, smap = load_playtests(path)
+            scenario = scenario_for(path, spec, smap)
             results = run_playtests(path, scenario)
         except ScenarioError as exc:
             problems += exc.problems

@@ -45,6 +45,8 @@ def did_you_mean(name: object, options: Iterable[str]) -> str:
     close = difflib.get_close_matches(str(name), options, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
+    if not options:
+        return "there is nothing of that kind to name yet: add it first"
     if len(options) <= 8:
         return "expected one of: " + ", ".join(options)
-    return "run `peersim schema` to see the valid ids"
+    return "expected one of: " + ", ".join(options[:8]) + f", … ({len(options)} in all)"

@@ -326,6 +326,9 @@ def resolve_graph_target(ref: str) -> tuple[Tree, dict[str, int], str]:
         scenario = load_scenario(persona_file)
         return (scenario.tree, {**scenario.tree.thresholds, **scenario.persona.thresholds},
                 f"{ref} (tree {scenario.tree.id})")
-    known = [p.stem for p in shipped_tree_paths()] + [p.stem for p in shipped_persona_paths()]
-    raise ScenarioError([Problem(ref, 0, 0, f"no tree, persona or file called '{ref}'",
-                                 did_you_mean(ref, known))])
+    trees, personas = [p.stem for p in shipped_tree_paths()], [p.stem for p in shipped_persona_paths()]
+    hint = did_you_mean(ref, trees + personas)
+    if not hint.startswith("did you mean"):  # `peersim schema` does not list trees or personas
+        hint = (f"give the path of a tree or persona file, a shipped tree ({', '.join(trees)}) "
+                f"or a shipped persona ({', '.join(personas)})")
+    raise ScenarioError([Problem(ref, 0, 0, f"no tree, persona or file called '{ref}'", hint)])

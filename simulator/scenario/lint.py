@@ -21,7 +21,7 @@ from simulator.moves.taxonomy import FAMILIES, MOVE_IDS, family_of
 from simulator.scenario.diagnostics import classify, diagnostic
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.loader import Scenario, is_playtest, kind_of, load_scenario, load_tree, yaml_files
-from simulator.scenario.playtest import load_playtests
+from simulator.scenario.playtest import check_playtest_file
 from simulator.scenario.schema import Conditions, Transition, Tree
 from simulator.scenario.source import SourceMap
 from simulator.scenario.validate import as_list, placeholders_in
@@ -494,10 +494,7 @@ def lint_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
 
     for path in files:
         if is_playtest(path):  # named on the command line: check its shape; `peersim test` runs it
-            try:
-                load_playtests(path)
-            except ScenarioError as exc:
-                problems.extend(classify(p) for p in exc.problems)
+            problems.extend(classify(p) for p in check_playtest_file(path))
             continue
         if kind_of(path) == "tree":
             do_tree(path)

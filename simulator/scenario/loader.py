@@ -105,6 +105,9 @@ def load_scenario(ref: str | Path, text: str | None = None) -> Scenario:
     data, smap = read_yaml(path, text)
     persona = _model(Persona, data, smap, "persona")
     tree_path = resolve_tree(persona.tree, path)
+    if tree_path.is_dir():
+        raise ScenarioError([smap.problem(("tree",), f"the tree '{persona.tree}' is a folder, not a tree file",
+                                          "name a tree file in it (NAME.yaml), or a tree id")])
     if not tree_path.exists():
         known = [p.stem for p in shipped_tree_paths()]
         raise ScenarioError([smap.problem(("tree",), f"no dialogue tree '{persona.tree}' was found",
@@ -151,6 +154,11 @@ def validate_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     """Check files or folders of personas and trees. Returns the files read and every problem."""
     files, problems = yaml_files(paths)
     for path in files:
+        if is_playtest(path):  # named on the command line; folders leave them out
+            from simulator.scenario.playtest import check_playtest_file  # it imports this module
+
+            problems.extend(check_playtest_file(path))
+            continue
         try:
             if kind_of(path) == "tree":
                 load_tree(path)

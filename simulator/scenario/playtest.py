@@ -21,10 +21,12 @@ from pydantic import Field, ValidationError
 
 from simulator.engine import ClientTurn, Conversation
 from simulator.scenario.errors import Problem, ScenarioError
-from simulator.scenario.loader import Scenario, load_scenario
+from simulator.scenario.errors import did_you_mean
+from simulator.scenario.loader import Scenario, load_scenario, resolve_persona, shipped_persona_paths
 from simulator.scenario.schema import _Strict
 from simulator.scenario.source import SourceMap, read_yaml
-from simulator.scenario.validate import as_list, pydantic_problems
+from simulator.moves.taxonomy import MOVE_IDS
+from simulator.scenario.validate import _Checker, as_list, pydantic_problems
 
 
 class Expect(_Strict):
@@ -93,6 +95,26 @@ def persona_for(path: Path, declared: str | None) -> str | Path:
     return beside if beside.exists() or not declared else name
 
 
+def scenario_for(path: Path, spec: PlayTestFile, smap: SourceMap) -> Scenario:
+    """The persona this play-test file is about, loaded; a missing one is reported at the file's
+    `persona:` line (or its top), saying where it was looked for."""
+    ref = persona_for(path, spec.persona)
+    try:
+        found = Path(resolve_persona(ref))
+    except ScenarioError:
+        found = None
+    if found is None or not found.exists():
+        name = spec.persona or path.name.split(".")[0]
+        beside = path.parent / (name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
+        shipped = [p.stem for p in shipped_persona_paths()]
+        close = did_you_mean(name, shipped)
+        raise ScenarioError([smap.problem(
+            ("persona",), f"no persona '{name}' to test: there is no {beside} and no shipped persona of that name",
+            f"write it first (`peersim new persona {name}`), or set `persona:` to a persona file"
+            + (f"; {close}" if close.startswith("did you mean") else ""), key=spec.persona is None)])
+    return load_scenario(found)
+
+
 def load_playtests(path: Path | str) -> tuple[PlayTestFile, SourceMap]:
     data, smap = read_yaml(path)
     if not isinstance(data, dict):
@@ -106,8 +128,50 @@ def load_playtests(path: Path | str) -> tuple[PlayTestFile, SourceMap]:
 def run_playtests(path: Path | str, scenario: Scenario | None = None) -> list[PlayTestResult]:
     path = Path(path)
     spec, smap = load_playtests(path)
-    scenario = scenario or load_scenario(persona_for(path, spec.persona))
+    scenario = scenario or scenario_for(path, spec, smap)
+    problems = check_names(spec, smap, scenario)
+    if problems:
+        # A misspelt state or beat would otherwise only show as a failed (or, under
+        # `state_not`/`beats_not`, a silently passing) expectation.
+        raise ScenarioError(problems)
     return [_run_one(path, smap, scenario, i, test) for i, test in enumerate(spec.tests)]
+
+
+def check_playtest_file(path: Path | str) -> list[Problem]:
+    """Every problem `peersim test` would stop at before playing: the file's shape, its
+    persona, and the names its expectations use."""
+    path = Path(path)
+    try:
+        spec, smap = load_playtests(path)
+        return check_names(spec, smap, scenario_for(path, spec, smap))
+    except ScenarioError as exc:
+        return exc.problems
+
+
+def check_names(spec: PlayTestFile, smap: SourceMap, scenario: Scenario) -> list[Problem]:
+    """Every state, beat, ending and move an expectation names must exist."""
+    c = _Checker(smap)
+    states = list(scenario.tree.states)
+    beats = [b.id for b in scenario.persona.beats]
+    for i, test in enumerate(spec.tests):
+        expects = [(("tests", i, "turns", n, "expect"), t.expect) for n, t in enumerate(test.turns)
+                   if not isinstance(t, str)]
+        expects.append((("tests", i, "expect"), test.expect))
+        for loc, expect in expects:
+            if expect is None:
+                continue
+            for name in ("state", "state_not"):
+                value = getattr(expect, name)
+                for j, st in enumerate(as_list(value)):
+                    c.need(st, states, loc + (name,) + ((j,) if isinstance(value, list) else ()), "state")
+            for name in ("beats", "beats_not"):
+                for j, beat in enumerate(getattr(expect, name) or []):
+                    c.need(beat, beats, loc + (name, j), "beat")
+            if expect.ending is not None:
+                c.need(expect.ending, ["left", "plan"], loc + ("ending",), "ending")
+            if expect.primary is not None:
+                c.need(expect.primary, MOVE_IDS, loc + ("primary",), "move")
+    return c.problems
 
 
 def _run_one(path: Path, smap: SourceMap, scenario: Scenario, index: int, test: PlayTest) -> PlayTestResult:

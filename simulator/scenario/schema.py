@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simulator.moves.taxonomy import Lesson
+from simulator.moves.taxonomy import FAMILY_IDS, MOVE_IDS, Lesson
 
 NonEmptyText = str
 Threshold = int | str  # a number, or the name of a threshold in `thresholds:`
@@ -90,7 +90,9 @@ class Tree(_Strict):
     rapport: Rapport = Field(default_factory=Rapport, description="where rapport starts and the range it stays in")
     thresholds: dict[str, int] = Field(
         default_factory=dict, description="named rapport levels conditions may use; personas may override them")
-    effects: dict[str, int] = Field(description="rapport change per move id (moves not listed: 0)")
+    effects: dict[str, int] = Field(description="rapport change per move id (moves not listed: 0)",
+                                    # so an editor underlines a misspelt move id as it is typed
+                                    json_schema_extra={"propertyNames": {"enum": list(MOVE_IDS)}})
     states: dict[str, State] = Field(description="the client's states, keyed by state id")
     transitions: list[Transition] = Field(
         description="the rules, tried top to bottom; the first whose move, from and when all fit is taken")
@@ -130,7 +132,8 @@ class Persona(_Strict):
     rapport_start: int | None = Field(default=None, description="rapport before the first turn, instead of the tree's")
     thresholds: dict[str, int] = Field(default_factory=dict, description="overrides of the tree's thresholds")
     sensitivities: dict[str, float] = Field(
-        default_factory=dict, description="multipliers of the tree's effects, keyed by move id or family")
+        default_factory=dict, description="multipliers of the tree's effects, keyed by move id or family",
+        json_schema_extra={"propertyNames": {"enum": [*MOVE_IDS, *FAMILY_IDS]}})
     values: dict[str, str] = Field(default_factory=dict, description="fills ${placeholders} in reply lines")
     beats: list[Beat] = Field(default_factory=list, description="parts of the client's story that come out as trust grows")
     replies: dict[str, dict[str, list[NonEmptyText]]] = Field(

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 import yaml.constructor
+import yaml.reader
 
 from simulator.scenario.errors import Problem, ScenarioError
 
@@ -98,9 +99,11 @@ class _Builder:
                                                  "a key must be plain text", "")])
                 key = str(key_node.value)
                 if key in out:
+                    first = self.smap.key_marks[loc + (key,)][0]
                     raise ScenarioError([Problem(
                         self.smap.file, *self._mark(key_node), f"the key '{key}' appears twice here",
-                        "keep one of them; YAML would silently use the last")])
+                        f"it is first on line {first}: keep one of them (YAML would silently use the last), "
+                        "or rename one")])
                 self.smap.key_marks[loc + (key,)] = self._mark(key_node)
                 out[key] = self.build(value_node, loc + (key,))
             return out
@@ -131,8 +134,15 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            raise ScenarioError([Problem(str(path), 1, 1, "the file is not UTF-8 text",
-                                         f"save it as UTF-8 ({exc.reason})")]) from None
+            # Point at the first character that is not UTF-8 (often a curly quote or an
+            # accent typed in a Windows editor), so the author can find it.
+            before = exc.object[:exc.start]
+            line = before.count(b"\n") + 1
+            column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+            raise ScenarioError([Problem(str(path), line, column,
+                                         "the file is not UTF-8 text: this character was saved in another encoding",
+                                         "save the file as UTF-8 "
+                                         "(in your editor: Save As, Encoding: UTF-8)")]) from None
         except OSError as exc:
             raise ScenarioError([Problem(str(path), 0, 0, f"cannot read the file ({exc.strerror})",
                                          "")]) from None
@@ -142,12 +152,25 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context in _STARTED_AT and exc.context_mark:
+            # PyYAML gives up lines later (the next line, or the end of the file);
+            # the mistake is where the key or the quoted text started.
+            mark = exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "the YAML could not be read"
+        if exc.context == "while scanning a quoted scalar" and "end of stream" in what:
+            what = "a quoted text starts here and is never closed"
         if what.startswith("but ") and exc.context:  # "but found another document" needs its first half
             what = f"{exc.context}, {what}"
         raise ScenarioError([Problem(str(path), line, column, f"YAML syntax: {what}",
                                      _yaml_hint(what))]) from None
+    except yaml.reader.ReaderError as exc:
+        # A control character (often pasted from a word processor) the YAML reader refuses.
+        before = text[:exc.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        raise ScenarioError([Problem(str(path), line, column,
+                                     f"YAML syntax: an invisible control character (#x{exc.character:04x}) is here",
+                                     "delete it and retype the text around it")]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(str(path), 1, 1, f"YAML syntax: {exc}", "")]) from None
     except RecursionError:
@@ -166,7 +189,18 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
     return data, smap
 
 
+_STARTED_AT = ("while scanning a simple key", "while scanning a quoted scalar")
+
+
 def _yaml_hint(problem: str) -> str:
+    if "could not find expected ':'" in problem:
+        return ("this line needs ':' after its field name (for example `name: Rosa`); "
+                "if it continues the text above, indent it further or put the whole text in double quotes")
+    if "never closed" in problem:
+        return "add the closing quote at the end of the text"
+    if "but found '<scalar>'" in problem:
+        return ("text goes on after its closing quote: inside \"...\" write a double quote as \\\", "
+                "inside '...' write an apostrophe as ''; or a quote opened on a line above was never closed")
     if "mapping values are not allowed" in problem:
         return "a line of text holds ': '; put the whole text in double quotes"
     if "found character '\\t'" in problem or "tab" in problem:
@@ -176,5 +210,8 @@ def _yaml_hint(problem: str) -> str:
     if "expected a single document" in problem:
         return "a file holds one document: remove the second '---' line"
     if "found undefined alias" in problem:
-        return "an alias (*name) needs an anchor (&name) earlier in the file"
+        return ("text that starts with '*' (like *sighs*) must be in double quotes: \"*sighs* Fine.\"; "
+                "or an alias (*name) needs an anchor (&name) earlier in the file")
+    if "cannot start any token" in problem or "expected alphabetic or numeric character" in problem:
+        return "text that starts with a symbol (* & ! @ ` % | >) must be in double quotes: \"*sighs* Fine.\""
     return "check this line and the one above it"

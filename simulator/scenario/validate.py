@@ -193,9 +193,9 @@ def _found(value: object) -> str:
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"the text '{shown}'" if value else "empty text"
     if isinstance(value, list):
-        return "a list"
+        return "a list" if value else "an empty list"
     if isinstance(value, dict):
-        return "a mapping"
+        return "a mapping" if value else "an empty mapping"
     return f"a {type(value).__name__}"
 
 
@@ -222,6 +222,8 @@ def _type_hint(err: dict) -> str:
         return "write a mapping here: `key: value` lines indented under this one"
     if kind == "literal_error":
         return "use one of the values named above"
+    if kind == "too_short":
+        return "add at least one item, each on its own line starting with '- '"
     return ""
 
 
@@ -254,13 +256,25 @@ class _Checker:
         valid = list(valid)
         if value not in valid and value not in extra:
             self.problems.append(self.smap.problem(
-                loc, f"unknown {what} '{value}'", did_you_mean(value, valid + list(extra))))
+                loc, _unknown(what, value), _suggest(value, valid + list(extra), what)))
 
     def key(self, value: str, valid: Iterable[str], loc: tuple, what: str) -> None:
         valid = list(valid)
         if value not in valid:
-            self.problems.append(self.smap.problem(loc, f"unknown {what} '{value}'",
-                                                   did_you_mean(value, valid), key=True))
+            self.problems.append(self.smap.problem(loc, _unknown(what, value),
+                                                   _suggest(value, valid, what), key=True))
+
+
+def _suggest(value: object, options: list[str], what: str) -> str:
+    if not options:  # did_you_mean would print "expected one of: " and nothing after it
+        return f"expected one of the {what.partition(' (')[0]}s defined, but there are none yet: add it first"
+    return did_you_mean(value, options)
+
+
+def _unknown(what: str, value: object) -> str:
+    # "reply key (a move id, ...)" reads "unknown reply key 'x' (a move id, ...)", the name first.
+    noun, _, note = what.partition(" (")
+    return f"unknown {noun} '{value}'" + (f" ({note}" if note else "")
 
 
 def check_tree(tree: Tree, smap: SourceMap) -> list[Problem]:
@@ -278,6 +292,11 @@ def check_tree(tree: Tree, smap: SourceMap) -> list[Problem]:
         _check_pools(c, state.replies, ("states", sid, "replies"), need_default=True)
     for i, tr in enumerate(tree.transitions):
         loc = ("transitions", i)
+        for name, value, what in (("move", tr.move, "moves"), ("from", tr.from_, "states")):
+            if value == []:  # an empty list matches nothing: the rule could never fire
+                c.problems.append(smap.problem(loc + (name,),
+                                               f"this rule's `{name}` lists no {what}, so it never fires",
+                                               f"name at least one of the {what}, or write `{name}: any`"))
         for j, move in enumerate(as_list(tr.move)):
             c.need(move, MOVE_IDS, loc + ("move",) + ((j,) if isinstance(tr.move, list) else ()), "move",
                    extra=("any",))
@@ -329,7 +348,7 @@ def check_persona(persona: Persona, smap: SourceMap, tree: Tree, tree_smap: Sour
     thresholds = list(tree.thresholds)
     beat_ids = [b.id for b in persona.beats]
     for name in persona.thresholds:
-        c.key(name, thresholds, ("thresholds", name), "threshold (the tree defines these)")
+        c.key(name, thresholds, ("thresholds", name), "threshold (a persona can only move the tree's own)")
     for key in persona.sensitivities:
         c.key(key, MOVE_IDS + FAMILY_IDS, ("sensitivities", key), "move or move family")
     for key, factor in persona.sensitivities.items():
@@ -347,7 +366,10 @@ def check_persona(persona: Persona, smap: SourceMap, tree: Tree, tree_smap: Sour
                    "state")
         if isinstance(beat.unlock.rapport_at_least, str):
             c.need(beat.unlock.rapport_at_least, thresholds, loc + ("unlock", "rapport_at_least"), "threshold")
-        if beat.unlock.after:
+        if beat.unlock.after == beat.id:
+            c.problems.append(smap.problem(loc + ("unlock", "after"), f"the beat '{beat.id}' waits for itself",
+                                           "name another beat under `after:`, or remove it"))
+        elif beat.unlock.after:
             c.need(beat.unlock.after, [b for b in beat_ids if b != beat.id], loc + ("unlock", "after"), "beat")
         if not (beat.unlock.at_state or beat.unlock.rapport_at_least is not None or beat.unlock.after):
             c.problems.append(smap.problem(loc + ("unlock",), "this beat has no unlock condition",
