@@ -128,3 +128,26 @@ def test_every_needed_move_has_examples():
         for kind, move in by_kind.items():
             assert move in MOVE_IDS and move not in HARMFUL_MOVES
             assert examples_for(move, kind)
+
+
+def test_trainer_report_leaves_blank_cells_blank_and_escapes_names():
+    unscored = make_log([], trainee="Zoë <b>")  # a session with no turns has no scores yet
+    rows = build_report([unscored])
+    (row,) = list(csv.DictReader(io.StringIO(to_csv(rows))))
+    assert row["overall"] == "" and row["autonomy"] == "" and row["withdrawal_triggers"] == ""
+    md = report_md(rows)
+    assert "Zoë \\<b\\>" in md and "<b>" not in md
+
+
+def test_terminal_text_never_passes_on_control_characters():
+    # A pasted escape sequence must be shown as text, not clear or recolour the reader's terminal.
+    log = session(trainee="Ana\x1b[2J")
+    log.turns[0].trainee = "Hi\x1b[31m there\x00, thanks for coming in."
+    text = to_text(debrief(log), log)
+    assert "\x1b" not in text and "\x00" not in text and "Hi[31m there, thanks" in text
+
+
+def test_one_turn_is_one_turn_not_one_turns():
+    log = session()
+    log.turns = log.turns[:1]
+    assert "1 turn," in to_text(debrief(log), log) and "1 turns" not in to_html(debrief(log), log)

@@ -6,7 +6,7 @@ from debrief_helpers import make_log
 from simulator.debrief import debrief
 from simulator.debrief.library import examples_for
 from simulator.debrief.scoring import (
-    complex_markers, compute_metrics, lesson_scores, overall_score, state_kind, withdrawal_triggers,
+    complex_markers, compute_metrics, lesson_scores, overall_score, state_kind, withdrawal_triggers, words,
 )
 
 R, S, OQ, CQ = "reflection", "summary", "open_question", "closed_question"
@@ -51,6 +51,22 @@ def test_complex_reflection_markers():
     assert complex_markers("Being a good dad matters to you.", "") == ["reflects what matters to them"]
     assert complex_markers("It's like you're carrying a heavy load.", "") == ["uses an image or comparison"]
     assert complex_markers("So you went to work on Monday.", "I went to work on Monday.") == []
+
+
+def test_the_usual_lead_in_of_a_reflection_is_not_an_image():
+    # "It sounds like..." opens most simple reflections; it must not make them complex.
+    assert complex_markers("It sounds like you're tired.", "I'm so tired.") == []
+    assert complex_markers("It sounds like a lot.", "Work, the kids, my mum.") == []
+    assert complex_markers("Seems like you're stuck.", "I'm stuck.") == []
+    assert complex_markers("It sounds like you're exhausted.", "I'm so tired.") == ["names a feeling (exhausted)"]
+    assert complex_markers("It sounds like it's like a trap.", "") == ["uses an image or comparison"]
+
+
+def test_a_curly_apostrophe_reads_like_a_straight_one():
+    assert words("You’re tired, aren’t you?") == words("You're tired, aren't you?") == ["you're", "tired", "aren't",
+                                                                                          "you"]
+    assert complex_markers("It’s like you’re carrying a heavy load.", "") == ["uses an image or comparison"]
+    assert complex_markers("You’re wondering if it’s worth it.", "") == ["reflects what matters to them"]
 
 
 def test_complex_reflection_share_and_band():

@@ -180,3 +180,92 @@ def test_talk_uses_the_saved_trainee_name_and_env_data_dir(tmp_path, monkeypatch
     (summary,) = Store().list_sessions()
     assert summary.trainee == "Sam" and summary.turns == 1
     assert os.stat(Store().path).st_mode & 0o077 == 0
+
+
+def test_export_into_a_missing_folder_says_what_to_do(saved, tmp_path, capsys):
+    data, (good, _) = saved
+    target = tmp_path / "no" / "such" / "debrief.html"
+    assert main(["export", good, "--format", "html", "-o", str(target), "--data-dir", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "create it first" in err and not target.exists()
+
+
+def test_an_unreadable_session_file_is_a_plain_message_not_a_traceback(tmp_path, capsys):
+    folder = tmp_path / "damaged"
+    folder.mkdir()
+    (folder / "sessions.sqlite3").write_text("this is not a database, it is a note I saved by mistake\n")
+    for command in (["history"], ["show", "last"], ["report"]):
+        assert main([*command, "--data-dir", str(folder)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("peersim: ") and "--data-dir" in err
+
+
+def test_history_shows_which_session_a_retry_came_from(saved, capsys):
+    from simulator.debrief import branch
+
+    data, (good, _) = saved
+    with Store(data) as store:
+        retry, _ = branch(store.load_session(good), 2)
+        store.create_session(retry)
+    assert main(["history", "--data-dir", str(data)]) == 0
+    text = capsys.readouterr().out
+    assert f"retry of {good[:6]}" in text and all(len(line) <= 79 for line in text.splitlines())
+
+
+def test_resuming_a_session_the_client_left_says_how_to_start_again(tmp_path, monkeypatch, capsys):
+    data = tmp_path / "d"
+    monkeypatch.setattr(sys, "stdin", io.StringIO("You should just get over it.\nThat's stupid, you need to "
+                                                  "stop drinking.\n"))
+    assert main(["talk", "marcus", "--data-dir", str(data)]) == 0
+    assert "left" in capsys.readouterr().out
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["talk", "--resume", "last", "--data-dir", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "is over: Marcus left" in err and "peersim talk marcus" in err
+
+
+def test_history_filters_that_match_nothing_do_not_say_start_one(saved, capsys):
+    data, _ = saved
+    assert main(["history", "--since", "2999-01-01", "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "No saved sessions match" in out and "Start one" not in out
+
+
+def test_history_piped_into_a_reader_that_stops_early_is_quiet(saved):
+    data, _ = saved
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `peersim history | head -0`: nobody reads
+    try:
+        done = subprocess.run([sys.executable, "-m", "simulator", "history", "--data-dir", str(data)], cwd=ROOT,
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 0 and done.stderr == ""
+
+
+def test_one_session_resumed_in_two_windows_explains_the_clash(tmp_path, monkeypatch, capsys):
+    from simulator.cli.sessions import CommandError, record_turn
+    from simulator.debrief import replay_log
+
+    data = tmp_path / "d"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(TURNS[0] + "\n"))
+    assert main(["talk", "marcus", "--data-dir", str(data)]) == 0
+    with Store(data) as store:
+        first, second = store.load_session("last"), store.load_session("last")
+        record_turn(store, first, replay_log(first)[0], TURNS[1])  # the other window saves turn 2
+        with pytest.raises(CommandError, match="another window.*--resume"):
+            record_turn(store, second, replay_log(second)[0], TURNS[2])
+        assert [t.trainee for t in store.load_session("last").turns] == TURNS[:2]
+
+
+def test_resuming_when_the_persona_file_is_gone_names_the_file(tmp_path, monkeypatch, capsys):
+    data, persona = tmp_path / "d", tmp_path / "mine.yaml"
+    persona.write_text((ROOT / "personas" / "marcus.yaml").read_text(encoding="utf-8")
+                       .replace("\nid: marcus", "\nid: mine"), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(TURNS[0] + "\n"))
+    assert main(["talk", str(persona), "--data-dir", str(data)]) == 0
+    persona.unlink()
+    capsys.readouterr()
+    assert main(["talk", "--resume", "last", "--data-dir", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert str(persona) in err and "put that file back" in err

@@ -187,3 +187,20 @@ def test_a_newer_database_is_refused_not_damaged(tmp_path):
     conn = sqlite3.connect(path)
     assert version_of(conn) == LATEST + 1
     conn.close()
+
+
+def test_two_processes_opening_a_new_file_at_once_both_work(tmp_path, monkeypatch):
+    from simulator.store import migrations
+
+    # This process read version 0, then waited for the write lock while another one
+    # (a second window, or the app while `peersim report` runs) created the schema.
+    first = Store(tmp_path)
+    sid = first.create_session(sample_log())
+    stale = [0]
+    real = migrations.version_of
+    monkeypatch.setattr(migrations, "version_of", lambda conn: stale.pop() if stale else real(conn))
+    second = Store(tmp_path)
+    assert second.version == LATEST
+    assert second.load_session(sid).turns == first.load_session(sid).turns
+    first.close()
+    second.close()

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
+import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
 
 from simulator.debrief import compare, debrief, replay_log
-from simulator.debrief.export import compare_text, export, to_text
+from simulator.debrief.export import compare_text, export, printable, to_text
 from simulator.debrief.report import build_report, to_csv
 from simulator.debrief.report import to_markdown as report_markdown
 from simulator.engine import Conversation
+from simulator.scenario.errors import ScenarioError
 from simulator.scenario.loader import Scenario, load_scenario
 from simulator.session import SessionLog, TurnRecord
-from simulator.store import NewerDatabaseError, SessionNotFound, Store
+from simulator.store import NewerDatabaseError, SessionNotFound, Store, resolve_data_dir
 
 DATA_DIR_HELP = "folder of the session database (default: $PEERSIM_DATA_DIR, else your user data folder)"
 
@@ -89,8 +92,17 @@ def _run(fn):
         except (SessionNotFound, NewerDatabaseError, CommandError) as exc:
             print(f"peersim: {exc.args[0] if exc.args else exc}", file=sys.stderr)
             return 1
-        except OSError as exc:  # an -o file or a --data-dir that cannot be written
-            print(f"peersim: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        except BrokenPipeError:
+            raise  # `peersim history | head`: not a problem with the data dir; main() handles it
+        except OSError as exc:  # a --data-dir that cannot be made or written
+            print(f"peersim: cannot use {exc.filename or 'the session folder'} "
+                  f"({(exc.strerror or str(exc)).lower()}); choose a folder you can write to with --data-dir",
+                  file=sys.stderr)
+            return 1
+        except sqlite3.Error as exc:  # e.g. a session file on a read-only disk
+            print(f"peersim: cannot use the session file in {resolve_data_dir(data_dir_of(args))} ({exc}); "
+                  "if that folder is read-only or the file is damaged, choose another folder with --data-dir",
+                  file=sys.stderr)
             return 1
     wrapped.__doc__ = fn.__doc__
     return wrapped
@@ -117,7 +129,15 @@ def _trainee(store: Store, given: str | None) -> str:
 
 def _write(text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        path = Path(output)
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            if not path.parent.is_dir():
+                raise CommandError(f"cannot write {output}: the folder {path.parent} does not exist; "
+                                   "create it first or choose another file") from None
+            raise CommandError(f"cannot write {output} ({(exc.strerror or str(exc)).lower()}); "
+                               "choose another file with -o") from None
         print(f"wrote {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -127,7 +147,12 @@ def record_turn(store: Store, log: SessionLog, convo: Conversation, said) -> Tur
     """Play one turn and save it at once (committed before the reply is shown)."""
     record = TurnRecord.from_turn(convo.step(said))
     log.turns.append(record)
-    store.append_turn(log.id, record)
+    try:
+        store.append_turn(log.id, record)
+    except sqlite3.IntegrityError:  # the same session resumed in two windows at once
+        raise CommandError(f"turn {record.number} of session {log.id} was just saved from another window, so "
+                           f"this one was not; close the other window and run `peersim talk --resume {log.id}` "
+                           "to carry on") from None
     return record
 
 
@@ -159,8 +184,16 @@ def cmd_talk(args: argparse.Namespace) -> int:
                 raise CommandError(f"session {log.id} is with {log.persona_id}, not {args.persona}")
             if log.ending:
                 raise CommandError(f"session {log.id} is over: {log.persona_name} "
-                                   f"{'left' if log.ending == 'left' else 'and you agreed a plan'}")
-            convo, differs = replay_log(log)
+                                   f"{'left' if log.ending == 'left' else 'and you agreed a plan'}; "
+                                   f"start a new one with `peersim talk {log.persona_id}`")
+            try:
+                convo, differs = replay_log(log)
+            except ScenarioError:
+                if log.persona_path and not Path(log.persona_path).is_file():
+                    raise CommandError(f"session {log.id} was played with {log.persona_path}, which is not there "
+                                       "any more; put that file back to carry on (`peersim show "
+                                       f"{log.id}` still shows its debrief)") from None
+                raise
             if differs:
                 print(f"peersim: note: the persona's files changed since this session; from turn {differs[0]} "
                       "the client may not answer as before", file=sys.stderr)
@@ -214,7 +247,10 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(json.dumps([s.to_dict() for s in sessions], indent=2, ensure_ascii=False))
         return 0
     if not sessions:
-        print("No saved sessions yet. Start one with `peersim` or `peersim talk PERSONA`.")
+        if args.trainee is not None or args.since or args.persona:
+            print("No saved sessions match what you asked for; `peersim history` alone lists them all.")
+        else:
+            print("No saved sessions yet. Start one with `peersim` or `peersim talk PERSONA`.")
         return 0
     print(f"{'session':<10}  {'started (UTC)':<16}  {'persona':<10} {'trainee':<12} {'turns':>5} "
           f"{'score':>5}  outcome")
@@ -225,8 +261,9 @@ def cmd_history(args: argparse.Namespace) -> int:
         retry = f" (retry of {s.parent_id[:6]})" if s.parent_id else ""
         score = "" if s.overall is None else str(s.overall)
         line = (f"{s.id[:10]:<10}  {s.started_at.replace('T', ' ')[:16]:<16}  {s.persona_id[:10]:<10} "
-                f"{(s.trainee or '-')[:12]:<12} {s.turns:>5} {score:>5}  {outcome}{retry}")
-        print(line if len(line) <= 79 else line[:78] + "…")
+                f"{printable(s.trainee or '-')[:12]:<12} {s.turns:>5} {score:>5}  {outcome}{retry}")
+        # A long outcome goes on to an indented line rather than being cut (a cut hid "retry of").
+        print("\n".join(textwrap.wrap(line, 79, subsequent_indent=" " * 12)))
     return 0
 
 

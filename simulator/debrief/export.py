@@ -8,6 +8,7 @@ supervisor as one file. Every piece of text from a session is escaped.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from dataclasses import asdict
 from html import escape
@@ -29,6 +30,10 @@ def outcome(log: SessionLog) -> str:
     if log.ending == "plan":
         return "a plan was agreed"
     return "still talking" if not log.ended_at else "finished"
+
+
+def n_turns(log: SessionLog) -> str:
+    return f"{len(log.turns)} turn{'' if len(log.turns) == 1 else 's'}"
 
 
 def pct(value: float | None) -> str:
@@ -75,14 +80,23 @@ def sparkline(curve: list[int], lo: int = 0, hi: int = 100) -> str:
 
 
 # ----------------------------------------------------------------------------- terminal
+# Control characters (a pasted terminal escape like ESC[2J, a NUL) would act on the reader's
+# terminal instead of being shown; session text is printed without them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> list[str]:
-    return textwrap.wrap(text, WIDTH - 1, initial_indent=first if first is not None else indent,
+    return textwrap.wrap(printable(text), WIDTH - 1, initial_indent=first if first is not None else indent,
                          subsequent_indent=indent, break_long_words=True) or [indent.rstrip()]
 
 
 def to_text(d: Debrief, log: SessionLog) -> str:
     """The debrief for `peersim show`, no line longer than 79 characters."""
-    out = _wrap(f"Debrief: {log.persona_name} ({log.persona_id}), {log.mode}, {len(log.turns)} turns, "
+    out = _wrap(f"Debrief: {log.persona_name} ({log.persona_id}), {log.mode}, {n_turns(log)}, "
                 f"session {log.id or 'unsaved'}", "", "")
     who = f"Trainee: {log.trainee}. " if log.trainee else ""
     out += _wrap(f"{who}Started {when(log.started_at)} UTC, seed {log.seed}. Outcome: {outcome(log)}, "
@@ -127,7 +141,7 @@ def compare_text(rows: list[CompareRow], a: SessionLog, b: SessionLog) -> str:
         return str(v)
 
     head_a, head_b = (a.id or "a")[:10], (b.id or "b")[:10]
-    out = [f"Comparing {head_a} ({len(a.turns)} turns) with {head_b} ({len(b.turns)} turns)", "",
+    out = [f"Comparing {head_a} ({n_turns(a)}) with {head_b} ({n_turns(b)})", "",
            f"{'':<28}{head_a:>12}{head_b:>12}{'change':>10}"]
     for r in rows:
         diff = "" if r.diff is None else (f"{r.diff:+.2f}" if isinstance(r.diff, float) else f"{r.diff:+d}")
@@ -269,7 +283,7 @@ def to_html(d: Debrief, log: SessionLog) -> str:
 <p class="meta">Session {e(log.id or "unsaved")} &middot; {e(log.mode)} &middot; seed {log.seed} &middot;
 started {e(when(log.started_at))} UTC &middot; trainee: {e(log.trainee or "not given")}</p>
 <p class="meta">Outcome: {e(outcome(log))}; final state {e(label(log.final_state))}, rapport {log.final_rapport};
-{len(log.turns)} turns.</p>
+{n_turns(log)}.</p>
 {retry}
 <p class="overall">Overall {d.overall}/100</p>
 

@@ -81,14 +81,18 @@ def to_csv(rows: list[ReportRow]) -> str:
     writer.writerow(COLUMNS)
     for row in rows:
         # A name starting with = + - @ would be run as a formula by a spreadsheet: quote it as text.
-        cells = ["'" + c if isinstance(c, str) and c[:1] in "=+-@" else c for c in _cells(row)]
+        cells = ["'" + c if isinstance(c, str) and c and c[0] in "=+-@" else c for c in _cells(row)]
         writer.writerow(cells)
     return buffer.getvalue()
 
 
 def to_markdown(rows: list[ReportRow], since: str | None = None) -> str:
     def md(text: str) -> str:
-        return text.replace("|", "\\|")
+        # Trainee names are typed by trainees: keep them from being read as Markdown or HTML.
+        out = text.replace("\\", "\\\\")
+        for ch in "`*_[]<>#|":
+            out = out.replace(ch, "\\" + ch)
+        return out
 
     out = ["# peersim trainer report", ""]
     out.append(f"Sessions since {since}." if since else "All saved sessions.")

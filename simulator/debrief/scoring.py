@@ -43,11 +43,19 @@ _MEANING = re.compile(
     r"you hope|you want(ed)? (to|more|something|someone|people|them|him|her|it)|for you,? it'?s|"
     r"more than anything|deep down|underneath)\b")
 _METAPHOR = re.compile(r"\b(like you('re| are| were)|as if|as though|it'?s like|feels like a|like a )\b")
+# "It sounds like you're tired" is the usual opening of a simple reflection, not an image:
+# the lead-in is dropped before looking for a comparison.
+_LEAD_IN = re.compile(r"\b(it )?(sounds|seems|looks) (like|as if|as though)\b")
 _WORDS = re.compile(r"[a-z0-9]+(?:['-][a-z]+)*")
 
 
+def _plain(text: str) -> str:
+    # A phone or a word processor types “you’re” with a curly apostrophe; read it as "you're".
+    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
+
+
 def words(text: str) -> list[str]:
-    return _WORDS.findall(text.lower())
+    return _WORDS.findall(_plain(text))
 
 
 def complex_markers(span: str, client_said: str) -> list[str]:
@@ -56,7 +64,7 @@ def complex_markers(span: str, client_said: str) -> list[str]:
     A feeling word counts only if the client did not just say it themselves: "You're
     tired" after "I'm tired" is a simple reflection; naming an unspoken feeling is complex.
     """
-    text = span.lower()
+    text = _plain(span)
     found = []
     theirs = set(words(client_said))
     feelings = [w for w in words(text) if w in FEELING_WORDS and w not in theirs]
@@ -66,7 +74,7 @@ def complex_markers(span: str, client_said: str) -> list[str]:
         found.append("holds both sides")
     if _MEANING.search(text):
         found.append("reflects what matters to them")
-    if _METAPHOR.search(text):
+    if _METAPHOR.search(_LEAD_IN.sub(" ", text)):
         found.append("uses an image or comparison")
     return found
 

@@ -93,6 +93,11 @@ def migrate(conn: sqlite3.Connection) -> tuple[int, int]:
     for number in range(found + 1, LATEST + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if version_of(conn) >= number:
+                # Another process (a second window, the app and `peersim report`) applied this
+                # step while we waited for the write lock: running it again would fail.
+                conn.execute("COMMIT")
+                continue
             for statement in _statements(MIGRATIONS[number - 1]):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {int(number)}")
