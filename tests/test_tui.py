@@ -104,7 +104,7 @@ async def test_a_whole_session_from_choosing_to_history():
         assert isinstance(app.screen, HistoryScreen)
         table = app.screen.query_one(DataTable)
         assert table.row_count == 1
-        assert table.get_row_at(0)[1] == "Marcus" and table.get_row_at(0)[3] == "7"
+        assert str(table.get_row_at(0)[1]) == "Marcus" and table.get_row_at(0)[3] == "7"
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DebriefScreen)
@@ -238,6 +238,8 @@ async def test_the_debrief_marks_lessons_the_session_did_not_practise():
         await open_client(pilot)
         await say(pilot, REFLECT)
         await end_session(pilot)
+        head = str(app.screen.query_one("#debrief-head").render())
+        assert "Marcus · 1 turn · practice" in head
         lines = " ".join(texts(app.screen, ".lessons")).splitlines()
         confidentiality = next(line for line in lines if "Confidentiality" in line)
         listening = next(line for line in lines if "Active listening" in line)
@@ -424,3 +426,175 @@ def test_a_chip_names_the_moves_and_leaves_out_other_beside_them():
     assert Chip((("other", 0), ("autonomy_support", 10)), 10, True).text == "autonomy support +10   rapport +10"
     assert Chip((("other", 0),), 0, True).text == "other +0   rapport +0"
     assert Chip((), 0, True).text == "nothing read   rapport +0"
+
+
+async def test_help_opened_in_a_small_window_does_not_leave_the_notice_behind():
+    # F1 over the "window is too small" notice, then a bigger window, then Esc: the
+    # trainee must get the app back, not the notice at a size that fits.
+    app = make_app()
+    async with app.run_test(size=(50, 12)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ChooseScreen)
+
+
+async def test_after_the_client_leaves_the_coach_and_the_box_say_so():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_client(pilot)
+        await say(pilot, "I'll have to let your parole officer know about this.")
+        screen = app.screen
+        assert screen.session.ended
+        # No ideas for a conversation that is over.
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert app.screen is screen
+        assert any("left" in str(n.message) for n in app._notifications)
+        # The closed box no longer invites typing; it points to the debrief.
+        placeholder = str(screen.query_one("#say").placeholder)
+        assert "Type what you'd say" not in placeholder and "Esc" in placeholder
+
+
+async def test_words_typed_ahead_into_did_you_mean_are_kept_in_the_box():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_client(pilot)
+        screen = app.screen
+        screen.session.convo.recognizer = lambda text: Reading(
+            text, (MoveSpan("other", 0, len(text), "", 0.3),), "other", 0.3, "", unclear=True)
+        await say(pilot, "mm")
+        assert isinstance(app.screen, ClarifyScreen)
+        # The trainee was already typing the next thing: nothing is lost, nothing is sent.
+        await pilot.press(*"so how")
+        await settle(pilot)
+        assert app.screen is screen and not screen.session.log.turns
+        assert screen.query_one("#say").text == "mm\nso how"
+        assert app.focused is screen.query_one("#say")
+
+
+async def test_the_latest_reply_stays_in_view_when_the_window_shrinks():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_client(pilot)
+        for line in (REFLECT, ASK, *REPAIR):
+            await say(pilot, line)
+        transcript = app.screen.query_one("#transcript")
+        await pilot.pause()
+        assert transcript.max_scroll_y > 0 and transcript.scroll_y == transcript.max_scroll_y
+        # Smaller, but still big enough for the app: the transcript cannot take the focus,
+        # so the keyboard cannot scroll it; what the client just said must stay in view.
+        await pilot.resize_terminal(60, 16)
+        await settle(pilot)
+        await pilot.pause()
+        assert transcript.scroll_y == transcript.max_scroll_y
+
+
+async def test_an_unfinished_session_of_one_turn_and_esc_back_to_the_filter():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_client(pilot)
+        await say(pilot, REFLECT)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        resume = app.screen.query_one("#resume")
+        label = str(resume.get_option_at_index(0).prompt)
+        assert "1 turn ·" in label and "1 turns" not in label
+        # F3 goes to the unfinished sessions; Esc (clear the filter) brings typing back.
+        await pilot.press("f3")
+        assert app.focused is resume
+        await pilot.press("escape", *"dana")
+        assert app.screen.query_one("#filter").value == "dana"
+        assert app.screen.query_one("#clients").option_count == 1
+
+
+async def test_a_name_with_square_brackets_is_shown_as_typed():
+    # The name is the trainee's own text: "[/]" is not markup and must not stop the app.
+    app = make_app(ask_name=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"Sam [/] [b]", "enter")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert "for Sam [/] [b]." in str(app.screen.query_one("#history-title").render())
+
+
+async def test_a_client_name_with_square_brackets_does_not_stop_the_history(tmp_path):
+    # A persona file is untrusted author text: its name is shown as written, never as markup.
+    from simulator.scenario.loader import shipped_dir
+
+    text = (shipped_dir("personas") / "dana.yaml").read_text(encoding="utf-8")
+    lines = [('name: "Dana [/] [b]"' if line.startswith("name:") else line) for line in text.splitlines()]
+    persona = tmp_path / "dana.yaml"
+    persona.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app(persona_paths=[persona])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_client(pilot, name="dana")
+        await say(pilot, "It sounds like a lot right now.")
+        await end_session(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        table = app.screen.query_one(DataTable)
+        assert str(table.get_row_at(0)[1]) == "Dana [/] [b]"
+
+
+def contrast(fg, bg) -> float:
+    """WCAG contrast ratio of two textual Colors."""
+    def lum(c):
+        parts = [v / 255 for v in (c.r, c.g, c.b)]
+        r, g, b = [p / 12.92 if p <= 0.03928 else ((p + 0.055) / 1.055) ** 2.4 for p in parts]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    hi, lo = sorted([lum(fg), lum(bg)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+async def test_the_light_theme_keeps_notes_chips_and_the_meter_readable():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_client(pilot)
+        await pilot.press("ctrl+t")
+        assert app.theme == "textual-light"
+        await say(pilot, REFLECT)
+        await say(pilot, "I'll have to let your parole officer know about this.")
+        await pilot.pause()
+        screen = app.screen
+        for selector in (".note", ".chip.good"):  # "left the conversation", a helpful turn
+            _, _, background, color = screen.query(selector).first().colors
+            assert contrast(color, background) >= 3, selector
+        meter = screen.query_one("#meter")
+        meter.trend = 5
+        word = meter.get_component_styles("meter--good").color
+        assert contrast(word, meter.colors[2]) >= 3
+
+
+@pytest.mark.parametrize("command", ["new session", "history"])
+async def test_the_palette_over_help_does_not_leave_a_running_session(command):
+    # Help (or the coach) open over a conversation, then Ctrl+P: the session must be
+    # ended first, as it must without the dialog, and the unsent words stay.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_client(pilot)
+        screen = app.screen
+        screen.query_one("#say").insert("half a thought")
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("ctrl+p")
+        await pilot.press(*command)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen in app.screen_stack
+        assert not any(isinstance(s, HistoryScreen) for s in app.screen_stack)
+        assert any("End the session first" in str(n.message) or "Finish or end the session" in str(n.message)
+                   for n in app._notifications)
+        assert screen.query_one("#say").text == "half a thought"

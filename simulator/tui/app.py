@@ -285,8 +285,12 @@ class PeersimApp(App):
         self.theme = LIGHT if self.theme == DARK else DARK
         self.save_setting("theme", self.theme)
 
+    def in_conversation(self) -> bool:
+        """A session is running, maybe under a dialog (help, the coach, the palette)."""
+        return any(isinstance(s, _screen("conversation")) for s in self.screen_stack)
+
     def action_history(self) -> None:
-        if isinstance(self.screen, _screen("conversation")):
+        if self.in_conversation():
             self.notify("Finish or end the session first (Esc).")
             return
         if not isinstance(self.screen, _screen("history")):
@@ -294,7 +298,7 @@ class PeersimApp(App):
 
     def action_go_home(self) -> None:
         """Back to the client list (the second screen on the stack)."""
-        if isinstance(self.screen, _screen("conversation")):
+        if self.in_conversation():
             self.notify("End the session first (Esc).")
             return
         while len(self.screen_stack) > 2:

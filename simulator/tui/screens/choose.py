@@ -76,7 +76,8 @@ class ChooseScreen(Screen):
         resume.clear_options()
         for s in sessions:
             when = self.app.short_date(s.started_at)
-            resume.add_option(Option(Text(f"{s.persona_name} · {s.turns} turns · {s.mode} · {when}"), id=s.id))
+            turns = f"{s.turns} turn{'s' if s.turns != 1 else ''}"
+            resume.add_option(Option(Text(f"{s.persona_name} · {turns} · {s.mode} · {when}"), id=s.id))
         show = bool(sessions)
         resume.display = show
         self.query_one("#resume-title").display = show
@@ -147,7 +148,9 @@ class ChooseScreen(Screen):
             detail.scroll_page_up()
 
     def action_clear_filter(self) -> None:
+        # Also the way back from the unfinished sessions (F3): typing filters again.
         self.query_one("#filter", Input).value = ""
+        self.query_one("#filter", Input).focus()
 
     # ----------------------------------------------------------------- start / resume
     @on(Input.Submitted, "#filter")

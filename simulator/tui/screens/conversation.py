@@ -122,14 +122,14 @@ class ConversationScreen(Screen):
             event.box.restore(event.text)
             return
         if self.session.needs_clarifying(reading):
-            self.app.push_screen(ClarifyScreen(text, self.session.clarify_options(reading)),
-                                 lambda move: self.clarified(reading, move))
+            ask = ClarifyScreen(text, self.session.clarify_options(reading))
+            self.app.push_screen(ask, lambda move: self.clarified(reading, move, ask.typed))
             return
         self.send(reading)
 
-    def clarified(self, reading: Reading, move: str | None) -> None:
+    def clarified(self, reading: Reading, move: str | None, typed: str = "") -> None:
         if move is None:
-            self.restore_words(reading.text)
+            self.restore_words(reading.text + (f"\n{typed}" if typed else ""))
             self.focus_input()
             return
         self.send(reading if move == AS_IS else self.session.reading_as(reading, move))
@@ -198,6 +198,7 @@ class ConversationScreen(Screen):
             box = self.query("#say")
             if box:
                 box.first().disabled = True
+                box.first().placeholder = "The conversation is over. Press Esc for your debrief."
         transcript.scroll_end(animate=False)
         self.update_status()
 
@@ -209,6 +210,9 @@ class ConversationScreen(Screen):
 
     # ----------------------------------------------------------------- keys
     def action_coach(self) -> None:
+        if self.session.ended:
+            self.app.notify(self.session.convo.over_reason() + " Press Esc for your debrief.")
+            return
         if self.session.mode == "assessment":
             self.app.notify("The coach is resting in assessment mode. Your debrief will have ideas.")
             return

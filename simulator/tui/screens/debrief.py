@@ -68,7 +68,8 @@ class DebriefScreen(Screen):
         log = self.session_log
         ending = {"left": f"{log.persona_name} left the conversation.",
                   "plan": f"You and {log.persona_name} agreed a plan."}.get(log.ending or "", "")
-        head = Text.assemble((f"{log.persona_name} · {len(log.turns)} turns · {log.mode}", "bold"),
+        turns = f"{len(log.turns)} turn{'s' if len(log.turns) != 1 else ''}"
+        head = Text.assemble((f"{log.persona_name} · {turns} · {log.mode}", "bold"),
                              f"   overall {d.overall}/100", f"\n{ending}" if ending else "")
         widgets = [Static(head, id="debrief-head"),
                    Static("Rapport over the session", classes="section"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -13,7 +14,7 @@ class HistoryScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="history-title")
+        yield Static(id="history-title", markup=False)  # it holds the trainee's own name
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -27,7 +28,8 @@ class HistoryScreen(Screen):
             ending = {"left": "client left", "plan": "plan agreed"}.get(s.ending or "",
                                                                      "ended" if s.ended_at else "unfinished")
             score = "-" if s.overall is None else str(s.overall)
-            table.add_row(self.app.short_date(s.started_at), s.persona_name, s.mode, str(s.turns), score,
+            # Text, not str: a DataTable reads a str cell as markup, and a name is author text.
+            table.add_row(self.app.short_date(s.started_at), Text(s.persona_name), s.mode, str(s.turns), score,
                           ending, key=s.id)
         who = f" for {trainee}" if trainee else ""
         title = (f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}{who}. Enter opens a debrief."

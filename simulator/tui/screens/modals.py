@@ -119,6 +119,7 @@ class ClarifyScreen(ModalScreen[str | None]):
     def __init__(self, text: str, moves: list[str]):
         super().__init__()
         self.text, self.moves = text, moves
+        self.typed = ""  # letters typed ahead while this opened; they go back in the box
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide-dialog"):
@@ -137,6 +138,16 @@ class ClarifyScreen(ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def on_key(self, event) -> None:
+        # A trainee who types fast is already writing the next turn when this opens:
+        # keep those letters (and the unsent words) in the box instead of dropping them.
+        if event.is_printable and event.character:
+            event.stop()
+            first = not self.typed
+            self.typed += event.character
+            if first:
+                self.dismiss(None)
 
     def action_edit(self) -> None:
         self.dismiss(None)
@@ -200,3 +211,8 @@ class TooSmallScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("The window is a little small for peersim.\n"
                      "Please make it bigger (at least 60 x 16).", id="too-small")
+
+    def on_screen_resume(self) -> None:
+        # Back on top after a dialog opened over it (F1, Ctrl+P): the window may have
+        # grown meanwhile, and no resize will come to take this notice away.
+        self.app.call_later(self.app.check_size)

@@ -12,6 +12,11 @@ from simulator.tui.practice import Chip
 class Transcript(VerticalScroll):
     can_focus = False
 
+    def on_resize(self) -> None:
+        # Keys can't scroll the transcript (it never takes the focus), so when the window
+        # or the reply list changes its height, keep the latest lines in view.
+        self.scroll_end(animate=False)
+
     def add_cue(self, cue: str) -> None:
         self.mount(Static(f"({cue})", classes="cue", markup=False))
 
