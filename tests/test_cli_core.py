@@ -284,3 +284,20 @@ def test_replay_reads_a_script_saved_with_a_byte_order_mark(tmp_path, capsys, mo
     code, out, _ = call(["replay", "marcus", str(script), "--json"], capsys, monkeypatch)
     assert code == 0
     assert [t["trainee"] for t in json.loads(out)["turns"]] == ["Hi, thanks for coming in.", "What's it been like?"]
+
+
+def test_schema_into_a_missing_folder_says_so_without_a_traceback(tmp_path, capsys):
+    code = main(["schema", "persona", "-o", str(tmp_path / "no" / "such" / "persona.schema.json")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "cannot write" in err and "folder exists" in err and "Traceback" not in err
+
+
+def test_did_you_mean_always_offers_something_to_do():
+    from simulator.scenario.errors import did_you_mean
+
+    assert did_you_mean("wram", ["warm", "open"]) == "did you mean 'warm'?"
+    assert did_you_mean("x", []) == "there is nothing of that kind to name yet: add it first"
+    many = [f"state_{n}" for n in range(12)]
+    assert did_you_mean("zzz", many).startswith("expected one of: state_0, state_1")
+    assert "(12 in all)" in did_you_mean("zzz", many)

@@ -277,7 +277,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
     schemas = json_schemas()
     out = schemas if args.which == "both" else schemas[args.which]
     if getattr(args, "output", None):
-        Path(args.output).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+        try:
+            Path(args.output).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            print(f"peersim: cannot write {args.output} ({exc.strerror or exc}); "
+                  "check that the folder exists and you may write there", file=sys.stderr)
+            return 1
         print(f"wrote {args.output}")
         return 0
     print(json.dumps(out, indent=2))
