@@ -65,7 +65,7 @@ _MOVES = [
          "Would it help if we worked out a next step together?"),
     Move("confidentiality_assurance", "trust", Polarity.POSITIVE, Lesson.CONFIDENTIALITY,
          "Tells the client what stays private between you, honestly.",
-         "What you tell me stays between us."),
+         "What you tell me stays between us, unless I'm worried for your safety, and then I'd talk with you first."),
     Move("closed_question", "questioning", Polarity.NEUTRAL, Lesson.ACTIVE_LISTENING,
          "Asks a yes/no or short-answer question.",
          "Did you sleep last night?"),
