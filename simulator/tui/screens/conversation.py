@@ -82,7 +82,9 @@ class ConversationScreen(Screen):
 
     def update_status(self) -> None:
         s = self.session
-        self.query_one("#cue-line", Static).update(Text.assemble((s.name, "bold"), f" {s.convo.cue}"))
+        # "Name · cue" reads right whether the author wrote a verb ("sits back") or a scene
+        # ("the door swings shut behind him").
+        self.query_one("#cue-line", Static).update(Text.assemble((s.name, "bold"), f" · {s.convo.cue}"))
         meter = self.query_one(RapportMeter)
         meter.value = s.convo.rapport
         meter.trend = s.trend()
