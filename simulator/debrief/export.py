@@ -99,8 +99,8 @@ def to_text(d: Debrief, log: SessionLog) -> str:
     out = _wrap(f"Debrief: {log.persona_name} ({log.persona_id}), {log.mode}, {n_turns(log)}, "
                 f"session {log.id or 'unsaved'}", "", "")
     who = f"Trainee: {log.trainee}. " if log.trainee else ""
-    out += _wrap(f"{who}Started {when(log.started_at)} UTC, seed {log.seed}. Outcome: {outcome(log)}, "
-                 f"{label(log.final_state)}, rapport {log.final_rapport}.", "", "")
+    out += _wrap(f"{who}Started {when(log.started_at)} UTC, seed {log.seed}. Outcome: {outcome(log)}; "
+                 f"final state {label(log.final_state)}, rapport {log.final_rapport}.", "", "")
     if log.parent_id:
         out += _wrap(f"A retry of session {log.parent_id} from after turn {log.branch_turn}.", "", "")
     out += ["", f"Overall {d.overall}/100"]
