@@ -25,7 +25,7 @@ from __future__ import annotations
 import copy
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Callable

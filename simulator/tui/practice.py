@@ -12,7 +12,7 @@ from typing import Callable
 import yaml
 
 from simulator.engine import ClientTurn, Conversation
-from simulator.moves import MoveSpan, Reading, recognize
+from simulator.moves import MoveSpan, Reading
 from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, MOVES
 from simulator.scenario.loader import Scenario
 from simulator.session import SessionLog, TurnRecord, now_iso
