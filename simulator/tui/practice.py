@@ -14,7 +14,10 @@ import yaml
 from simulator.engine import ClientTurn, Conversation
 from simulator.moves import MoveSpan, Reading
 from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, MOVES
+from simulator.debrief.library import examples_for
+from simulator.debrief.scoring import state_kind
 from simulator.scenario.loader import Scenario
+from simulator.scenario.validate import as_list
 from simulator.session import SessionLog, TurnRecord, now_iso
 from simulator.tui.labels import FADE_AFTER, FADE_OFF, MODE_TITLES, MODES, move_label  # noqa: F401
 
@@ -130,8 +133,7 @@ class PracticeSession:
     @staticmethod
     def reading_as(reading: Reading, move: str) -> Reading:
         """The trainee's own words, read as the move they said they meant."""
-        span = MoveSpan(move, 0, len(reading.text), "chosen by the trainee", 1.0)
-        return Reading(reading.text, (span,), move, 1.0, "chosen by the trainee")
+        return chosen_reading(reading.text, move, "chosen by the trainee")
 
     def say(self, said: str | Reading, clock: Callable[[], str] = now_iso) -> tuple[ClientTurn, Chip]:
         turn = self.convo.step(said)
@@ -145,8 +147,7 @@ class PracticeSession:
         return turn, chip
 
     def pick(self, choice: Choice) -> tuple[ClientTurn, Chip]:
-        span = MoveSpan(choice.move, 0, len(choice.text), "picked in choice mode", 1.0)
-        return self.say(Reading(choice.text, (span,), choice.move, 1.0, "picked in choice mode"))
+        return self.say(chosen_reading(choice.text, choice.move, "picked in choice mode"))
 
     # ----------------------------------------------------------------- feedback
     def _update_streak(self, record: TurnRecord) -> None:
@@ -184,10 +185,9 @@ class PracticeSession:
         state = self.convo.state
         moving = set()
         for tr in self.convo.tree.transitions:
-            sources = tr.from_ if isinstance(tr.from_, list) else [tr.from_]
-            moves = tr.move if isinstance(tr.move, list) else [tr.move]
+            sources = as_list(tr.from_)
             if (state in sources or "any" in sources) and tr.to != state:
-                moving.update(m for m in moves if m in HELPFUL_MOVES)
+                moving.update(m for m in as_list(tr.move) if m in HELPFUL_MOVES)
         # A summary needs something to gather: not offered in the first few turns.
         moves = HELPFUL_MOVES - ({"summary"} if self.convo.turn < 3 else set())
         return sorted(moves, key=lambda m: (m not in moving, -self.convo.effect_of(m), m))
@@ -229,10 +229,9 @@ class PracticeSession:
 def situation_examples(move: str, state: str) -> list[str]:
     """Hand-written examples of a helpful move for the kind of state the client is in,
     from the debrief's library (the same lines its "stronger reply" uses)."""
-    try:
-        from simulator.debrief.library import examples_for
-        from simulator.debrief.scoring import state_kind
+    return examples_for(move, state_kind(state))
 
-        return examples_for(move, state_kind(state))
-    except Exception:  # the library is optional here; the taxonomy example always exists
-        return [MOVES[move].example]
+
+def chosen_reading(text: str, move: str, cue: str) -> Reading:
+    """A turn whose move the trainee chose from a list, so nothing is left to guess."""
+    return Reading(text, (MoveSpan(move, 0, len(text), cue, 1.0),), move, 1.0, cue)
