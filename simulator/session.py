@@ -20,7 +20,7 @@ class TurnRecord:
     trainee: str
     primary: str
     confidence: float
-    moves: list[dict]  # each {move, start, end, cue, confidence}
+    moves: list[dict]  # each MoveSpan.to_dict()
     state_before: str
     state_after: str
     rapport_before: int
@@ -52,8 +52,7 @@ class TurnRecord:
     def to_reading(self) -> Reading:
         """The reading this turn was played with, rebuilt from the record (not re-recognised),
         so a resumed or rewound session is exact even if the recogniser has changed since."""
-        spans = tuple(MoveSpan(m["move"], int(m.get("start", 0)), int(m.get("end", 0)), m.get("cue", ""),
-                               float(m.get("confidence", 1.0))) for m in self.moves)
+        spans = tuple(MoveSpan.from_dict(m) for m in self.moves)
         return Reading(self.trainee, spans, self.primary, self.confidence, self.reading_cue, self.unclear)
 
     @property

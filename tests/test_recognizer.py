@@ -219,8 +219,9 @@ def test_reading_is_deterministic_and_keeps_its_dict_shape():
     a = recognize("so u feel stuck. what would help?").to_dict()
     b = recognize("so u feel stuck. what would help?").to_dict()
     assert a == b
-    assert set(a) == {"text", "primary", "moves", "confidence", "cue", "unclear"}
-    assert set(a["moves"][0]) == {"move", "start", "end", "cue", "confidence"}
+    assert set(a) == {"text", "primary", "moves", "confidence", "cue", "unclear", "asks", "options"}
+    assert all("acts" in m and "source" in m for m in a["moves"])
+    assert set(a["moves"][0]) == {"move", "start", "end", "cue", "confidence", "source", "acts"}
 
 
 def test_rules_alone_still_read_turns_when_the_model_is_absent():

@@ -1,7 +1,7 @@
 """The conversation engine: a persona's tree as a `transitions` machine, one turn at a time.
 
 One turn: the trainee's words are read as moves; every distinct move's rapport effect
-is applied (a secondary move read less surely than SECONDARY_FLOOR is left out) (the tree's effect times the persona's sensitivity); then the primary move
+is applied (only the moves that act: Reading.acting) (the tree's effect times the persona's sensitivity); then the primary move
 fires as the machine's trigger, so a transition's rapport conditions see the rapport
 *after* this turn. The first transition (in file order) whose conditions hold is taken;
 if none holds the client stays where they are. Then at most one story beat comes out,
@@ -33,7 +33,6 @@ from typing import Callable
 from transitions import Machine
 
 from simulator.moves import Reading, recognize
-from simulator.moves.recognizer import UNCLEAR_BELOW
 from simulator.moves.taxonomy import MOVE_IDS, family_of
 from simulator.scenario.loader import Scenario, load_scenario
 from simulator.scenario.schema import Beat, Conditions
@@ -42,12 +41,6 @@ from simulator.scenario.validate import PLACEHOLDER, as_list
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
-# A move beside the primary one that the recogniser is this unsure of is more often a
-# misreading than not (on the project's corpus, most such readings were wrong: a
-# "breach" inside a story about the helper's own past, "minimizing" for "tbh"), and a
-# wrong secondary move can cost a trainee who did well. It is shown in the reading but
-# has no effect on the client. The primary move always counts: it drives the machine.
-SECONDARY_FLOOR = UNCLEAR_BELOW
 
 
 def plain_text(text: str) -> str:
@@ -58,10 +51,8 @@ def plain_text(text: str) -> str:
 
 
 def weighed_moves(reading: Reading) -> list[str]:
-    """The distinct moves of a reading that act on the client, in order: the primary
-    move, and every other move read at least SECONDARY_FLOOR surely."""
-    sure = {reading.primary} | {m.move for m in reading.moves if m.confidence >= SECONDARY_FLOOR}
-    return [move for move in dict.fromkeys(reading.move_ids) if move in sure]
+    """The distinct moves of a reading that act on the client, in order (Reading.acting)."""
+    return list(dict.fromkeys(m.move for m in reading.acting))
 
 
 class ConversationOver(Exception):
