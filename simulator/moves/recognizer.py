@@ -27,7 +27,7 @@ from simulator.moves.taxonomy import HARMFUL_MOVES
 # harm is heard over everything else, worst first; then a promise of privacy; then the
 # moves that invite the client to answer or decide; then listening; then the rest.
 PRIMARY_ORDER = (
-    "confidentiality_breach", "judgment", "self_focused_story", "directive_advice", "minimizing",
+    "confidentiality_breach", "judgment", "self_focused_story", "directive_advice", "minimizing", "repair",
     "confidentiality_assurance", "summary", "collaboration", "autonomy_support", "open_question",
     "reflection", "closed_question", "affirmation", "self_disclosure", "information", "greeting", "other",
 )

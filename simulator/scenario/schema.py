@@ -65,8 +65,15 @@ class Transition(_Strict):
     note: str = Field(default="", description="why this happens, shown to authors in the why pane")
 
 
+Openness = Literal["closed", "guarded", "opening", "open"]
+OPENNESS_LEVELS: tuple[str, ...] = ("closed", "guarded", "opening", "open")
+
+
 class State(_Strict):
     description: str = Field(default="", description="a note for authors: how the client is in this state")
+    openness: Openness | None = Field(
+        default=None, description="how far the client will talk in this state (closed, guarded, opening, open): "
+                                  "a topic is answered with its lines for this level")
     cue: NonEmptyText = Field(min_length=1, description="what the trainee sees: 'looks at the floor'")
     ending: Literal["left", "plan"] | None = Field(
         default=None, description="a terminal state: the client left, or a plan was agreed")
@@ -114,6 +121,21 @@ class Beat(_Strict):
     summary: str = Field(default="", description="a few words for the debrief: 'lost custody last year'")
 
 
+class Topic(_Strict):
+    """Something in the client's life a trainee may ask about, answered in the client's voice
+    at the openness of the state the client is in."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="a short id: daughter, parole, safety")
+    raised_by: list[str] = Field(min_length=1, description="words or phrases that raise it (whole words, any case; "
+                                                          "${placeholders} allowed: '${daughter}')")
+    needs_beat: str | None = Field(default=None, description="a beat that must be told before the client tells "
+                                                             "more than a guarded answer about this")
+    safety: bool = Field(default=False, description="a direct safety question (self-harm, overdose, violence): "
+                                                    "needs an honest answer at every level of openness")
+    replies: dict[Openness, list[NonEmptyText]] = Field(
+        description="what the client says about it at each level of openness: closed, guarded, opening, open")
+
+
 class Persona(_Strict):
     """A client: who they are, and how strongly they react."""
 
@@ -139,6 +161,12 @@ class Persona(_Strict):
     replies: dict[str, dict[str, list[NonEmptyText]]] = Field(
         default_factory=dict, description="persona-specific reply pools per state; used before the tree's")
     cues: dict[str, str] = Field(default_factory=dict, description="persona-specific non-verbal cues per state")
+    topics: list[Topic] = Field(default_factory=list, description="things a trainee may ask about, answered "
+                                                                  "from the client's own lines")
+    examples: dict[str, list[NonEmptyText]] = Field(
+        default_factory=dict, description="this client's own example turns by move id, for the coach, choice "
+                                          "mode and the debrief's better replies (used before the generic ones)",
+        json_schema_extra={"propertyNames": {"enum": list(MOVE_IDS)}})
 
 
 def json_schemas() -> dict:
