@@ -8,6 +8,7 @@ import importlib
 import os
 import sys
 
+from simulator.safetext import PrintableStream
 from simulator.scenario.errors import ScenarioError
 
 # One module per group of commands; each has register(subparsers).
@@ -37,7 +38,21 @@ def add_app_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", help="where sessions are kept (default: PEERSIM_DATA_DIR or the user data folder)")
     parser.add_argument("--mode", choices=["practice", "fading", "assessment", "choice"],
                         help="the mode offered first when a session starts")
-    parser.add_argument("--seed", type=int, default=None, help="seed for the client's replies (default 0)")
+    parser.add_argument("--seed", type=seed_number, default=None, help="seed for the client's replies (default 0)")
+
+
+MAX_SEED = 2**63 - 1     # what the session file can store
+
+
+def seed_number(text: str) -> int:
+    """An argparse type: a seed is a whole number the session file can keep."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number, not '{text[:40]}'") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number from 0 to {MAX_SEED:,}") from None
+    return value
 
 
 def _app_args(argv: list[str]) -> argparse.Namespace | None:
@@ -69,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         return start_app(args)
+    # Persona text and trainee turns can hold terminal escapes: nothing a command prints
+    # may act on the reader's terminal (simulator/safetext.py).
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(out), PrintableStream(err)
     try:
         return int(args.func(args) or 0)
     except ScenarioError as exc:
@@ -82,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def start_app(args: argparse.Namespace) -> int:

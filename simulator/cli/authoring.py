@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from simulator.cli import seed_number
 from simulator.scenario.coverage import Coverage
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.graph import FORMATS, render, resolve_graph_target, to_dot
@@ -64,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("persona", help="a persona file or a shipped persona id")
     p.add_argument("--watch", action="store_true",
                    help="reload the persona and its tree whenever either file is saved")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_number, default=0)
     p.set_defaults(func=cmd_play)
 
 

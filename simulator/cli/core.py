@@ -7,9 +7,11 @@ import json
 import sys
 from pathlib import Path
 
+from simulator.cli import seed_number
 from simulator.engine import ClientTurn, Conversation
 from simulator.engine.conversation import plain_text
 from simulator.moves import recognize
+from simulator.safetext import json_safe
 from simulator.scenario.errors import ScenarioError
 from simulator.scenario.loader import Scenario, load_scenario, shipped_persona_paths, validate_paths
 from simulator.scenario.schema import json_schemas
@@ -28,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("persona", help="a shipped persona id or a path to a persona YAML file")
     p.add_argument("scripts", nargs="+", metavar="SCRIPT",
                    help="text files, one trainee turn per line ('#' lines and blank lines skipped)")
-    p.add_argument("--seed", type=int, default=0, help="the same seed gives the same conversation (default 0)")
+    p.add_argument("--seed", type=seed_number, default=0, help="the same seed gives the same conversation (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object per script (JSON lines)")
     p.add_argument("--save", action="store_true", help="save each script as a session (mode 'replay') to read "
                                                        "its debrief with `peersim show`")
@@ -102,18 +104,23 @@ def classify_line(number: int, raw: str, jsonl: bool) -> str:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                return json.dumps({"line": number, "error": f"not JSON: {exc.msg}", "text": "",
-                                   "primary": "other", "moves": [], "confidence": 0.0}) + "\n"
+                return _error_line(number, f"not JSON: {exc.msg}")
+            except RecursionError:    # [[[[...]]]] deeper than Python's JSON reader goes
+                return _error_line(number, "not an object: the JSON is nested too deeply")
             if not isinstance(record, dict) or not isinstance(record.get("text", ""), str):
-                return json.dumps({"line": number, "error": "expected an object with a text 'text' key",
-                                   "text": "", "primary": "other", "moves": [], "confidence": 0.0}) + "\n"
+                return _error_line(number, "expected an object with a text 'text' key")
             record.setdefault("text", "")
     else:
         record = {"text": line}
     text = record["text"]
     record.update(recognize(plain_text(text)).to_dict())
     record["text"] = text  # echoed as given (a lone surrogate comes out as a JSON escape)
-    return _encode(record) + "\n"
+    return json_safe(_encode(record)) + "\n"
+
+
+def _error_line(number: int, error: str) -> str:
+    return json.dumps({"line": number, "error": error, "text": "", "primary": "other", "moves": [],
+                       "confidence": 0.0}) + "\n"
 
 
 # A large piped input is read by several processes, one per core: reading is pure

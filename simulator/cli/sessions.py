@@ -13,8 +13,10 @@ import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
 
+from simulator.cli import seed_number
 from simulator.debrief import compare, debrief, replay_log
-from simulator.debrief.export import compare_text, export, printable, to_text
+from simulator.debrief.export import compare_text, export, to_text
+from simulator.safetext import printable
 from simulator.debrief.report import build_report, to_csv
 from simulator.debrief.report import to_markdown as report_markdown
 from simulator.engine import Conversation
@@ -41,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                     "each turn is saved as it happens")
     p.add_argument("persona", nargs="?", help="a shipped persona id or a persona YAML file (not needed with --resume)")
     p.add_argument("--resume", metavar="SESSION", help="continue a saved session (an id, a unique prefix, or 'last')")
-    p.add_argument("--seed", type=int, default=argparse.SUPPRESS,
+    p.add_argument("--seed", type=seed_number, default=argparse.SUPPRESS,
                    help="the same seed gives the same conversation (default 0)")
     p.add_argument("--trainee", help="your name or id for this session (default: the saved 'trainee' setting)")
     p.add_argument("--json", action="store_true", help="print one JSON object per line instead of text")

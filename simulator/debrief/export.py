@@ -15,6 +15,7 @@ from html import escape
 
 from simulator.debrief import CompareRow, Debrief, label, labels
 from simulator.moves.taxonomy import LESSON_TITLES, Lesson
+from simulator.safetext import json_safe, printable
 from simulator.session import SessionLog
 
 WIDTH = 80
@@ -80,15 +81,6 @@ def sparkline(curve: list[int], lo: int = 0, hi: int = 100) -> str:
 
 
 # ----------------------------------------------------------------------------- terminal
-# Control characters (a pasted terminal escape like ESC[2J, a NUL) would act on the reader's
-# terminal instead of being shown; session text is printed without them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    return _CONTROL.sub("", text)
-
-
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> list[str]:
     return textwrap.wrap(printable(text), WIDTH - 1, initial_indent=first if first is not None else indent,
                          subsequent_indent=indent, break_long_words=True) or [indent.rstrip()]
@@ -317,4 +309,8 @@ FORMATS = {"md": to_markdown, "html": to_html, "json": to_json, "text": to_text}
 
 
 def export(d: Debrief, log: SessionLog, fmt: str) -> str:
-    return FORMATS[fmt](d, log)
+    """The debrief in one format. Trainee and author text may hold control characters
+    (kept as typed in the store); no export carries them raw: JSON escapes them, the
+    others leave them out."""
+    text = FORMATS[fmt](d, log)
+    return json_safe(text) if fmt == "json" else printable(text)

@@ -7,14 +7,23 @@ can be suggested with the line it stands on.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from simulator.moves.taxonomy import FAMILY_IDS, MOVE_IDS, Lesson
 
 NonEmptyText = str
-Threshold = int | str  # a number, or the name of a threshold in `thresholds:`
+
+# Every number an author writes has a range, so no file can make the engine's arithmetic
+# overflow or a session crawl; each range is far beyond what a real client needs.
+RAPPORT_LIMIT = 1000
+MAX_TURNS = 10_000
+Points = Annotated[int, Field(ge=-RAPPORT_LIMIT, le=RAPPORT_LIMIT)]       # rapport and its changes
+Multiplier = Annotated[float, Field(ge=0, le=10)]                          # a sensitivity
+TurnNumber = Annotated[int, Field(ge=1, le=MAX_TURNS)]
+Count = Annotated[int, Field(ge=0, le=MAX_TURNS)]
+Threshold = Points | str  # a number, or the name of a threshold in `thresholds:`
 OneOrMany = str | list[str]
 
 
@@ -33,8 +42,8 @@ class MoveCount(_Strict):
     """How often `move` has been read so far in the session (every move of every turn)."""
 
     move: str = Field(description="a move id")
-    at_least: int | None = Field(default=None, ge=0, description="the move was read at least this many times")
-    at_most: int | None = Field(default=None, ge=0, description="the move was read at most this many times")
+    at_least: Count | None = Field(default=None, description="the move was read at least this many times")
+    at_most: Count | None = Field(default=None, description="the move was read at most this many times")
 
 
 class Conditions(_Strict):
@@ -48,8 +57,8 @@ class Conditions(_Strict):
         default=None, description="the same primary move on the last turns: {move: closed_question, count: 3}")
     count: MoveCount | None = Field(
         default=None, description="how often a move was read this session: {move: reflection, at_least: 3}")
-    turn_at_least: int | None = Field(default=None, ge=1, description="this is turn N or later (1-based)")
-    turn_at_most: int | None = Field(default=None, ge=1, description="this is turn N or earlier")
+    turn_at_least: TurnNumber | None = Field(default=None, description="this is turn N or later (1-based)")
+    turn_at_most: TurnNumber | None = Field(default=None, description="this is turn N or earlier")
     beat_revealed: str | None = Field(default=None, description="this story beat has been told")
     beat_not_revealed: str | None = Field(default=None, description="this story beat has not been told yet")
     previous_state: str | None = Field(
@@ -82,22 +91,23 @@ class State(_Strict):
 
 
 class Rapport(_Strict):
-    start: int = Field(default=20, description="rapport before the first turn")
-    min: int = Field(default=0, description="rapport never goes below this")
-    max: int = Field(default=100, description="rapport never goes above this")
+    start: Points = Field(default=20, description="rapport before the first turn")
+    min: Points = Field(default=0, description="rapport never goes below this")
+    max: Points = Field(default=100, description="rapport never goes above this")
 
 
 class Tree(_Strict):
     """A dialogue tree: how a kind of client reacts. One tree serves several personas."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="a short id, usually the file name: lowercase, digits, - and _")
-    title: str = Field(description="a name for the kind of client: 'Guarded client'")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64,
+                    description="a short id, usually the file name: lowercase, digits, - and _")
+    title: str = Field(max_length=120, description="a name for the kind of client: 'Guarded client'")
     description: str = Field(default="", description="how this kind of client behaves, for other authors")
     initial: str = Field(description="the state the client starts in")
     rapport: Rapport = Field(default_factory=Rapport, description="where rapport starts and the range it stays in")
-    thresholds: dict[str, int] = Field(
+    thresholds: dict[str, Points] = Field(
         default_factory=dict, description="named rapport levels conditions may use; personas may override them")
-    effects: dict[str, int] = Field(description="rapport change per move id (moves not listed: 0)",
+    effects: dict[str, Points] = Field(description="rapport change per move id (moves not listed: 0)",
                                     # so an editor underlines a misspelt move id as it is typed
                                     json_schema_extra={"propertyNames": {"enum": list(MOVE_IDS)}})
     states: dict[str, State] = Field(description="the client's states, keyed by state id")
@@ -139,8 +149,9 @@ class Topic(_Strict):
 class Persona(_Strict):
     """A client: who they are, and how strongly they react."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="a short id, usually the file name: lowercase, digits, - and _")
-    name: str = Field(min_length=1, description="the name the trainee sees; lines can say ${name}")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64,
+                    description="a short id, usually the file name: lowercase, digits, - and _")
+    name: str = Field(min_length=1, max_length=60, description="the name the trainee sees; lines can say ${name}")
     age: int | None = Field(default=None, ge=10, le=110, description="optional; shown on the client card")
     pronouns: str = Field(default="", description="for example she/her, he/him, they/them")
     summary: str = Field(min_length=1, description="one line for the client list")
@@ -148,12 +159,13 @@ class Persona(_Strict):
     presenting_concern: str = Field(default="", description="what brings them to peer support, in a line")
     opening_line: str = Field(min_length=1, description="the client's first words")
     difficulty: Literal["easy", "medium", "hard"] = Field(description="a label for trainees: easy, medium or hard")
-    tree: str = Field(description="a dialogue tree id (or a path to a tree file)")
+    tree: str = Field(min_length=1, max_length=255,
+                      description="a dialogue tree id, or a path to a tree file relative to this persona")
     skills: list[Lesson] = Field(default_factory=list, description="the lessons this client exercises")
     content_note: str = Field(default="", description="shown before the session starts")
-    rapport_start: int | None = Field(default=None, description="rapport before the first turn, instead of the tree's")
-    thresholds: dict[str, int] = Field(default_factory=dict, description="overrides of the tree's thresholds")
-    sensitivities: dict[str, float] = Field(
+    rapport_start: Points | None = Field(default=None, description="rapport before the first turn, instead of the tree's")
+    thresholds: dict[str, Points] = Field(default_factory=dict, description="overrides of the tree's thresholds")
+    sensitivities: dict[str, Multiplier] = Field(
         default_factory=dict, description="multipliers of the tree's effects, keyed by move id or family",
         json_schema_extra={"propertyNames": {"enum": [*MOVE_IDS, *FAMILY_IDS]}})
     values: dict[str, str] = Field(default_factory=dict, description="fills ${placeholders} in reply lines")

@@ -17,13 +17,17 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.composer
 import yaml.constructor
 import yaml.reader
 
+from simulator.safetext import CONTROLS
 from simulator.scenario.errors import Problem, ScenarioError
 
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000
+MAX_DEPTH = 64          # lists and mappings inside each other; real files need fewer than 10
+MAX_KEY = 200           # characters in a mapping key (ids, move names, field names)
 
 Loc = tuple[str | int, ...]
 
@@ -63,6 +67,37 @@ _SAFE_TAGS = {
 }
 
 
+def _control_problem(file: str, mark: tuple[int, int], value: str, what: str) -> Problem:
+    ch = CONTROLS.search(value).group()
+    name = _CONTROL_NAMES.get(ch, f"#x{ord(ch):02x}")
+    return Problem(file, *mark, f"{what} holds an invisible control character ({name})",
+                   "remove it: in double quotes, an escape such as \\e or \\x1b writes one, and a "
+                   "trainee's terminal would act on it instead of showing the text")
+
+
+_CONTROL_NAMES = {"\x1b": "ESC, a terminal escape", "\x00": "NUL", "\x07": "BEL", "\x08": "backspace",
+                  "\r": "carriage return", "\x0c": "form feed", "\x0b": "vertical tab", "\x7f": "DEL"}
+
+
+class _DepthLoader(yaml.SafeLoader):
+    """The safe loader, refusing nesting deeper than MAX_DEPTH before it recurses into it
+    (PyYAML composes nested collections recursively: 100,000 nested '[' take seconds to
+    fail otherwise)."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(
+                    None, None, f"lists and mappings are nested more than {MAX_DEPTH} deep here", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 class _Builder:
     def __init__(self, smap: SourceMap):
         self.smap = smap
@@ -74,6 +109,10 @@ class _Builder:
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.nodes += 1
+        if len(loc) > MAX_DEPTH:
+            raise ScenarioError([self.smap.problem(
+                loc, f"lists and mappings are nested more than {MAX_DEPTH} deep here",
+                "a persona or tree is never nested that deeply: check the brackets and the indentation")])
         if self.nodes > MAX_NODES:
             raise ScenarioError([self.smap.problem(
                 loc, f"this file expands to more than {MAX_NODES:,} values",
@@ -98,6 +137,14 @@ class _Builder:
                     raise ScenarioError([Problem(self.smap.file, *self._mark(key_node),
                                                  "a key must be plain text", "")])
                 key = str(key_node.value)
+                if len(key) > MAX_KEY:
+                    raise ScenarioError([Problem(self.smap.file, *self._mark(key_node),
+                                                 f"a key of {len(key):,} characters; keys are ids and field "
+                                                 f"names of at most {MAX_KEY}",
+                                                 "check the indentation and the ':' on this line: text that "
+                                                 "holds ': ' belongs in double quotes")])
+                if CONTROLS.search(key):
+                    raise ScenarioError([_control_problem(self.smap.file, self._mark(key_node), key, "this key")])
                 if key in out:
                     first = self.smap.key_marks[loc + (key,)][0]
                     raise ScenarioError([Problem(
@@ -111,7 +158,10 @@ class _Builder:
             return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
         if node.tag == _BOOL_TAG and node.value.lower() not in ("true", "false"):
             return node.value
-        return self.constructor.construct_object(node, deep=True)
+        value = self.constructor.construct_object(node, deep=True)
+        if isinstance(value, str) and CONTROLS.search(value):
+            raise ScenarioError([_control_problem(self.smap.file, self._mark(node), value, "this text")])
+        return value
 
 
 def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap]:
@@ -149,7 +199,7 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise ScenarioError([Problem(str(path), 1, 1, f"text is longer than {MAX_BYTES:,} bytes", "")])
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context in _STARTED_AT and exc.context_mark:
@@ -188,6 +238,21 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
         raise ScenarioError([Problem(str(path), line, column, f"YAML value: {exc.problem}", "")]) from None
     return data, smap
 
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of `text`: libyaml's composer where it is installed (about six times
+    faster, with the same values and marks: tests/test_yaml_paths.py checks), and PyYAML's
+    pure-Python one otherwise, and for every file that fails, because its messages and
+    marks are the ones the located errors and hints are written for."""
+    if _CLoader is not None:
+        try:
+            return yaml.compose(text, Loader=_CLoader)
+        except (yaml.YAMLError, ValueError):    # ValueError: a lone surrogate libyaml cannot encode
+            pass
+    return yaml.compose(text, Loader=_DepthLoader)
+
+
+_CLoader = getattr(yaml, "CSafeLoader", None) if getattr(yaml, "__with_libyaml__", False) else None
 
 _STARTED_AT = ("while scanning a simple key", "while scanning a quoted scalar")
 

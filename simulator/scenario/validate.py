@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from types import UnionType
-from typing import Any, Iterable, Union, get_args, get_origin
+from typing import Annotated, Any, Iterable, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -46,6 +46,10 @@ def pydantic_problems(exc: ValidationError, model: type[BaseModel], smap: Source
         if deeper:
             plain.extend(deeper)
             continue
+        out_of_range = [(loc, err) for loc, err in errs if err["type"] in _RANGE_ERRORS]
+        if out_of_range:          # a number, but too big or too small: say so, not "expected a number"
+            plain.extend(out_of_range[:1])
+            continue
         expected = _union_phrase(shapes.get(union_at), [err for _, err in errs])
         problems.append(smap.problem(
             union_at, f"{_where(union_at)}: expected {expected}, but found {_found(errs[0][1]['input'])}",
@@ -61,6 +65,9 @@ def pydantic_problems(exc: ValidationError, model: type[BaseModel], smap: Source
             about = _field_hint(shapes, loc)
             problems.append(smap.problem(loc[:-1], f"missing required field '{loc[-1]}'",
                                          f"add `{loc[-1]}:` here" + (f" ({about})" if about else ""), key=True))
+        elif kind in _RANGE_ERRORS and (bounds := _range_of(shapes.get(loc))):
+            problems.append(smap.problem(loc, f"{_where(loc)}: expected {_range_phrase(bounds)}, but found "
+                                              f"{_found(err['input'])}", _range_hint(bounds)))
         else:
             phrase = _expected(err)
             text = (f"expected {phrase}, but found {_found(err['input'])}" if phrase
@@ -107,6 +114,8 @@ def _child(annotation: Any, part: object) -> Any:
 
 
 def _tag(member: Any) -> str:
+    if get_origin(member) is Annotated:      # a bounded number (schema.Points) is still a number
+        member = get_args(member)[0]
     return member.__name__ if isinstance(member, type) else repr(member)
 
 
@@ -158,6 +167,33 @@ _PHRASES = {
     "string_pattern_mismatch": "an id made of lowercase letters, digits, '-' and '_'",
     "string_too_short": "some text", "too_short": "at least one item",
 }
+
+
+_RANGE_ERRORS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
+
+
+def _range_of(annotation: Any) -> tuple[type, Any, Any] | None:
+    """(number type, least, most) of a bounded number in the schema (schema.Points ...)."""
+    for member in [annotation, *_members(annotation)]:
+        if get_origin(member) is Annotated:
+            base, *meta = get_args(member)
+            bounds = {k: getattr(m, k) for info in meta for m in getattr(info, "metadata", []) for k in ("ge", "le")
+                      if hasattr(m, k)}
+            if "ge" in bounds and "le" in bounds:
+                return base, bounds["ge"], bounds["le"]
+    return None
+
+
+def _range_phrase(bounds: tuple[type, Any, Any]) -> str:
+    base, least, most = bounds
+    return f"{'a multiplier' if base is float else 'a whole number'} from {least:,} to {most:,}"
+
+
+def _range_hint(bounds: tuple[type, Any, Any]) -> str:
+    if bounds[0] is float:
+        return "1 is the tree's effect; 2 doubles it; 0.5 halves it; 0 turns it off"
+    return ("peersim's ranges: rapport, its limits, thresholds and effects from -1,000 to 1,000; "
+            "turn numbers and counts up to 10,000; a real client needs far less")
 
 
 def _expected(err: dict) -> str:
@@ -351,10 +387,6 @@ def check_persona(persona: Persona, smap: SourceMap, tree: Tree, tree_smap: Sour
         c.key(name, thresholds, ("thresholds", name), "threshold (a persona can only move the tree's own)")
     for key in persona.sensitivities:
         c.key(key, MOVE_IDS + FAMILY_IDS, ("sensitivities", key), "move or move family")
-    for key, factor in persona.sensitivities.items():
-        if not 0 <= factor <= 10:
-            c.problems.append(smap.problem(("sensitivities", key), "a sensitivity is a multiplier from 0 to 10",
-                                           "1 is the tree's effect; 2 doubles it; 0.5 halves it"))
     seen: set[str] = set()
     for i, beat in enumerate(persona.beats):
         loc = ("beats", i)
