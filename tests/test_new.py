@@ -70,11 +70,21 @@ def test_new_tree_and_a_persona_on_it(workspace):
 
 
 def test_a_tree_given_as_a_path_is_written_relative_to_the_persona(workspace):
+    main(["new", "tree", "Mine", "--dir", "library/dialogue_trees"])
+    assert main(["new", "persona", "Ada", "--tree", "library/dialogue_trees/mine.yaml",
+                 "--dir", "library/personas"]) == 0
+    text = (workspace / "library" / "personas" / "ada.yaml").read_text(encoding="utf-8")
+    assert "tree: ../dialogue_trees/mine.yaml" in text
+    assert load_scenario(workspace / "library" / "personas" / "ada.yaml").tree.id == "mine"
+
+
+def test_a_tree_outside_the_persona_library_is_refused_with_the_rule(workspace, capsys):
+    # A persona file travels to other machines: its tree must stand beside it, not anywhere.
     main(["new", "tree", "Mine", "--dir", "elsewhere/trees"])
-    assert main(["new", "persona", "Ada", "--tree", "elsewhere/trees/mine.yaml", "--dir", "clients"]) == 0
-    text = (workspace / "clients" / "ada.yaml").read_text(encoding="utf-8")
-    assert "tree: ../elsewhere/trees/mine.yaml" in text
-    assert load_scenario(workspace / "clients" / "ada.yaml").tree.id == "mine"
+    assert main(["new", "persona", "Ada", "--tree", "elsewhere/trees/mine.yaml", "--dir", "clients"]) == 1
+    err = capsys.readouterr().err
+    assert "outside this persona's library" in err and "dialogue_trees folder beside it" in err
+    assert not (workspace / "clients" / "ada.yaml").exists()
 
 
 def test_new_play_test_passes(workspace, capsys):

@@ -23,7 +23,7 @@ from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.graph import FORMATS, render, resolve_graph_target, to_dot
 from simulator.scenario.lint import failed, lint_paths, shown_path
 from simulator.scenario.loader import (is_playtest, load_scenario, load_tree, resolve_tree, shipped_dir,
-                                       shipped_tree_paths)
+                                       shipped_tree_paths, tree_reference_problem)
 from simulator.scenario.playtest import PlayTestFile, load_playtests, run_playtests, scenario_for
 from simulator.scenario.source import read_yaml
 from simulator.scenario.validate import placeholders_in
@@ -170,6 +170,9 @@ def _persona_tree_values(tree_ref: str, persona_path: Path) -> dict[str, str]:
             known = [p.stem for p in shipped_tree_paths()]
             raise ScenarioError([Problem(tree_ref, 0, 0, f"no dialogue tree '{tree_ref}' was found",
                                          did_you_mean(tree_ref, known))])
+    unsafe = tree_reference_problem(ref, persona_path)
+    if unsafe:
+        raise ScenarioError([Problem(tree_ref, 0, 0, *unsafe)])
     tree, _ = load_tree(tree_file)
     hi, start = tree.rapport.max, tree.rapport.start
     level1 = min(hi, start + max(1, (hi - start) // 4))

@@ -26,6 +26,7 @@ from pathlib import Path
 from re import _constants as _C
 from re import _parser as _P
 
+from simulator.moves import patterns
 from simulator.moves.taxonomy import MOVE_IDS
 
 LEXICON = Path(__file__).with_name("lexicon.yaml")
@@ -274,7 +275,9 @@ class LexiconError(ValueError):
     pass
 
 
-def _compile(entries, where: str) -> list[Rule]:
+def _compile(entries, where: str, lines: list[int] | None = None) -> list[Rule]:
+    """Rules from a lexicon's `rules:` or `veto:` list; `lines` (1-based, one per entry) lets
+    a refused pattern name its line."""
     if entries is None:
         return []
     if not isinstance(entries, list):
@@ -294,6 +297,11 @@ def _compile(entries, where: str) -> list[Rule]:
             parsed = _P.parse(source, flags)
         except re.error as exc:
             raise LexiconError(f"{where}: rule {i + 1} has a broken pattern ({exc})") from None
+        slow = patterns.risk(parsed)
+        if slow:
+            at = f"line {lines[i]}, " if lines and i < len(lines) else ""
+            raise LexiconError(f"{where}: {at}rule {i + 1}: this pattern could make reading a turn hang ({slow}); "
+                               "write the phrases out instead, or bound the repeat, as in .{0,20}") from None
         try:
             weight = float(entry.get("weight", 0.8))
         except (TypeError, ValueError):
@@ -328,7 +336,23 @@ def _read_file(path: Path) -> tuple[list[Rule], list[Rule]]:
         raise LexiconError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(data, dict):
         raise LexiconError(f"{path}: a lexicon is a mapping with `rules:` and `veto:`")
-    return _compile(data.get("rules"), str(path)), _compile(data.get("veto"), str(path))
+    lines = _entry_lines(text)
+    return (_compile(data.get("rules"), str(path), lines.get("rules")),
+            _compile(data.get("veto"), str(path), lines.get("veto")))
+
+
+def _entry_lines(text: str) -> dict[str, list[int]]:
+    """The line each entry of `rules:` and `veto:` starts on, for messages."""
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {key.value: [item.start_mark.line + 1 for item in value.value]
+            for key, value in node.value if isinstance(value, yaml.SequenceNode)}
 
 
 def _yaml_load(text: str):

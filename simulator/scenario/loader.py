@@ -83,6 +83,31 @@ def resolve_persona(ref: str | Path) -> Path:
                                  did_you_mean(ref, ids) + " (`peersim list` shows them all)")])
 
 
+def tree_folders(persona_path: Path) -> list[Path]:
+    """Where a persona's tree may live: the persona's own folder, the `dialogue_trees`
+    folder beside it, and the shipped trees. A persona file is untrusted, so its `tree:`
+    cannot send the loader to any other file on the machine."""
+    here = persona_path.resolve().parent
+    return [here, here.parent / "dialogue_trees", shipped_dir("dialogue_trees").resolve()]
+
+
+def tree_reference_problem(ref: str, persona_path: Path) -> tuple[str, str] | None:
+    """(message, fix) when a persona's `tree:` cannot be followed safely, else None."""
+    where = "an id such as `guarded`, or a file name such as `wary.yaml` beside the persona or in the " \
+            "dialogue_trees folder beside it"
+    if "\x00" in ref or any(ch in ref for ch in "\r\n"):
+        return "the tree reference holds an invisible control character", f"write {where}"
+    if Path(ref).is_absolute() or ref.startswith("~") or "\\" in ref:
+        return "a tree is not named by an absolute path", f"write {where}"
+    if not ref.endswith((".yaml", ".yml")) and "/" not in ref:
+        return None
+    path = (persona_path.resolve().parent / ref).resolve()
+    if not any(path.is_relative_to(folder) for folder in tree_folders(persona_path)):
+        return (f"the tree '{ref}' is outside this persona's library",
+                f"keep the tree beside the persona or in the dialogue_trees folder beside it, and write {where}")
+    return None
+
+
 def resolve_tree(ref: str, persona_path: Path) -> Path:
     """A tree named by a persona: a path relative to the persona, or a tree id.
 
@@ -104,6 +129,9 @@ def load_scenario(ref: str | Path, text: str | None = None) -> Scenario:
     path = resolve_persona(ref)
     data, smap = read_yaml(path, text)
     persona = _model(Persona, data, smap, "persona")
+    unsafe = tree_reference_problem(persona.tree, path)
+    if unsafe:
+        raise ScenarioError([smap.problem(("tree",), *unsafe)])
     tree_path = resolve_tree(persona.tree, path)
     if tree_path.is_dir():
         raise ScenarioError([smap.problem(("tree",), f"the tree '{persona.tree}' is a folder, not a tree file",
@@ -127,7 +155,8 @@ def kind_of(path: Path) -> str:
     if "personas" in parts:
         return "persona"
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+        with open(path, "rb") as fh:           # the head only: the file may be huge, or a device
+            head = fh.read(4000).decode("utf-8", errors="replace")
     except OSError:
         return "persona"
     return "tree" if "\ntransitions:" in "\n" + head or "\nstates:" in "\n" + head else "persona"
@@ -143,8 +172,11 @@ def yaml_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
             if not found:
                 problems.append(Problem(str(path), 0, 0, "no .yaml files in this folder", ""))
             files.extend(found)
-        elif path.exists():
+        elif path.is_file():
             files.append(path)
+        elif path.exists():
+            problems.append(Problem(str(path), 0, 0, "this is not a plain file",
+                                    "name a persona, tree or play-test .yaml file, or a folder of them"))
         else:
             problems.append(Problem(str(path), 0, 0, "file not found", "check the path and the file name"))
     return files, problems

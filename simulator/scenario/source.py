@@ -12,6 +12,7 @@ are booleans, so a client line written `- No` stays the word "No".
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,19 +171,29 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
     smap = SourceMap(str(path))
     if text is None:
         try:
-            size = path.stat().st_size
+            info = path.stat()
+            size = info.st_size
         except FileNotFoundError:
             raise ScenarioError([Problem(str(path), 0, 0, "file not found",
                                          "check the path and the file name")]) from None
         except OSError as exc:
             raise ScenarioError([Problem(str(path), 0, 0, f"cannot read the file ({exc.strerror})",
                                          "")]) from None
+        except ValueError:          # a NUL in the name
+            raise ScenarioError([Problem(str(path), 0, 0, "a file name cannot hold a NUL character",
+                                         "check the path")]) from None
+        if not stat.S_ISREG(info.st_mode):
+            # A device (/dev/zero) or a pipe would be read for ever: only plain files are read.
+            raise ScenarioError([Problem(str(path), 0, 0, "this is not a plain file",
+                                         "name a persona, tree or play-test .yaml file")])
         if size > MAX_BYTES:
             raise ScenarioError([Problem(str(path), 1, 1,
                                          f"file is {size:,} bytes; the limit is {MAX_BYTES:,}",
                                          "split it, or check that it is the right file")])
         try:
-            text = path.read_text(encoding="utf-8")
+            with open(path, "rb") as fh:      # no more than the limit, even if the file grew since
+                raw = fh.read(MAX_BYTES + 1)
+            text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it
         except UnicodeDecodeError as exc:
             # Point at the first character that is not UTF-8 (often a curly quote or an
             # accent typed in a Windows editor), so the author can find it.
