@@ -10,6 +10,11 @@ from simulator.engine import ClientTurn, Conversation
 from simulator.moves.reading import MoveSpan, Reading
 
 
+# The longest turn a trainee can send (the app keeps a longer paste in the box; `talk`
+# refuses it): long enough for any real turn, short enough to read and store at once.
+LONGEST_TURN = 4_000
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 

@@ -16,14 +16,15 @@ from pathlib import Path
 from simulator.cli import seed_number
 from simulator.debrief import compare, debrief, replay_log
 from simulator.debrief.export import compare_text, export, to_text
-from simulator.safetext import printable
 from simulator.debrief.report import build_report, to_csv
 from simulator.debrief.report import to_markdown as report_markdown
 from simulator.engine import Conversation
+from simulator.safetext import json_safe, printable
 from simulator.scenario.errors import ScenarioError
 from simulator.scenario.loader import Scenario, load_scenario
-from simulator.session import SessionLog, TurnRecord
-from simulator.store import NewerDatabaseError, SessionNotFound, Store, resolve_data_dir
+from simulator.session import LONGEST_TURN, SessionLog, TurnRecord
+from simulator.store import (NewerDatabaseError, SessionNotFound, Store, StoreError, resolve_data_dir,
+                             write_private)
 
 DATA_DIR_HELP = "folder of the session database (default: $PEERSIM_DATA_DIR, else your user data folder)"
 
@@ -101,6 +102,9 @@ def _run(fn):
                   f"({(exc.strerror or str(exc)).lower()}); choose a folder you can write to with --data-dir",
                   file=sys.stderr)
             return 1
+        except StoreError as exc:      # already in plain words: a full disk, a linked file
+            print(f"peersim: {exc}", file=sys.stderr)
+            return 1
         except sqlite3.Error as exc:  # e.g. a session file on a read-only disk
             print(f"peersim: cannot use the session file in {resolve_data_dir(data_dir_of(args))} ({exc}); "
                   "if that folder is read-only or the file is damaged, choose another folder with --data-dir",
@@ -133,7 +137,7 @@ def _write(text: str, output: str | None) -> None:
     if output:
         path = Path(output)
         try:
-            path.write_text(text, encoding="utf-8")
+            write_private(path, text)
         except OSError as exc:
             if not path.parent.is_dir():
                 raise CommandError(f"cannot write {output}: the folder {path.parent} does not exist; "
@@ -221,6 +225,11 @@ def cmd_talk(args: argparse.Namespace) -> int:
             text = raw.strip()
             if not text:
                 continue
+            if len(text) > LONGEST_TURN:
+                emit({"error": f"turn too long: {len(text):,} characters", "limit": LONGEST_TURN},
+                     f"That turn is {len(text):,} characters long and was not sent: a turn holds up to "
+                     f"{LONGEST_TURN:,}. Trim it, or say it over several turns.")
+                continue
             r = record_turn(store, log, convo, text)
             emit({"turn": r.number, "trainee": r.trainee, "moves": r.move_ids, "state": r.state_after,
                   "rapport": r.rapport_after, "beats": r.beats, "reply": r.reply, "ending": r.ending},
@@ -236,7 +245,7 @@ def cmd_talk(args: argparse.Namespace) -> int:
 
 def _emitter(as_json: bool):
     def emit(obj: dict, text: str) -> None:
-        print(json.dumps(obj, ensure_ascii=False) if as_json else text, flush=True)
+        print(json_safe(json.dumps(obj, ensure_ascii=False)) if as_json else text, flush=True)
     return emit
 
 

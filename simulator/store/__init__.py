@@ -24,11 +24,25 @@ DB_NAME = "sessions.sqlite3"
 ENV_DATA_DIR = "PEERSIM_DATA_DIR"
 
 __all__ = ["DB_NAME", "ENV_DATA_DIR", "LATEST", "NewerDatabaseError", "SessionNotFound", "SessionSummary",
-           "Store", "resolve_data_dir"]
+           "Store", "StoreError", "resolve_data_dir", "write_private"]
 
 
 class SessionNotFound(LookupError):
     """No session (or more than one) matches the id or prefix given."""
+
+
+class StoreError(sqlite3.OperationalError):
+    """The session file cannot be used, said in plain words (a full disk, a symbolic link).
+    A kind of sqlite3.Error, so every face that reports store failures reports these."""
+
+
+def _plain(exc: sqlite3.Error) -> sqlite3.Error:
+    """A full disk said as a full disk (SQLite says "database or disk is full", or after a
+    failed commit only "cannot rollback - no transaction is active")."""
+    if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or "disk is full" in str(exc):
+        return StoreError("the disk is full, so the session file cannot grow: free some space, "
+                          "or choose another folder with --data-dir")
+    return exc
 
 
 def resolve_data_dir(explicit: str | Path | None = None) -> Path:
@@ -41,6 +55,26 @@ def resolve_data_dir(explicit: str | Path | None = None) -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("peersim", appauthor=False))
+
+
+def write_private(path: str | Path, text: str, *, append: bool = False) -> Path:
+    """Write (or append) text to a file only its owner can read: exports and logs hold
+    practice conversations. An existing file is tightened to 0600 too."""
+    path = Path(path)
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    fd = os.open(path, flags, 0o600)
+    try:
+        try:
+            os.fchmod(fd, 0o600)
+        except (OSError, AttributeError):   # not ours, or no fchmod (Windows)
+            pass
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fd = -1
+            fh.write(text)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    return path
 
 
 @dataclass
@@ -85,12 +119,20 @@ class Store:
         folder = resolve_data_dir(data_dir)
         if not folder.exists():
             folder.mkdir(parents=True, mode=0o700)
-            os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
+        try:
+            if folder.stat().st_uid == os.getuid():
+                os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask; an old folder is tightened
+        except (OSError, AttributeError):  # AttributeError: no getuid on Windows
+            pass
         self.path = folder / DB_NAME
+        if self.path.is_symlink():
+            # Another user could point the link at a file of theirs and read every session.
+            raise StoreError(f"the session file {self.path} is a symbolic link; peersim keeps sessions only in a "
+                             "plain file: remove the link, or choose another folder with --data-dir")
         if not self.path.exists():
             # Create the file ourselves so it is never, even for a moment, readable by others.
             # SQLite gives the -wal and -shm files the same permissions as this file.
-            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600))
         try:
             os.chmod(self.path, 0o600)  # also tightens a file copied in with looser permissions
         except OSError:
@@ -123,13 +165,20 @@ class Store:
     def _write(self, statements: list[tuple[str, tuple]]) -> None:
         """Run statements in one transaction, committed before returning."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
             try:
+                self._conn.execute("BEGIN IMMEDIATE")
                 for sql, params in statements:
                     self._conn.execute(sql, params)
                 self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
+            except BaseException as exc:
+                # A failed COMMIT (a full disk) may already have ended the transaction.
+                if self._conn.in_transaction:
+                    try:
+                        self._conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                if isinstance(exc, sqlite3.Error):
+                    raise _plain(exc) from exc
                 raise
 
     # ----------------------------------------------------------------- sessions

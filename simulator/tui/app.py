@@ -125,13 +125,10 @@ class PeersimApp(App):
 
     def log_error(self, exc: BaseException) -> Path | None:
         try:
-            from simulator.store import resolve_data_dir
+            from simulator.store import resolve_data_dir, write_private
 
             path = Path(resolve_data_dir(self.data_dir)) / "errors.log"
-            with path.open("a", encoding="utf-8") as fh:
-                fh.write(f"--- {now_iso()}\n")
-                fh.write("".join(traceback.format_exception(exc)))
-            return path
+            return write_private(path, f"--- {now_iso()}\n" + "".join(traceback.format_exception(exc)), append=True)
         except Exception:
             return None
 
@@ -309,15 +306,13 @@ def write_export(log: SessionLog, fmt: str, scenario: Scenario | None, data_dir=
     """Render the debrief (debrief module) and write it under the data folder's exports/."""
     from simulator.debrief import debrief
     from simulator.debrief.export import export
-    from simulator.store import resolve_data_dir
+    from simulator.store import resolve_data_dir, write_private
 
     text = export(debrief(log, scenario), log, fmt)
     folder = Path(resolve_data_dir(data_dir)) / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = (log.started_at or "")[:10]
-    path = folder / f"{stamp}-{log.persona_id}-{log.id or 'session'}.{fmt}"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_private(folder / f"{stamp}-{log.persona_id}-{log.id or 'session'}.{fmt}", text)
 
 
 def run_app(args: argparse.Namespace | None = None) -> int:

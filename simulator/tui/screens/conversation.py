@@ -13,15 +13,13 @@ from textual.widgets.option_list import Option
 
 from simulator.engine import ClientTurn
 from simulator.moves import Reading
+from simulator.session import LONGEST_TURN
 from simulator.tui.practice import MODE_TITLES, Chip, Choice, PracticeSession
 from simulator.tui.screens.modals import AS_IS, ClarifyScreen, CoachScreen, ConfirmScreen
 from simulator.tui.widgets.compose import ComposeBox
 from simulator.tui.widgets.rapport import RapportMeter
 from simulator.tui.widgets.transcript import Transcript
 
-
-# About 700 words: far more than anyone says in one turn, far less than a stray paste.
-LONGEST_TURN = 4_000
 
 
 class ConversationScreen(Screen):
