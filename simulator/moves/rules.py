@@ -275,13 +275,15 @@ class LexiconError(ValueError):
     pass
 
 
-def _compile(entries, where: str, lines: list[int] | None = None) -> list[Rule]:
-    """Rules from a lexicon's `rules:` or `veto:` list; `lines` (1-based, one per entry) lets
-    a refused pattern name its line."""
+def _compile(entries, where: str, lines=None) -> list[Rule]:
+    """Rules from a lexicon's `rules:` or `veto:` list; `lines()` (1-based, one per entry,
+    worked out only when needed) lets a refused pattern name its line."""
     if entries is None:
         return []
     if not isinstance(entries, list):
         raise LexiconError(f"{where}: `rules` and `veto` are lists of {{move, pattern, weight}}")
+    if len(entries) > MAX_RULES:
+        raise LexiconError(f"{where}: {len(entries):,} rules in one list; a lexicon holds at most {MAX_RULES:,}")
     out = []
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or not isinstance(entry.get("pattern"), str):
@@ -299,7 +301,7 @@ def _compile(entries, where: str, lines: list[int] | None = None) -> list[Rule]:
             raise LexiconError(f"{where}: rule {i + 1} has a broken pattern ({exc})") from None
         slow = patterns.risk(parsed)
         if slow:
-            at = f"line {lines[i]}, " if lines and i < len(lines) else ""
+            at = f"line {lines()[i]}, " if lines and i < len(lines() or ()) else ""
             raise LexiconError(f"{where}: {at}rule {i + 1}: this pattern could make reading a turn hang ({slow}); "
                                "write the phrases out instead, or bound the repeat, as in .{0,20}") from None
         try:
@@ -319,9 +321,19 @@ def env_lexicons() -> list[Path]:
     return [Path(p) for p in value.split(os.pathsep) if p.strip()]
 
 
+MAX_LEXICON_BYTES = 500_000   # the shipped lexicon is a tenth of this
+MAX_RULES = 2_000
+
+
 def _read_file(path: Path) -> tuple[list[Rule], list[Rule]]:
     try:
+        if not Path(path).is_file():
+            raise LexiconError(f"{path}: not a lexicon file (a plain .yaml file is needed)")
+        if Path(path).stat().st_size > MAX_LEXICON_BYTES:
+            raise LexiconError(f"{path}: the lexicon is over {MAX_LEXICON_BYTES:,} bytes; split it or check the file")
         text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise LexiconError(f"{path}: the lexicon is not UTF-8 text; save it as UTF-8") from None
     except OSError as exc:
         raise LexiconError(f"{path}: cannot read the lexicon ({exc.strerror or exc})") from None
     if Path(path) == LEXICON:
@@ -334,11 +346,12 @@ def _read_file(path: Path) -> tuple[list[Rule], list[Rule]]:
         data = _yaml_load(text)
     except yaml.YAMLError as exc:
         raise LexiconError(f"{path}: not valid YAML ({exc})") from None
+    except RecursionError:
+        raise LexiconError(f"{path}: the YAML is nested too deeply for a lexicon") from None
     if not isinstance(data, dict):
         raise LexiconError(f"{path}: a lexicon is a mapping with `rules:` and `veto:`")
-    lines = _entry_lines(text)
-    return (_compile(data.get("rules"), str(path), lines.get("rules")),
-            _compile(data.get("veto"), str(path), lines.get("veto")))
+    return (_compile(data.get("rules"), str(path), lambda: _entry_lines(text).get("rules")),
+            _compile(data.get("veto"), str(path), lambda: _entry_lines(text).get("veto")))
 
 
 def _entry_lines(text: str) -> dict[str, list[int]]:
@@ -358,9 +371,13 @@ def _entry_lines(text: str) -> dict[str, list[int]]:
 def _yaml_load(text: str):
     import yaml
 
-    # Lexicon files are untrusted like persona files: safe_load only. It is slower than the C
-    # loader (about 20 ms for the shipped file), but the shipped lexicon is read from its cache.
-    return yaml.safe_load(text) or {}
+    # Lexicon files are untrusted like persona files: a safe loader only, libyaml's where it
+    # is installed (a site file is read at every start; the shipped one comes from its cache).
+    loader = (yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader)(text)
+    try:
+        return loader.get_single_data() or {}
+    finally:
+        loader.dispose()
 
 
 def load_lexicon(*extra: Path | str, use_env: bool = True) -> Lexicon:

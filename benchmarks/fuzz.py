@@ -1,0 +1,130 @@
+"""The on-demand fuzz run of issue 17: mutated author files and random trainee turns.
+
+    python benchmarks/fuzz.py                       # 5,000 files and 10,000 turns
+    python benchmarks/fuzz.py --files 200 --turns 500 --seed 7
+
+Every case runs in a forked child with an address-space limit (--memory, default 1 GiB)
+and a time limit (--timeout, default 10 s). A case fails when a Python traceback reaches
+the user, a rejected file has no located message, output carries raw control
+characters, the child hangs or dies, or it needs more memory than the limit. Prints a
+Markdown section for benchmarks/RESULTS.md and every failure with the seed that makes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from fuzzing import COMMANDS, file_case, isolated, lexicon_case, mutate, trainee_turn, turns_case  # noqa: E402
+from machine import machine_line  # noqa: E402
+
+from simulator.scenario.loader import shipped_persona_paths, resolve_tree  # noqa: E402
+from simulator.moves.rules import LEXICON  # noqa: E402
+
+
+def sources() -> list[tuple[str, str, str]]:
+    out = []
+    for persona in shipped_persona_paths():
+        import yaml
+
+        tree_ref = yaml.safe_load(persona.read_text(encoding="utf-8"))["tree"]
+        tree = resolve_tree(tree_ref, persona)
+        test = persona.with_name(persona.stem + ".test.yaml")
+        out.append((persona.read_text(encoding="utf-8"), tree.read_text(encoding="utf-8"),
+                    test.read_text(encoding="utf-8") if test.exists() else "tests: []\n"))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--files", type=int, default=5000)
+    ap.add_argument("--turns", type=int, default=10000)
+    ap.add_argument("--seed", type=int, default=17)
+    ap.add_argument("--timeout", type=float, default=10.0)
+    ap.add_argument("--memory", type=int, default=1 << 30, help="bytes of address space per case")
+    args = ap.parse_args()
+
+    started = time.time()
+    pool = sources()
+    lexicon = LEXICON.read_text(encoding="utf-8")
+    failures: list[tuple[str, str]] = []
+    kinds: Counter = Counter()
+    slowest, peak = 0.0, 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(args.files):
+            rng = random.Random(f"{args.seed}:file:{i}")
+            persona, tree, test = rng.choice(pool)
+            what = rng.choice(["persona", "tree", "playtest", "lexicon", "persona+tree"])
+            kinds[what] += 1
+            persona = mutate(persona, rng) if "persona" in what else persona.replace("tree: ", "tree: ", 1)
+            # The persona names the mutated tree file beside it.
+            persona = _point_at_fuzztree(persona)
+            tree = mutate(tree, rng) if "tree" in what else tree
+            test = mutate(test, rng) if what == "playtest" else test
+            folder = Path(tmp) / f"f{i}"
+            if what == "lexicon":
+                fails, secs, mem = isolated(lexicon_case, folder, mutate(lexicon, rng), timeout=args.timeout,
+                                            memory=args.memory)
+            else:
+                # validate always; two more commands of the rest, in turn, so every command meets
+                # every kind of file over the run.
+                others = [c for c in COMMANDS if c != "validate"]
+                chosen = ("validate", others[i % len(others)], others[(i // len(others) + i + 1) % len(others)])
+                fails, secs, mem = isolated(file_case, folder, persona, tree, test, chosen, timeout=args.timeout,
+                                            memory=args.memory)
+            slowest, peak = max(slowest, secs), max(peak, mem)
+            failures += [(f"file {i} ({what}, seed {args.seed})", f) for f in fails]
+            if (i + 1) % 250 == 0:
+                print(f"... {i + 1} files, {len(failures)} failures", file=sys.stderr, flush=True)
+        per_case = 200
+        personas = [str(p) for p in shipped_persona_paths()]
+        turn_slowest = 0.0
+        for c in range(0, args.turns, per_case):
+            rng = random.Random(f"{args.seed}:turns:{c}")
+            turns = [trainee_turn(rng) for _ in range(min(per_case, args.turns - c))]
+            folder = Path(tmp) / f"t{c}"
+            fails, secs, mem = isolated(turns_case, folder, rng.choice(personas), turns, timeout=args.timeout * 6,
+                                        memory=args.memory)
+            turn_slowest, peak = max(turn_slowest, secs), max(peak, mem)
+            failures += [(f"turns {c}-{c + len(turns) - 1} (seed {args.seed})", f) for f in fails]
+
+    counts = Counter(f.split(":", 1)[0].split(" ")[0] for _, f in failures)
+    tracebacks = sum(1 for _, f in failures if "traceback" in f)
+    hangs = sum(1 for _, f in failures if f.startswith("hang"))
+    memory = sum(1 for _, f in failures if f.startswith(("memory", "crash")))
+    print(f"## Fuzzing (issue 17)\n\nMachine: {machine_line()}\n\nCommand: `python benchmarks/fuzz.py --files {args.files} "
+          f"--turns {args.turns} --seed {args.seed}`; {time.time() - started:.0f} s in all.\n")
+    print("| what | result |\n|---|---|")
+    print(f"| mutated files (persona, tree, play-test, lexicon: {dict(kinds)}) | {args.files:,} |")
+    print(f"| trainee turns (engine, then `talk` and every export format) | {args.turns:,} |")
+    print(f"| Python tracebacks reaching the user | {tracebacks} |")
+    print(f"| hangs over {args.timeout:.0f} s (a file case) | {hangs} |")
+    print(f"| cases over the {args.memory / 2**30:.0f} GiB memory limit, or crashed | {memory} |")
+    print(f"| other failures (unlocated messages, control characters) | {len(failures) - tracebacks - hangs - memory} |")
+    print(f"| slowest file case (all its commands) / slowest {per_case}-turn case | {slowest:.1f} s / "
+          f"{turn_slowest:.1f} s |")
+    print(f"| peak memory of any case | {peak / 2**20:.0f} MiB |")
+    if failures:
+        print("\nFailures:\n")
+        for where, f in failures[:200]:
+            print(f"- {where}: {f}")
+        print(f"\n({sum(counts.values())} in all: {dict(counts)})")
+
+
+def _point_at_fuzztree(persona: str) -> str:
+    import re
+
+    return re.sub(r"(?m)^tree:.*$", "tree: fuzztree", persona, count=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,299 @@
+"""Mutations of author files and random trainee turns, for the fuzz suite.
+
+Persona, tree, play-test and lexicon files travel between trainers and a trainee types
+anything, so every command must meet damaged or hostile input with a located message,
+never a traceback, a hang or a runaway load. This module makes such input from the
+shipped files, reproducibly from a seed; `tests/test_fuzz.py` runs a small budget of it
+in CI and `benchmarks/fuzz.py` a large one on demand. It is plain `random`, not
+hypothesis, so the on-demand run needs nothing beyond the package.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import multiprocessing
+import random
+import re
+import resource
+import sys
+import traceback
+from pathlib import Path
+
+from simulator.safetext import CONTROLS
+
+# Characters that break things: controls and escapes, invisible and typographic
+# characters pasted from word processors, right-to-left marks, astral and combining
+# characters, YAML's own indicators, and a lone surrogate.
+NASTY = ["\x00", "\x1b[2J", "\x1b]0;title\x07", "\x07", "\x08", "\r", "\x85", "\x9b", "\u00a0", "\u200b", "\ufeff",
+         "\u2028", "\u202e", "\u201c", "\u201d", "\u2019", "\U0001f600", "e\u0301", "\t", "#", " #", ": ", "- ",
+         "&a ", "*a", "!!python/object:os.system ", "!tag ", "${", "${name", "$name", "{{name}}", "}", "{", "[",
+         "]", "'", '"', "\\", "|", ">", "%", "@", "`", "---\n", "...\n", "<<: *a\n", "\ud800", "~", "? ", "\n  "]
+NUMBERS = ["0", "-1", "1e309", "-1e309", ".inf", "-.inf", ".nan", "99999999999999999999999999", "-2147483649",
+           "3.5", "0x1F", "1_000", "007", "true", "null", "''", "[]", "{}"]
+
+
+def mutate(text: str, rng: random.Random, rounds: int | None = None) -> str:
+    """`text` with a few random edits: characters, numbers, lines, indentation, growth."""
+    for _ in range(rounds if rounds is not None else rng.randint(1, 4)):
+        text = rng.choice(_EDITS)(text, rng)
+    return text
+
+
+def _insert(text: str, rng: random.Random) -> str:
+    at = rng.randrange(len(text) + 1)
+    return text[:at] + rng.choice(NASTY) + text[at:]
+
+
+def _delete(text: str, rng: random.Random) -> str:
+    if not text:
+        return text
+    at = rng.randrange(len(text))
+    return text[:at] + text[at + rng.randint(1, 20):]
+
+
+def _number(text: str, rng: random.Random) -> str:
+    found = list(re.finditer(r"(?<![\w.])-?\d+(\.\d+)?(?![\w.])", text))
+    if not found:
+        return _insert(text, rng)
+    m = rng.choice(found)
+    return text[:m.start()] + rng.choice(NUMBERS) + text[m.end():]
+
+
+def _lines(text: str, rng: random.Random) -> str:
+    lines = text.split("\n")
+    i = rng.randrange(len(lines))
+    kind = rng.randrange(5)
+    if kind == 0:
+        del lines[i]
+    elif kind == 1:
+        lines.insert(i, lines[rng.randrange(len(lines))])
+    elif kind == 2:
+        lines[i] = " " * rng.choice([1, 2, 3, 4, 6]) + lines[i]
+    elif kind == 3:
+        lines[i] = lines[i].lstrip()
+    else:
+        j = rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+    return "\n".join(lines)
+
+
+def _grow(text: str, rng: random.Random) -> str:
+    """Repeat a run of lines many times (a pool of thousands of lines, hundreds of
+    states' worth of rules), or a long value, keeping the file under the size limit."""
+    lines = text.split("\n")
+    i = rng.randrange(len(lines))
+    block = lines[i:i + rng.randint(1, 8)]
+    times = rng.choice([50, 500, 5000])
+    grown = "\n".join(block * times)
+    if len(text) + len(grown) > 1_900_000:
+        grown = grown[:1_900_000 - len(text)]
+        grown = grown[:grown.rfind("\n")] if "\n" in grown else ""
+    return "\n".join(lines[:i]) + "\n" + grown + "\n" + "\n".join(lines[i:])
+
+
+def _long_value(text: str, rng: random.Random) -> str:
+    m = re.search(r":[ ]+\S", text[rng.randrange(len(text) + 1):] + text)
+    at = rng.randrange(len(text) + 1)
+    filler = rng.choice(["x", "word ", "é", "\U0001f600", "[", "{a: "]) * rng.choice([1000, 100_000, 400_000])
+    return text[:at] + (filler if m else "") + text[at:]
+
+
+def _nest(text: str, rng: random.Random) -> str:
+    depth = rng.choice([50, 200, 5000, 100_000])
+    opener = rng.choice(["[", "{a: ", "- "])
+    closer = {"[": "]", "{a: ": "}", "- ": ""}[opener]
+    at = text.find("\n", rng.randrange(len(text) + 1))
+    at = len(text) if at < 0 else at
+    return text[:at] + "\nbeats: " + opener * depth + "x" + closer * depth + text[at:]
+
+
+_EDITS = [_insert, _insert, _delete, _number, _number, _lines, _lines, _grow, _long_value, _nest]
+
+
+def trainee_turn(rng: random.Random) -> str:
+    """A turn a trainee (or a cat on the keyboard) might send."""
+    kind = rng.randrange(6)
+    if kind == 0:
+        return "".join(chr(rng.randrange(0x110000)) for _ in range(rng.randint(0, 40)))
+    if kind == 1:
+        return "".join(rng.choice(NASTY) for _ in range(rng.randint(1, 12)))
+    if kind == 2:
+        return " \t " * rng.randint(0, 5)
+    if kind == 3:
+        return rng.choice(["word ", "you should ", "so you feel ", "?", "sorry "]) * rng.randint(100, 2000)
+    if kind == 4:
+        base = rng.choice(["It sounds like you're tired.", "What happened next?", "You should call her.",
+                           "sorry, I got ahead of myself", "ur doing great tbh", "I'll tell your PO."])
+        return mutate(base, rng, rounds=rng.randint(1, 3))
+    return "".join(chr(rng.choice([rng.randrange(0x20), rng.randrange(0x7f, 0xa0), rng.randrange(0x20, 0x7f)]))
+                   for _ in range(rng.randint(1, 60)))
+
+
+# ----------------------------------------------------------------------------- running a case
+
+LOCATED = re.compile(r":\d+:\d+: (error|warning)|: error: ")
+SCRIPT = "Hi, thanks for coming in.\nIt sounds like it's been a hard few weeks.\nWhat would help right now?\n" \
+         "You should call your sister.\nsorry, I got ahead of myself\n"
+
+
+def _call(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
+    """peersim's main() in this process, with its output captured. A Python exception
+    escaping main() is what a user would see as a traceback: it is returned as such."""
+    from simulator.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old_in = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv)
+            except SystemExit as exc:        # argparse's usage errors: a message, exit 2
+                code = exc.code if isinstance(exc.code, int) else 2
+    except Exception:
+        return -1, out.getvalue(), traceback.format_exc()
+    finally:
+        sys.stdin = old_in
+    return code, out.getvalue(), err.getvalue()
+
+
+COMMANDS = ("validate", "lint", "replay", "talk", "test", "graph")
+
+
+def file_case(folder: Path, persona: str, tree: str, playtest: str, commands=COMMANDS) -> list[str]:
+    """Run author commands over one (possibly mutated) persona, tree and play-test, laid
+    out as a trainer's library; the failures a user would meet, in words."""
+    (folder / "personas").mkdir(parents=True, exist_ok=True)
+    (folder / "dialogue_trees").mkdir(exist_ok=True)
+    p = folder / "personas" / "fuzz.yaml"
+    p.write_text(persona, encoding="utf-8", errors="surrogatepass")
+    (folder / "dialogue_trees" / "fuzztree.yaml").write_text(tree, encoding="utf-8", errors="surrogatepass")
+    (folder / "personas" / "fuzz.test.yaml").write_text(playtest, encoding="utf-8", errors="surrogatepass")
+    script = folder / "script.txt"
+    script.write_text(SCRIPT, encoding="utf-8")
+    data = folder / "data"
+    failures = []
+    runs = [("validate", ["validate", str(p), str(folder / "dialogue_trees")], ""),
+            ("lint", ["lint", str(folder / "personas"), str(folder / "dialogue_trees")], ""),
+            ("replay", ["replay", str(p), str(script)], ""),
+            ("talk", ["talk", str(p), "--data-dir", str(data), "--json"], SCRIPT),
+            ("test", ["test", str(folder / "personas")], ""),
+            ("graph", ["graph", str(p), "--format", "svg", "-o", str(folder / "g.svg")], "")]
+    for name, argv, stdin in runs:
+        if name not in commands:
+            continue
+        code, out, err = _call(argv, stdin)
+        if code == -1:
+            failures.append(f"{name}: traceback: {err.strip().splitlines()[-1][:200]}")
+        elif CONTROLS.search(out.replace("\t", "")) or CONTROLS.search(err.replace("\t", "")):
+            failures.append(f"{name}: control characters in the output")
+        elif name == "validate" and code == 1 and not LOCATED.search(out + err):
+            failures.append(f"validate: a rejected file without a located message: {(out + err)[:200]!r}")
+        if name == "talk" and code == 0 and '"saved"' in out:
+            session = out.rsplit('"saved": "', 1)[1].split('"', 1)[0]
+            code, out, err = _call(["export", session, "--format", "md", "--data-dir", str(data)])
+            if code == -1:
+                failures.append(f"export: traceback: {err.strip().splitlines()[-1][:200]}")
+            elif CONTROLS.search(out.replace("\t", "")):
+                failures.append("export: control characters in the Markdown")
+    return failures
+
+
+def turns_case(folder: Path, persona: str, turns: list[str]) -> list[str]:
+    """Trainee turns through the engine, then through `talk` and `export --format md`."""
+    from simulator.engine import Conversation
+    from simulator.engine.conversation import ConversationOver, plain_text
+    from simulator.moves import recognize
+    from simulator.scenario.loader import load_scenario
+
+    failures = []
+    scenario = load_scenario(persona)
+    convo = Conversation(scenario)
+    for text in turns:
+        try:
+            if convo.ended:
+                convo = Conversation(scenario)
+            convo.step(recognize(plain_text(text)))
+        except ConversationOver:
+            pass
+        except Exception:
+            failures.append(f"engine: traceback on {text[:40]!r}: {traceback.format_exc().strip().splitlines()[-1]}")
+    data = folder / "data"
+    stdin = "\n".join(t.replace("\n", " ").replace("\r", " ") for t in turns) + "\n"
+    code, out, err = _call(["talk", persona, "--data-dir", str(data), "--json"], stdin)
+    if code == -1:
+        failures.append(f"talk: traceback: {err.strip().splitlines()[-1][:200]}")
+    elif '"saved"' in out:
+        session = out.rsplit('"saved": "', 1)[1].split('"', 1)[0]
+        for fmt in ("md", "html", "json", "text"):
+            code, out, err = _call(["export", session, "--format", fmt, "--data-dir", str(data)])
+            if code == -1:
+                failures.append(f"export {fmt}: traceback: {err.strip().splitlines()[-1][:200]}")
+            elif CONTROLS.search(out.replace("\t", "")):
+                failures.append(f"export {fmt}: control characters in the output")
+    return failures
+
+
+def _child(conn, fn, args, memory: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    try:
+        failures = fn(*args)
+    except MemoryError:
+        failures = ["memory: over the limit"]
+    except Exception:
+        failures = [f"runner: {traceback.format_exc().strip().splitlines()[-1]}"]
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    conn.send((failures, peak_kb * 1024))
+    conn.close()
+
+
+def isolated(fn, *args, timeout: float = 10.0, memory: int = 2 << 30) -> tuple[list[str], float, int]:
+    """Run fn(*args) in a forked child with an address-space limit: (failures, seconds, peak
+    bytes). A child still running after `timeout` is a hang; one that dies is a crash."""
+    import time
+
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, fn, args, memory))
+    start = time.perf_counter()
+    proc.start()
+    child.close()
+    result = None
+    if parent.poll(timeout):
+        try:
+            result = parent.recv()
+        except EOFError:
+            result = None
+    seconds = time.perf_counter() - start
+    if result is None and proc.is_alive():
+        proc.kill()
+        proc.join()
+        return [f"hang: still running after {timeout:.0f} s"], seconds, 0
+    proc.join(5)
+    if result is None:
+        return [f"crash: the process died (exit {proc.exitcode})"], seconds, 0
+    failures, peak = result
+    return failures, seconds, peak
+
+
+def lexicon_case(folder: Path, text: str) -> list[str]:
+    """A (mutated) site lexicon through PEERSIM_LEXICON and `classify`."""
+    import os
+
+    from simulator.moves import default_recognizer
+    from simulator.moves.rules import default_lexicon
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "site.yaml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    os.environ["PEERSIM_LEXICON"] = str(path)
+    default_lexicon.cache_clear()
+    default_recognizer.cache_clear()
+    code, out, err = _call(["classify"], "You should call her.\naaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\n"
+                                         "So you feel stuck?\n")
+    if code == -1:
+        return [f"classify: traceback: {err.strip().splitlines()[-1][:200]}"]
+    if out.count("\n") != 3:
+        return [f"classify: {out.count(chr(10))} output lines for 3 input lines"]
+    return []
