@@ -51,7 +51,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=17)
     ap.add_argument("--timeout", type=float, default=10.0)
     ap.add_argument("--memory", type=int, default=1 << 30, help="bytes of address space per case")
+    ap.add_argument("--shard", default="0/1", help="K/N: run only cases K, K+N, K+2N... (run N at once on N cores)")
     args = ap.parse_args()
+    shard, shards = (int(x) for x in args.shard.split("/"))
 
     started = time.time()
     pool = sources()
@@ -59,8 +61,9 @@ def main() -> None:
     failures: list[tuple[str, str]] = []
     kinds: Counter = Counter()
     slowest, peak = 0.0, 0
+    per_case = 200
     with tempfile.TemporaryDirectory() as tmp:
-        for i in range(args.files):
+        for i in range(shard, args.files, shards):
             rng = random.Random(f"{args.seed}:file:{i}")
             persona, tree, test = rng.choice(pool)
             what = rng.choice(["persona", "tree", "playtest", "lexicon", "persona+tree"])
@@ -85,10 +88,9 @@ def main() -> None:
             failures += [(f"file {i} ({what}, seed {args.seed})", f) for f in fails]
             if (i + 1) % 250 == 0:
                 print(f"... {i + 1} files, {len(failures)} failures", file=sys.stderr, flush=True)
-        per_case = 200
         personas = [str(p) for p in shipped_persona_paths()]
         turn_slowest = 0.0
-        for c in range(0, args.turns, per_case):
+        for c in range(shard * per_case, args.turns, per_case * shards):
             rng = random.Random(f"{args.seed}:turns:{c}")
             turns = [trainee_turn(rng) for _ in range(min(per_case, args.turns - c))]
             folder = Path(tmp) / f"t{c}"
@@ -102,10 +104,12 @@ def main() -> None:
     hangs = sum(1 for _, f in failures if f.startswith("hang"))
     memory = sum(1 for _, f in failures if f.startswith(("memory", "crash")))
     print(f"## Fuzzing (issue 17)\n\nMachine: {machine_line()}\n\nCommand: `python benchmarks/fuzz.py --files {args.files} "
-          f"--turns {args.turns} --seed {args.seed}`; {time.time() - started:.0f} s in all.\n")
+          f"--turns {args.turns} --seed {args.seed} --shard {args.shard}`; {time.time() - started:.0f} s in all.\n")
     print("| what | result |\n|---|---|")
-    print(f"| mutated files (persona, tree, play-test, lexicon: {dict(kinds)}) | {args.files:,} |")
-    print(f"| trainee turns (engine, then `talk` and every export format) | {args.turns:,} |")
+    n_files = sum(kinds.values())
+    n_turns = len(range(shard * per_case, args.turns, per_case * shards)) * per_case
+    print(f"| mutated files (persona, tree, play-test, lexicon: {dict(kinds)}) | {n_files:,} |")
+    print(f"| trainee turns (engine, then `talk` and every export format) | {min(n_turns, args.turns):,} |")
     print(f"| Python tracebacks reaching the user | {tracebacks} |")
     print(f"| hangs over {args.timeout:.0f} s (a file case) | {hangs} |")
     print(f"| cases over the {args.memory / 2**30:.0f} GiB memory limit, or crashed | {memory} |")

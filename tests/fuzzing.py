@@ -226,7 +226,7 @@ def turns_case(folder: Path, persona: str, turns: list[str]) -> list[str]:
         failures.append(f"talk: traceback: {err.strip().splitlines()[-1][:200]}")
     elif '"saved"' in out:
         session = out.rsplit('"saved": "', 1)[1].split('"', 1)[0]
-        for fmt in ("md", "html", "json", "text"):
+        for fmt in ("md", "html", "json"):
             code, out, err = _call(["export", session, "--format", fmt, "--data-dir", str(data)])
             if code == -1:
                 failures.append(f"export {fmt}: traceback: {err.strip().splitlines()[-1][:200]}")

@@ -186,6 +186,45 @@ CASES = {
     "persona: unknown state in replies": (
         "persona", MINI_PERSONA + "replies:\n  warmin:\n    default: [\"Hey.\"]\n", 14, 3, "unknown state 'warmin'",
         "did you mean 'warming'?"),
+    # Issue 17: every number an author writes has a range (a huge one overflowed the engine).
+    "tree: a huge effect": (
+        "tree", _swap(MINI_TREE, "reflection: 5", "reflection: 99999999999999999999999"), 6, 15,
+        "expected a whole number from -1,000 to 1,000", "rapport, its limits, thresholds and effects"),
+    "tree: a huge rapport bound": (
+        "tree", _swap(MINI_TREE, "initial: calm", "initial: calm\nrapport: {start: 20, min: 0, max: 1e309}"), 4, 35,
+        "rapport > max", ""),
+    "tree: a turn number past any session": (
+        "tree", _swap(MINI_TREE, "when: {rapport_at_least: warm}", "when: {turn_at_least: 123456789}"), 20, 27,
+        "expected a whole number from 1 to 10,000", "turn numbers and counts up to 10,000"),
+    "persona: a threshold far out of range": (
+        "persona", MINI_PERSONA + "thresholds: {warm: -5000}\n", 13, 20, "from -1,000 to 1,000", ""),
+    "persona: an infinite sensitivity": (
+        "persona", MINI_PERSONA + "sensitivities: {judgment: .inf}\n", 13, 27, "multiplier from 0 to 10", "doubles"),
+    # Issue 17: escape sequences in author text would act on a trainee's terminal.
+    "tree: an escape sequence in a line": (
+        "tree", _swap(MINI_TREE, 'default: ["Hm.", "Okay."]', 'default: ["Hm.", "\\e]0;owned\\aOkay."]'), 11, 24,
+        "invisible control character (ESC", "\\e"),
+    "persona: a NUL in the name": (
+        "persona", _swap(MINI_PERSONA, "name: Robin", 'name: "Rob\\0in"'), 2, 7, "invisible control character (NUL)", ""),
+    "tree: a mapping key longer than any id": (
+        "tree", _swap(MINI_TREE, "  calm:\n", "  " + "k" * 500 + ": 1\n  calm:\n"), 8, 3,
+        "a key of 500 characters", "double quotes"),
+    "persona: lists nested 100,000 deep": (
+        "persona", MINI_PERSONA + "beats: " + "[" * 100_000 + "]" * 100_000 + "\n", 13, None,
+        "nested more than 64 deep", ""),
+    "persona: a name of a megabyte": (
+        "persona", _swap(MINI_PERSONA, "name: Robin", "name: " + "R" * 1_000_000), 2, 7, "at most 60 characters", ""),
+    # Issue 17: a persona's tree reference stays in its library.
+    "persona: a tree given as an absolute path": (
+        "persona", _swap(MINI_PERSONA, "tree: mini", "tree: /etc/passwd"), 7, 7, "not named by an absolute path",
+        "dialogue_trees folder beside it"),
+    "persona: a tree outside the library": (
+        "persona", _swap(MINI_PERSONA, "tree: mini", "tree: ../../../../etc/hosts"), 7, 7,
+        "outside this persona's library", "dialogue_trees folder beside it"),
+    "persona: a tree reference holding a NUL": (
+        "persona", _swap(MINI_PERSONA, "tree: mini", 'tree: "mi\\0ni"'), 7, 7, "invisible control character", ""),
+    "persona: a tree reference of 125,000 characters": (
+        "persona", _swap(MINI_PERSONA, "tree: mini", "tree: " + "t" * 125_000), 7, 7, "at most 255 characters", ""),
 }
 
 

@@ -1,0 +1,238 @@
+"""Untrusted files and odd input (issue 17): no traceback, no hang, nothing read from
+outside a persona's library, no control character on a terminal or in an export, and
+nothing practised without saving unnoticed. Each test fails without its fix."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+from simulator.engine import Conversation
+from simulator.moves.rules import LexiconError, load_lexicon
+from simulator.safetext import json_safe, printable
+from simulator.scenario.errors import ScenarioError
+from simulator.scenario.loader import load_scenario, shipped_dir
+from simulator.store import Store, StoreError, write_private
+
+ROOT = Path(__file__).resolve().parent.parent
+MARCUS = (ROOT / "personas" / "marcus.yaml").read_text(encoding="utf-8")
+
+
+def persona_with(tmp_path: Path, tree: str) -> Path:
+    (tmp_path / "personas").mkdir(exist_ok=True)
+    path = tmp_path / "personas" / "marcus.yaml"
+    path.write_text(MARCUS.replace("tree: guarded", f"tree: {json.dumps(tree)}"), encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- tree references
+@pytest.mark.parametrize("ref", ["/dev/zero", "../../../../../../dev/zero", "/etc/passwd"])
+def test_a_tree_reference_cannot_send_the_loader_to_a_device_or_a_system_file(tmp_path, ref):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(persona_with(tmp_path, ref))
+    problem = info.value.problems[0]
+    assert problem.line > 1 and "tree" in str(info.value)
+    assert "root:" not in str(info.value)      # nothing of the file it named is echoed
+
+
+def test_a_pipe_named_as_a_tree_is_refused_without_reading_it(tmp_path):
+    (tmp_path / "dialogue_trees").mkdir()
+    os.mkfifo(tmp_path / "dialogue_trees" / "pipe.yaml")
+    with pytest.raises(ScenarioError) as info:      # reading a FIFO would wait for ever
+        load_scenario(persona_with(tmp_path, "pipe"))
+    assert "not a plain file" in str(info.value)
+
+
+def test_validate_refuses_a_device_named_on_the_command_line(capsys):
+    assert main(["validate", "/dev/zero"]) == 1
+    assert "not a plain file" in capsys.readouterr().out
+
+
+def test_a_tree_beside_the_persona_and_in_the_library_still_loads(tmp_path):
+    (tmp_path / "dialogue_trees").mkdir()
+    shipped = (shipped_dir("dialogue_trees") / "guarded.yaml").read_text(encoding="utf-8")
+    (tmp_path / "dialogue_trees" / "mine.yaml").write_text(shipped.replace("id: guarded", "id: mine"),
+                                                           encoding="utf-8")
+    assert load_scenario(persona_with(tmp_path, "mine")).tree.id == "mine"
+    assert load_scenario(persona_with(tmp_path, "../dialogue_trees/mine.yaml")).tree.id == "mine"
+    assert load_scenario(persona_with(tmp_path, "guarded")).tree.id == "guarded"
+
+
+# ----------------------------------------------------------------------------- numbers
+def test_the_engine_cannot_overflow_whatever_the_file_says(tmp_path):
+    # The largest effect and sensitivity the schema allows, on every move, for many turns.
+    tree = (shipped_dir("dialogue_trees") / "guarded.yaml").read_text(encoding="utf-8")
+    (tmp_path / "dialogue_trees").mkdir()
+    big = tree.replace("  reflection: 7\n", "  reflection: 1000\n").replace(
+        "rapport: {start: 20, min: 0, max: 100}", "rapport: {start: 1000, min: -1000, max: 1000}")
+    (tmp_path / "dialogue_trees" / "big.yaml").write_text(big.replace("id: guarded", "id: big"), encoding="utf-8")
+    path = persona_with(tmp_path, "big")
+    path.write_text(path.read_text(encoding="utf-8").replace("judgment: 1.4", "judgment: 10\n  reflection: 10"),
+                    encoding="utf-8")
+    from simulator.moves import recognize
+
+    convo = Conversation(load_scenario(path))
+    for _ in range(20):
+        turn = convo.step(recognize("It sounds like you're worn out."))
+        assert -1000 <= turn.rapport <= 1000
+
+
+# ----------------------------------------------------------------------------- output
+def test_printable_removes_whole_escape_sequences_and_keeps_text():
+    assert printable("a\x1b[2Jb\x1b]0;title\x07c\x00d\x85e\tf\ng") == "abcde\tf\ng"
+    assert printable("José 😀 مرحبا") == "José 😀 مرحبا"
+    assert json.loads(json_safe(json.dumps({"t": "x\x85\x9by"}, ensure_ascii=False)))["t"] == "x\x85\x9by"
+
+
+def test_commands_never_print_raw_control_characters(tmp_path, capfd):
+    script = tmp_path / "s.txt"
+    script.write_text("Hi\x1b]0;pwned\x07 there\x1b[2J, thanks for coming in.\n", encoding="utf-8")
+    assert main(["replay", "marcus", str(script)]) == 0
+    out = capfd.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "Hi there, thanks" in out
+
+
+def test_exports_of_a_session_with_escapes_in_it_carry_none(tmp_path, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Hi\x1b[31m there\x9b, it sounds\x00 hard.\n"))
+    assert main(["talk", "marcus", "--data-dir", str(tmp_path), "--json"]) == 0
+    session = capsys.readouterr().out.rsplit('"saved": "', 1)[1].split('"', 1)[0]
+    for fmt in ("md", "html", "json"):
+        out = tmp_path / f"x.{fmt}"
+        assert main(["export", session, "--format", fmt, "--data-dir", str(tmp_path), "-o", str(out)]) == 0
+        text = out.read_text(encoding="utf-8")
+        assert not any(ch in text for ch in "\x1b\x00\x9b"), fmt
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600, fmt
+    data = json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))
+    assert "\x9b" in data["session"]["turns"][0]["trainee"]      # JSON keeps the text, escaped
+    with Store(tmp_path) as store:                                # and the store keeps it as typed
+        assert "\x1b[31m" in store.load_session(session).turns[0].trainee
+
+
+# ----------------------------------------------------------------------------- classify and seeds
+def test_classify_reports_a_deeply_nested_line_and_goes_on(monkeypatch, capsys):
+    import io
+
+    lines = ["[" * 100_000 + "]" * 100_000, json.dumps({"text": "So you feel stuck?"}), "{not json"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert main(["classify", "--jsonl"]) == 0
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(out) == 3
+    assert out[0]["line"] == 1 and "nested too deeply" in out[0]["error"]
+    assert out[1]["text"] == "So you feel stuck?" and "error" not in out[1]
+    assert out[2]["line"] == 3 and out[2]["error"].startswith("not JSON")
+
+
+def test_classify_with_workers_reports_deep_lines_too(monkeypatch, capfd, tmp_path):
+    import subprocess
+    import sys
+
+    lines = [json.dumps({"text": f"What happened on day {i}?"}) for i in range(2500)]
+    lines[2100] = "[" * 50_000
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = {**os.environ, "PEERSIM_CLASSIFY_PROCESSES": "2"}
+    with open(src, "rb") as fh:
+        done = subprocess.run([sys.executable, "-m", "simulator", "classify", "--jsonl"], stdin=fh,
+                              capture_output=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr.decode()[-500:]
+    out = done.stdout.decode().splitlines()
+    assert len(out) == 2500 and "nested too deeply" in json.loads(out[2100])["error"]
+
+
+def test_a_seed_of_any_size_gets_a_message_not_a_traceback(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["replay", "marcus", "x.txt", "--seed", "9" * 40])
+    assert info.value.code == 2
+    assert "a seed is a whole number from 0 to" in capsys.readouterr().err
+
+
+def test_bytes_that_are_not_utf8_on_stdin_do_not_crash_classify(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "simulator", "classify"], input=b"caf\xe9 \xff\xfe ok\nhi\n",
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0 and b"Traceback" not in done.stderr
+    assert len(done.stdout.decode().splitlines()) == 2
+
+
+# ----------------------------------------------------------------------------- site lexicons
+@pytest.mark.parametrize("pattern", ["^(a+)+$", "(\\\\w+\\\\s?)+$", "(a|aa)+$"])
+def test_a_site_lexicon_pattern_that_could_hang_is_refused_with_its_line(tmp_path, pattern):
+    path = tmp_path / "site.yaml"
+    path.write_text(f'rules:\n  - {{move: reflection, pattern: "so you", weight: 0.8}}\n'
+                    f'  - {{move: judgment, pattern: "{pattern}", weight: 0.9}}\n', encoding="utf-8")
+    with pytest.raises(LexiconError) as info:
+        load_lexicon(path, use_env=False)
+    assert "line 3, rule 2" in str(info.value) and "hang" in str(info.value)
+
+
+def test_the_shipped_lexicon_passes_the_backtracking_check():
+    assert load_lexicon(use_env=False).rules
+
+
+# ----------------------------------------------------------------------------- the session file
+def test_a_symlinked_session_file_is_refused(tmp_path):
+    elsewhere = tmp_path / "theirs.sqlite3"
+    elsewhere.write_bytes(b"")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "sessions.sqlite3").symlink_to(elsewhere)
+    with pytest.raises(StoreError, match="symbolic link"):
+        Store(tmp_path / "data")
+
+
+def test_an_existing_data_folder_is_tightened_to_owner_only(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    Store(folder).close()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_a_full_disk_is_reported_as_a_full_disk(tmp_path):
+    store = Store(tmp_path)
+
+    class FullDisk:
+        in_transaction = False
+
+        def execute(self, sql, params=()):
+            if sql == "COMMIT":
+                raise sqlite3.OperationalError("database or disk is full")
+            if sql == "ROLLBACK":
+                raise sqlite3.OperationalError("cannot rollback - no transaction is active")
+
+    real, store._conn = store._conn, FullDisk()
+    try:
+        with pytest.raises(StoreError, match="the disk is full"):
+            store._write([("INSERT INTO nothing VALUES (?)", (1,))])
+    finally:
+        store._conn = real
+        store.close()
+
+
+def test_private_files_are_owner_only_even_when_they_existed(tmp_path):
+    path = tmp_path / "errors.log"
+    path.write_text("old\n", encoding="utf-8")
+    os.chmod(path, 0o644)
+    write_private(path, "new\n", append=True)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and path.read_text(encoding="utf-8") == "old\nnew\n"
+
+
+def test_talk_refuses_a_turn_over_the_limit_instead_of_saving_it_cut(tmp_path, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("word " * 2000 + "\nIt sounds hard.\n"))
+    assert main(["talk", "marcus", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "was not sent: a turn holds up to 4,000" in out
+    session = out.rsplit("saved as session ", 1)[1].split(";", 1)[0]
+    with Store(tmp_path) as store:
+        assert [t.trainee for t in store.load_session(session).turns] == ["It sounds hard."]
