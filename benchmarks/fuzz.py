@@ -86,6 +86,8 @@ def main() -> None:
                                             memory=args.memory)
             slowest, peak = max(slowest, secs), max(peak, mem)
             failures += [(f"file {i} ({what}, seed {args.seed})", f) for f in fails]
+            for f in fails:
+                print(f"file {i} ({what}): {f}", file=sys.stderr, flush=True)
             if (i + 1) % 250 == 0:
                 print(f"... {i + 1} files, {len(failures)} failures", file=sys.stderr, flush=True)
         personas = [str(p) for p in shipped_persona_paths()]
@@ -98,6 +100,8 @@ def main() -> None:
                                         memory=args.memory)
             turn_slowest, peak = max(turn_slowest, secs), max(peak, mem)
             failures += [(f"turns {c}-{c + len(turns) - 1} (seed {args.seed})", f) for f in fails]
+            for f in fails:
+                print(f"turns {c}: {f}", file=sys.stderr, flush=True)
 
     counts = Counter(f.split(":", 1)[0].split(" ")[0] for _, f in failures)
     tracebacks = sum(1 for _, f in failures if "traceback" in f)

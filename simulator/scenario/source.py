@@ -258,9 +258,17 @@ def _compose(text: str) -> yaml.Node | None:
     if _CLoader is not None:
         try:
             return yaml.compose(text, Loader=_CLoader)
-        except (yaml.YAMLError, ValueError):    # ValueError: a lone surrogate libyaml cannot encode
+        except yaml.YAMLError:
+            # The pure-Python parser takes seconds on a file of hundreds of kilobytes; a file
+            # that large is no hand-written client, and libyaml's located message will do.
+            if len(text) > PURE_PYTHON_UP_TO:
+                raise
+        except ValueError:     # a lone surrogate libyaml cannot encode
             pass
     return yaml.compose(text, Loader=_DepthLoader)
+
+
+PURE_PYTHON_UP_TO = 100_000    # characters: ten times the longest shipped file
 
 
 _CLoader = getattr(yaml, "CSafeLoader", None) if getattr(yaml, "__with_libyaml__", False) else None
