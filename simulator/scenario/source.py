@@ -219,6 +219,8 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
             mark = exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "the YAML could not be read"
+        if "nesting depth" in what:          # libyaml's words for what _DepthLoader says
+            what = f"lists and mappings are nested more than {MAX_DEPTH} deep here"
         if exc.context == "while scanning a quoted scalar" and "end of stream" in what:
             what = "a quoted text starts here and is never closed"
         if what.startswith("but ") and exc.context:  # "but found another document" needs its first half
@@ -277,6 +279,8 @@ _STARTED_AT = ("while scanning a simple key", "while scanning a quoted scalar")
 
 
 def _yaml_hint(problem: str) -> str:
+    if "nested more than" in problem:
+        return "no persona or tree is nested that deeply: check the brackets and the indentation"
     if "could not find expected ':'" in problem:
         return ("this line needs ':' after its field name (for example `name: Rosa`); "
                 "if it continues the text above, indent it further or put the whole text in double quotes")
