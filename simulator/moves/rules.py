@@ -297,7 +297,7 @@ def _compile(entries, where: str, lines=None) -> list[Rule]:
         flags = re.IGNORECASE if re.sub(r"\\.", "", source) != re.sub(r"\\.", "", source).lower() else 0
         try:
             parsed = _P.parse(source, flags)
-        except re.error as exc:
+        except (re.error, OverflowError, RecursionError) as exc:   # OverflowError: "a{99999999999}"
             raise LexiconError(f"{where}: rule {i + 1} has a broken pattern ({exc})") from None
         slow = patterns.risk(parsed)
         if slow:

@@ -201,13 +201,30 @@ def validate_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     return files, _unique(problems)
 
 
+MAX_PROBLEMS_PER_FILE = 50   # past this a list of problems stops helping; the first ones are the ones to fix
+
+
 def _unique(problems: list[Problem]) -> list[Problem]:
     """A broken tree is reported once, though every persona using it meets it again
-    (under the path the persona resolved, which may be spelt differently)."""
+    (under the path the persona resolved, which may be spelt differently); no more than
+    MAX_PROBLEMS_PER_FILE per file, then one line saying how many more."""
     seen, out = set(), []
+    resolved: dict[str, Path | str] = {}
+    per_file: dict[Path | str, int] = {}
     for p in problems:
-        key = (Path(p.file).resolve() if p.file else "", p.line, p.column, p.message)
-        if key not in seen:
-            seen.add(key)
+        where = resolved.get(p.file)
+        if where is None:
+            where = resolved[p.file] = Path(p.file).resolve() if p.file else ""
+        key = (where, p.line, p.column, p.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        per_file[where] = per_file.get(where, 0) + 1
+        if per_file[where] <= MAX_PROBLEMS_PER_FILE:
             out.append(p)
+    for where, count in per_file.items():
+        if count > MAX_PROBLEMS_PER_FILE:
+            first = next(p for p in out if resolved.get(p.file) == where)
+            out.append(Problem(first.file, 0, 0, f"and {count - MAX_PROBLEMS_PER_FILE:,} more problems in this file",
+                               "fix the ones above first: many of the rest often go with them"))
     return out
