@@ -188,12 +188,17 @@ class LinearModel:
         count = len(feats) + len(words) + sum(len(w) for w in words if len(w) >= 5)
         return sum(rows) + sum(per_word), count
 
-    def predict(self, norm: str, explain: bool = True, exclude: set[str] | frozenset = frozenset()) -> Prediction:
+    def predict(self, norm: str, explain: bool = True, exclude: set[str] | frozenset = frozenset(),
+                extra: tuple[str, ...] = ()) -> Prediction:
         """Probabilities of every move for one normalised piece. Moves in `exclude` (ruled
         out by a lexicon veto, such as negated advice) get probability zero. With
         `explain`, the phrases that pushed most towards the winner come along (without
-        it, evidence(prediction) can still name them later)."""
+        it, evidence(prediction) can still name them later). `extra`: named features that
+        do not come from the words (the harm model's "cue:<move>", see recognizer.py)."""
         total, n = self._lane_total(norm)
+        if extra:
+            total += sum(map(self._row, extra))
+            n += len(extra)
         offset = 128 * n
         scale = self.scale
         logits = [(((total >> shift) & 0xFFFFFF) - offset) * scale + b for shift, b in zip(self._shifts, self.bias)]

@@ -50,6 +50,9 @@ QUESTIONS = ("open_question", "closed_question")
 # harm model, too, finds harm likely.
 CONFIRM_HARM = 0.5
 DOUBT_HARM = 0.2
+STRONG_HARM_CUE = 0.93
+STRONG_CONFIRM = 0.2
+STRONG_DOUBT = 0.05
 HARMLESS_ONLY = frozenset(HARMFUL_MOVES)
 # Words that only keep the floor ("okay", "mm", "right"): never the primary beside a real move.
 _BACKCHANNEL = re.compile(r"^(ok(ay)?|k|mm+(-?hm+)?|m+hm+|hm+|uh[- ]?huh|right|yeah|yep|yes|sure|i see|gotcha|got it|"
@@ -105,14 +108,19 @@ class Recognizer:
         move, conf, why, source, probs = self._decide(norm, ruled_out, cue)
         if move not in HARMFUL_MOVES:
             return move, conf, why, source, "", "", False, ()
-        p_harm = self.p_harm(norm)
+        p_harm = self.p_harm(norm, cue)
         evidence = source == "lexicon"
-        if evidence and p_harm >= CONFIRM_HARM:
+        # An explicit cue ("you should", "I'll tell your PO") needs less confirming than a
+        # looser one ("maybe try", "at least"): the look-alikes of strong cues are mostly
+        # caught by the lexicon's vetoes already.
+        confirm, doubt = (STRONG_CONFIRM, STRONG_DOUBT) if evidence and cue is not None and \
+            cue.weight >= STRONG_HARM_CUE else (CONFIRM_HARM, DOUBT_HARM)
+        if evidence and p_harm >= confirm:
             return move, conf, why, source, "", "", False, ()
         # Held back: the best harmless reading acts instead (the cue rules of harm ruled out).
         safe_cue = rules.read(norm, self.lexicon, ruled_out | HARMLESS_ONLY)
         alt, alt_conf, alt_why, alt_source, _ = self._decide(norm, ruled_out | HARMLESS_ONLY, safe_cue)
-        asks = p_harm >= (DOUBT_HARM if evidence else CONFIRM_HARM)
+        asks = p_harm >= (doubt if evidence else CONFIRM_HARM)
         options: tuple[str, ...] = ()
         if asks:
             alt_conf = min(alt_conf, UNCLEAR_BELOW - 0.01)
@@ -120,15 +128,22 @@ class Recognizer:
             for other, p in sorted(probs.items(), key=lambda kv: -kv[1])[:3]:
                 scored.setdefault(other, p)
             options = tuple(m for m, _ in sorted(scored.items(), key=lambda kv: -kv[1]))[:4]
-        return alt, alt_conf, alt_why, alt_source, move, why, asks, options
+        if not evidence and not asks:
+            # A harmful guess of the model alone that the harm model does not share: no
+            # harm was heard, so none is shown.
+            return alt, alt_conf, alt_why, alt_source, "", "", False, ()
+        # The model's evidence is a list of phrases; the trainee is shown its strongest one.
+        heard = why.split(", ")[0] if source == "model" else why
+        return alt, alt_conf, alt_why, alt_source, move, heard, asks, options
 
-    def p_harm(self, norm: str) -> float:
-        """The harm-versus-not model's probability that this piece harms; with no such
-        model, a lexicon cue is taken at its word (1.0) and nothing else counts."""
+    def p_harm(self, norm: str, cue: rules.Cue | None = None) -> float:
+        """The harm-versus-not model's probability that this piece harms, given its words
+        and the move of its strongest lexicon cue; with no such model, a lexicon cue is
+        taken at its word (1.0) and nothing else counts."""
         model = self.harm_model
         if model is None:
             return 1.0
-        return model.predict(norm, explain=False).probs.get("harm", 0.0)
+        return model.predict(norm, explain=False, extra=harm_features(cue)).probs.get("harm", 0.0)
 
     @property
     def harm_model(self) -> LinearModel | None:
@@ -226,6 +241,7 @@ class Recognizer:
             (len(words) >= 45 and first >= 6 and first > 2.5 * max(second, 1) and not hands_back)
             or (len(words) >= 28 and first >= 4 and len(markers) >= 2 and first > 2 * max(second, 1) and not hands_back)
             or (len(words) >= 70 and first >= 8 and first > 3 * max(second, 1))
+            or (len(words) >= 28 and first >= 5 and markers and first > 3 * max(second, 1) and not hands_back)
         )
         if not takes_over:
             return spans
@@ -234,6 +250,11 @@ class Recognizer:
         story = MoveSpan("self_focused_story", spans[0].start, spans[-1].end, cue, 0.85, "turn")
         kept = [sp for sp in spans if sp.move in HARMFUL_MOVES and sp.move != "self_focused_story"]
         return sorted([story, *kept], key=lambda sp: sp.start)
+
+
+def harm_features(cue: rules.Cue | None) -> tuple[str, ...]:
+    """The harm model's features beyond the words: the move its strongest cue names."""
+    return ("cue:" + (cue.move if cue is not None else "none"),)
 
 
 def choose_primary(spans: list[MoveSpan] | tuple[MoveSpan, ...]) -> MoveSpan:

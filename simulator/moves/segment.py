@@ -30,7 +30,7 @@ _OPENER = (
     r"what'?s|how (?:do|does|did|is|are|was|were|would|will|can|could|has|have|come|about)\b|how'?s|why|"
     r"do you|did you|does it|are you|have you|is it|is there|was it|"
     r"would you|could you|can you|can i|may i|will you|tell me|walk me|"
-    r"you should|you need to|you have to|you must|you gotta|you'?d better|why don'?t you|just (?:go|stop|call|try|leave|quit|tell|get|dump|block)|"
+    r"you (?:really |just |honestly |seriously )?(?:should|need to|have to|must)|you gotta|you'?d better|why don'?t you|just (?:go|stop|call|try|leave|quit|tell|get|dump|block)|"
     r"u should|u need to|u have to|u gotta|(?:honestly|tbh),? (?:just |you |u )|maybe (?:try|just|you should|u should)|i'?d (?:suggest|recommend)|"
     r"i'?m sure (?:it|you|u|things|everything)|you'?ll be fine|it'?ll (?:all )?(?:be|work)|i (?:told|called|mentioned|shared|rang|let)|"
     r"it'?s your|its your|that'?s your|it'?s up to you|its up to you|the choice is yours|"

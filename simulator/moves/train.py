@@ -84,12 +84,19 @@ def training_pieces(rows: list[dict]) -> list[tuple[str, str]]:
     return out
 
 
-def harm_pieces(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(text, "harm" if label in HARMFUL_MOVES else "safe") for text, label in pieces]
+def harm_pieces(pieces: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[list[str]]]:
+    """Harm or safe for each piece, and the harm model's extra feature: which move the
+    lexicon's strongest cue names in it (the gate asks the model about exactly that)."""
+    from simulator.moves.recognizer import harm_features
+    from simulator.moves.rules import load_lexicon, read_piece
+
+    lexicon = load_lexicon(use_env=False)
+    labelled = [(text, "harm" if label in HARMFUL_MOVES else "safe") for text, label in pieces]
+    return labelled, [list(harm_features(read_piece(text, lexicon)[1])) for text, _ in pieces]
 
 
 def fit(pieces: list[tuple[str, str]], epochs: int = 300, l2: float = 1e-4, lr: float = 0.05,
-        classes: list[str] | None = None):
+        classes: list[str] | None = None, extras: list[list[str]] | None = None):
     import numpy as np  # training only
 
     classes = list(classes or MOVE_IDS)
@@ -97,7 +104,7 @@ def fit(pieces: list[tuple[str, str]], epochs: int = 300, l2: float = 1e-4, lr: 
     dim = 1 << HASH_BITS
     rows, cols, ys = [], [], []
     for i, (text, label) in enumerate(pieces):
-        idx = sorted({bucket(f) for f in features(text)})  # presence, not counts
+        idx = sorted({bucket(f) for f in [*features(text), *(extras[i] if extras else ())]})  # presence, not counts
         rows += [i] * len(idx)
         cols += idx
         ys.append(classes.index(label))
@@ -160,8 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     about = (f"{len(pieces)} pieces: the train split of {args.corpus.name} and {len(extra)} items of "
              f"tools/corpus/registers (dev split left out)")
     save(classes, w, b, {"trained_on": about, "epochs": args.epochs, "l2": args.l2})
-    harm = harm_pieces(pieces)
-    classes, w, b = fit(harm, epochs=args.epochs, l2=args.l2, classes=["harm", "safe"])
+    harm, extras = harm_pieces(pieces)
+    classes, w, b = fit(harm, epochs=args.epochs, l2=args.l2, classes=["harm", "safe"], extras=extras)
     save(classes, w, b, {"trained_on": about, "epochs": args.epochs, "l2": args.l2}, HARM_BIN, HARM_META)
     from simulator.moves.rules import write_cache
 
