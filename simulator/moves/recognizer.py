@@ -118,7 +118,10 @@ class Recognizer:
         if evidence and p_harm >= confirm:
             return move, conf, why, source, "", "", False, ()
         # Held back: the best harmless reading acts instead (the cue rules of harm ruled out).
-        safe_cue = rules.read(norm, self.lexicon, ruled_out | HARMLESS_ONLY)
+        safe_cue = cue
+        if cue is not None and cue.move in HARMFUL_MOVES:
+            safe_cue = rules.read(norm, self.lexicon, ruled_out | HARMLESS_ONLY,
+                                  self.lexicon.grams(norm.rstrip(" .!;?")))
         alt, alt_conf, alt_why, alt_source, _ = self._decide(norm, ruled_out | HARMLESS_ONLY, safe_cue)
         asks = p_harm >= (doubt if evidence else CONFIRM_HARM)
         options: tuple[str, ...] = ()
