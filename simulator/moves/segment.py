@@ -254,5 +254,32 @@ def normalise(text: str) -> str:
                 out[i] = "you're" if _UR_PREDICATE.match(tokens[i + 1] if i < last else "") else "your"
             elif (tok == "its" or tok == "it's") and i < last and tokens[i + 1] in _IT_IS_BEFORE:
                 out[i] = "it's"
+    if len(out) > 2:
+        out = _unfill(out)
     # Re-join: words with spaces, punctuation attached to the word before it.
     return _ATTACH.sub("", " ".join(out))
+
+
+# Spoken turns carry fillers and restarts ("so, um, you're, you're kind of stuck"); the
+# cue rules and the model read the words without them, as a trainer hears them.
+_FILLERS = frozenset(("um", "umm", "uh", "uhh", "erm", "er", "uhm"))
+
+
+def _unfill(tokens: list[str]) -> list[str]:
+    kept: list[str] = []
+    last_word = ""
+    for tok in tokens:
+        if tok in _FILLERS:
+            if kept and kept[-1] == ",":
+                kept.pop()
+            continue
+        if tok == "," and not kept:
+            continue
+        if tok[0].isalnum() and tok == last_word and kept and kept[-1] in (",", tok):
+            if kept[-1] == ",":
+                kept.pop()
+            continue              # a restart: "you're, you're" is said once
+        if tok[0].isalnum():
+            last_word = tok
+        kept.append(tok)
+    return kept if any(t[0].isalnum() for t in kept) else tokens
