@@ -15,7 +15,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-DEFAULT_SRC = Path(__file__).resolve().parents[2] / "shared" / "data" / "esconv" / "test.json"
+def _shared_esconv() -> Path:
+    """../shared/data/esconv beside the checkout (a worktree may sit one folder deeper)."""
+    here = Path(__file__).resolve()
+    for up in here.parents[1:4]:
+        found = up / "shared" / "data" / "esconv"
+        if found.is_dir():
+            return found
+    return here.parents[2] / "shared" / "data" / "esconv"
+
+
+DEFAULT_SRC = _shared_esconv() / "test.json"
 DEFAULT_OUT = Path(tempfile.gettempdir()) / "peersim-esconv-test.jsonl"
 
 

@@ -22,7 +22,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("classify", help="read trainee utterances from stdin and print the moves read")
+    p = sub.add_parser(
+        "classify", help="read trainee utterances from stdin and print the moves read",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Read one trainee turn per line from stdin and print one JSON object per line: the primary "
+                    "move, the moves in order and the reading's confidence.\n\n"
+                    "Each move has `acts`: true when the client responds to it (the engine applies exactly these, "
+                    "and the debrief counts exactly these). A harmful move acts only on explicit evidence (a cue "
+                    "in the lexicon, or the whole-turn story check) that the harm gate's second model confirms. "
+                    "When the gate holds a harmful reading back, the move shown is the best harmless reading and "
+                    "`held` / `held_cue` name the harmful move it heard and the words; `asks` is true when the "
+                    "gate is unsure (the app then asks \"did you mean...?\") and `options` lists the readings "
+                    "to offer, by likelihood, the held harmful one included. See docs/recogniser.md.")
     p.add_argument("--jsonl", action="store_true", help="each input line is a JSON object with a 'text' key")
     p.set_defaults(func=cmd_classify)
 

@@ -790,7 +790,7 @@ HAND: dict[str, list[str]] = {
     "other": [
         "Okay.", "Ok", "okay...", "Yeah", "yep", "I see", "Hmm, okay.", "Mm.", "Right, right.", "sure",
         "…", "Uh.", "Well.", "Let me think.", "Anyway.", "So.", "Huh.", "Got it.", "Gotcha.", "Oh okay",
-        "Sorry, can you repeat that?", "I didn't catch that.", "Sorry, I got distracted.",
+        "Sorry, can you repeat that?", "I didn't catch that.",
         "The printer is broken again.", "Is it cold in here?", "I'll be right back.", "ok ok", "hm",
         "It's raining again.", "My coffee's gone cold.",
     ],
@@ -894,6 +894,27 @@ HAND_LATER: dict[str, list[str]] = {
         "back when i was using i burned every bridge and then i ended up in detox and then my sponsor said",
         "When I got out, I had nothing, and then I found this church, and then I met my wife, and after that...",
     ],
+    "repair": [
+        # Owning a misstep and handing the floor back (issue 11): an apology is never harm.
+        "Sorry, I got ahead of myself there. You know your life best.", "My bad, that came out wrong.",
+        "I cut you off, I'm sorry. Go on.", "Scratch that, I was telling you what to do. What do you want?",
+        "Oops, I jumped in too fast. What were you saying?", "sorry i interrupted u, keep going",
+        "I shouldn't have assumed that. Can you tell me how it really was?", "I take that back, it wasn't fair.",
+        "Sorry, that was me making it about me. Back to you.", "my bad, i went off on a tangent",
+        "Let me try that again, I said it badly.", "I'm sorry, I didn't mean to push you.",
+        "Apologies, I overstepped there.", "sorry for butting in", "That came out harsher than I meant. I'm sorry.",
+        "i was out of line there, sorry", "Forget I said that, it's your call.", "Sorry, I lost the thread. Where were we?",
+        "I'm sorry, I rushed you. Take whatever time you need.", "oops sorry, i got preachy",
+        "Sorry about that, I was lecturing.", "I didn't mean that the way it sounded.",
+        "Sorry, I'm getting off track. What matters to you here?", "ugh sorry, i should not have said that", "Sorry, I got distracted.",
+    ],
+    "information": [
+        # Time-keeping and agenda-setting: neutral, whatever words they use.
+        "I wanted to let you know our time is almost up.", "We've got about ten minutes left.",
+        "just so you know we have 15 mins left", "We're nearly out of time for today.",
+        "Before we wrap up, I'll check in about next week.", "Same time next week, if that works.",
+        "we still have twenty minutes together", "Our time's nearly up, so we'll pick this up next time.",
+    ],
 }
 
 
@@ -982,6 +1003,11 @@ def _multi_label(text: str, label: str) -> tuple[str, list[str] | None]:
     return question, ["self_disclosure", question]
 
 
+# A reflective statement said with a rising tone: a reflection, not a question about facts.
+_RISING_REFLECTION = re.compile(r"(?i)^(so,? )?(you feel|you're|you are|u feel|ur|you've been|you don't|you can't|you want|"
+                                r"part of you|sounds like|it sounds|so you)\b.*\?$")
+
+
 PER_TEMPLATE = {"self_focused_story": 12, "summary": 10, "self_disclosure": 10, "other": 3, "greeting": 4}
 
 
@@ -992,6 +1018,8 @@ def build() -> list[dict]:
 
     def add(text: str, label: str, split: str, source: str) -> None:
         key = " ".join(text.lower().split())
+        if label == "closed_question" and _RISING_REFLECTION.match(text.strip()):
+            label = "reflection"     # "you feel stuck?" gives their words back (issue 11)
         if key and key not in seen:
             seen.add(key)
             primary, moves = _multi_label(text, label)
@@ -1001,13 +1029,13 @@ def build() -> list[dict]:
             rows.append(row)
 
     for label in MOVE_IDS:
-        for n, template in enumerate(TEMPLATES[label]):
+        for n, template in enumerate(TEMPLATES.get(label, [])):
             split = _split_for(label + "|" + template)
             count = PER_TEMPLATE.get(label, 7) if _slots(template) else 3
             for _ in range(count):
                 text, voice = _voice(_fill(template, rng), label, rng)
                 add(text, label, split, f"template:{label}:{n}:{voice}")
-        for n, text in enumerate(HAND[label]):
+        for n, text in enumerate(HAND.get(label, [])):
             split = _split_for(label + "|hand|" + text)
             add(text, label, split, f"hand:{label}:{n}")
             if rng.random() < 0.35:      # a second voice of the same hand item, same split

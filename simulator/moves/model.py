@@ -27,6 +27,9 @@ from pathlib import Path
 MODEL_DIR = Path(__file__).with_name("data")
 MODEL_BIN = MODEL_DIR / "model.bin"
 MODEL_META = MODEL_DIR / "model.json"
+# The harm gate's second opinion: harm versus not, same features (see recognizer.py).
+HARM_BIN = MODEL_DIR / "harm.bin"
+HARM_META = MODEL_DIR / "harm.json"
 
 HASH_BITS = 15
 _MASK = (1 << HASH_BITS) - 1
@@ -50,10 +53,30 @@ def features(norm: str, chars: bool = True) -> list[str]:
         feats.append("f3:" + " ".join(words[:3]))
     feats.append("q:yes" if question else "q:no")
     feats.append(_length_bucket(len(words)))
+    feats += context(words, question)
     if chars:         # (evidence() leaves them out: a trainee cannot read them)
         for w in words:
             feats += _char_grams(w)
     return feats
+
+
+_BACKCHANNEL_WORDS = frozenset("ok okay k mm mhm hmm hm right yeah yep yes sure alright oh ah wow uh".split())
+_SECOND_PERSON = frozenset("you your you're you've you'd you'll yours yourself".split())
+_STEMS = ("you", "you're", "so", "sounds", "it", "part", "seems", "feels", "like")
+
+
+def context(words: list[str], question: bool) -> list[str]:
+    """Features of how a piece is put, which the words alone do not carry: it opens with a
+    word that only keeps the floor ("okay, ..."), it speaks of the client (a second-person
+    word), and a reflective stem said with a rising tone ("so you feel ...?")."""
+    out = []
+    if words and words[0] in _BACKCHANNEL_WORDS:
+        out.append("x:backchannel")
+    if any(w in _SECOND_PERSON for w in words):
+        out.append("x:you")
+        if question and words[0] in _STEMS:
+            out.append("x:stem?")
+    return out
 
 
 def _char_grams(word: str) -> list[str]:
@@ -149,8 +172,10 @@ class LinearModel:
             feats.append("f2:" + words[0] + " " + words[1])
         if len(words) >= 3:
             feats.append("f3:" + " ".join(words[:3]))
-        feats.append("q:yes" if norm.rstrip().endswith("?") else "q:no")
+        question = norm.rstrip().endswith("?")
+        feats.append("q:yes" if question else "q:no")
         feats.append(_length_bucket(len(words)))
+        feats += context(words, question)
         rows = list(map(self._rows.get, feats))
         if None in rows:
             rows = [r if r is not None else self._row(f) for r, f in zip(rows, feats)]
@@ -163,12 +188,17 @@ class LinearModel:
         count = len(feats) + len(words) + sum(len(w) for w in words if len(w) >= 5)
         return sum(rows) + sum(per_word), count
 
-    def predict(self, norm: str, explain: bool = True, exclude: set[str] | frozenset = frozenset()) -> Prediction:
+    def predict(self, norm: str, explain: bool = True, exclude: set[str] | frozenset = frozenset(),
+                extra: tuple[str, ...] = ()) -> Prediction:
         """Probabilities of every move for one normalised piece. Moves in `exclude` (ruled
         out by a lexicon veto, such as negated advice) get probability zero. With
         `explain`, the phrases that pushed most towards the winner come along (without
-        it, evidence(prediction) can still name them later)."""
+        it, evidence(prediction) can still name them later). `extra`: named features that
+        do not come from the words (the harm model's "cue:<move>", see recognizer.py)."""
         total, n = self._lane_total(norm)
+        if extra:
+            total += sum(map(self._row, extra))
+            n += len(extra)
         offset = 128 * n
         scale = self.scale
         logits = [(((total >> shift) & 0xFFFFFF) - offset) * scale + b for shift, b in zip(self._shifts, self.bias)]
@@ -192,7 +222,7 @@ class LinearModel:
             # Just predicted (the usual case): its words, word pairs and rows are at hand.
             _, words, feats, rows = last
             words = ["w:" + w for w in words]
-            return self._scored([*words, *feats[:-1]], [*map(self._row, words), *rows[:-1]], best)
+            return self._scored([*words, *feats], [*map(self._row, words), *rows], best)
         return self._evidence(features(pred.norm, chars=False), best)
 
     def _evidence(self, feats: list[str], best: int) -> tuple[str, ...]:
@@ -232,6 +262,14 @@ def _readable(feats) -> tuple[str, ...]:
         if len(out) == 2:
             break
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def default_harm_model() -> LinearModel | None:
+    """The harm gate's harm-versus-not model; None if missing (a lexicon cue then stands)."""
+    if not (HARM_META.exists() and HARM_BIN.exists()):
+        return None
+    return LinearModel.load(HARM_META, HARM_BIN)
 
 
 @lru_cache(maxsize=1)

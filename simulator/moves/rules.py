@@ -471,17 +471,35 @@ CLOSED_NO_MARK = re.compile(
 ADVICE_QUESTION = re.compile(
     r"\b(why don'?t you|why not|have you tried|did you try|(have|did) you (considered|thought about|looked into) (?!what|how|why|whether|that)\w+ing|"
     r"how about (you |trying|talking|going|getting|taking|doing|making|writing|calling|looking|joining|finding|asking)|"
-    r"what about (trying|talking|going|getting|doing|calling|asking)|maybe you (could|should|can)|could you (try|maybe)|"
+    r"what about (trying|talking|going|getting|doing|calling|asking)|(maybe|perhaps) you (could|should|can|might)|could you (try|maybe)|"
     r"would you consider|do you think it (would|might|could) (help|be (a good idea|helpful|worth|useful|good|better))|"
     r"would it (help|be (helpful|a good idea|worth it)) (to|if you)|is (that|this|it) something you (could|can|might|would)|"
-    r"(what|how) about (a|an|some|something like) \w+)\b")
+    r"(what|how) about (a|an|some|something like) \w+|maybe (just )?(try|don'?t|do|go|call|get|stop|quit|talk|see|take|start|tell|"
+    r"leave|cut|ask|look|write|join|find|switch|skip|avoid|put|keep|give)|what if (you|u) (just|tried|called|told|went|stopped|quit))\b")
+
+
+# A reflective statement said with a rising tone gives the client's words back: "so you
+# feel he doesn't listen?" is listening, not a question about facts (issue 11). A question
+# that opens with an auxiliary ("do you feel stuck?") still asks.
+RISING_REFLECTION = re.compile(
+    r"^(?:so,? |and |okay,? so |ok,? so |oh,? |yeah,? |right,? |so basically,? )?(you feel|you'?re feeling|you'?re|you are|"
+    r"you'?ve been|you have been|you were|you want|you wanted|you don'?t|you can'?t|you think|you wish|you'?d like|"
+    r"you miss|you need|you still|you really|you never|you felt|sounds like|it sounds like|it seems like|seems like|"
+    r"part of you|like you'?re|it feels like|feels like|what i'?m hearing is|i'?m hearing|i guess what i'?m hearing)\b")
+AUX_START = re.compile(r"^(?:and |so |but |okay,? )?(do|does|did|are|is|was|were|have|has|had|can|could|would|will|"
+                       r"should|shall|may|might|am)\b")
 
 
 def shape(norm: str) -> Cue | None:
-    """A cue from the form of the piece alone: a question and its kind."""
+    """A cue from the form of the piece alone: a question and its kind, or a reflection
+    said with a rising tone."""
     bare = norm.rstrip(" .!;")
     question = bare.endswith("?")
     bare = bare.rstrip("?").strip()
+    if question:
+        rising = RISING_REFLECTION.match(bare)
+        if rising and len(bare.split()) >= 2:
+            return Cue("reflection", 0.8, rising.group(0).strip(" ,") + " …?", "shape")
     opened = OPEN_START.match(bare)
     if opened and (question or len(bare.split()) >= 2):
         return Cue("open_question", 0.85 if question else 0.75, opened.group(0).strip(), "shape")
@@ -545,8 +563,8 @@ def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: se
         m = rule.search(bare, grams)
         if not m:
             continue
-        if question and rule.move == "reflection":
-            continue          # "you feel stuck?" asks; it does not reflect
+        if question and rule.move == "reflection" and AUX_START.match(bare):
+            continue          # "do you feel stuck?" asks; "you feel stuck?" reflects
         if question and rule.move == "directive_advice" and not ADVICE_QUESTION.search(bare):
             continue          # "should you tell her, do you think?" asks
         return Cue(rule.move, rule.weight, _short(m.group(0)), "lexicon")

@@ -30,7 +30,9 @@ _OPENER = (
     r"what'?s|how (?:do|does|did|is|are|was|were|would|will|can|could|has|have|come|about)\b|how'?s|why|"
     r"do you|did you|does it|are you|have you|is it|is there|was it|"
     r"would you|could you|can you|can i|may i|will you|tell me|walk me|"
-    r"you should|you need to|you have to|you must|you gotta|you'?d better|why don'?t you|just (?:go|stop|call|try)|"
+    r"you (?:really |just |honestly |seriously )?(?:should|need to|have to|must)|you gotta|you'?d better|why don'?t you|just (?:go|stop|call|try|leave|quit|tell|get|dump|block)|"
+    r"u should|u need to|u have to|u gotta|(?:honestly|tbh),? (?:just |you |u )|maybe (?:try|just|you should|u should)|i'?d (?:suggest|recommend)|"
+    r"i'?m sure (?:it|you|u|things|everything)|you'?ll be fine|it'?ll (?:all )?(?:be|work)|i (?:told|called|mentioned|shared|rang|let)|"
     r"it'?s your|its your|that'?s your|it'?s up to you|its up to you|the choice is yours|"
     r"this stays|what you (?:say|tell me|share)|i won'?t tell|i will not tell|i'?ll have to|i will have to|i'?m going to have to|"
     r"at least|don'?t worry|cheer up|look on the bright side|"
@@ -252,5 +254,32 @@ def normalise(text: str) -> str:
                 out[i] = "you're" if _UR_PREDICATE.match(tokens[i + 1] if i < last else "") else "your"
             elif (tok == "its" or tok == "it's") and i < last and tokens[i + 1] in _IT_IS_BEFORE:
                 out[i] = "it's"
+    if len(out) > 2:
+        out = _unfill(out)
     # Re-join: words with spaces, punctuation attached to the word before it.
     return _ATTACH.sub("", " ".join(out))
+
+
+# Spoken turns carry fillers and restarts ("so, um, you're, you're kind of stuck"); the
+# cue rules and the model read the words without them, as a trainer hears them.
+_FILLERS = frozenset(("um", "umm", "uh", "uhh", "erm", "er", "uhm"))
+
+
+def _unfill(tokens: list[str]) -> list[str]:
+    kept: list[str] = []
+    last_word = ""
+    for tok in tokens:
+        if tok in _FILLERS:
+            if kept and kept[-1] == ",":
+                kept.pop()
+            continue
+        if tok == "," and not kept:
+            continue
+        if tok[0].isalnum() and tok == last_word and kept and kept[-1] in (",", tok):
+            if kept[-1] == ",":
+                kept.pop()
+            continue              # a restart: "you're, you're" is said once
+        if tok[0].isalnum():
+            last_word = tok
+        kept.append(tok)
+    return kept if any(t[0].isalnum() for t in kept) else tokens

@@ -1,14 +1,22 @@
 """Train the statistical layer on the project's own corpus and write the shipped weights.
 
     python -m simulator.moves.corpus      # (re)write simulator/moves/data/moves.jsonl
-    python -m simulator.moves.train       # fit on the `train` split, write model.bin/model.json
+    python -m simulator.moves.train       # fit, write model.bin/model.json and harm.bin/harm.json
+
+Training reads the `train` split of moves.jsonl and every `*.jsonl` under
+tools/corpus/registers/ (items written for the project in the spoken, chat, forum and
+careful registers, see docs/labelling.md), less a fixed dev split of those (one item in
+five by a stable hash of its text) kept for tuning. Two models come out: the move model
+and the harm gate's harm-versus-not model (harm: the piece holds a harmful move that
+should act; everything else, the many harmless look-alikes included, is not).
 
 Needs numpy (training only: `pip install numpy`); reading turns does not. The model is
 a multinomial logistic regression on hashed n-grams (see model.py for why), fitted by
 full-batch Adam with L2 regularisation and class-balanced weights. The run is
 deterministic: same corpus, same weights.
 
-Only pieces that are a single segment are used for training: the model reads one
+Only pieces that are a single segment are used for training (or, for an item whose
+`moves` line up one to one with its segments, each segment with its move): the model reads one
 segment at a time, so a multi-sentence item (a long story, a disclosure that ends in a
 question) teaches it nothing about any one piece. Those items are still scored by the
 evaluation, which reads whole turns.
@@ -23,11 +31,33 @@ import time
 import zlib
 from pathlib import Path
 
-from simulator.moves.model import HASH_BITS, MODEL_BIN, MODEL_META, bucket, features
+from simulator.moves.model import HARM_BIN, HARM_META, HASH_BITS, MODEL_BIN, MODEL_META, bucket, features
 from simulator.moves.segment import normalise, segments
-from simulator.moves.taxonomy import MOVE_IDS
+from simulator.moves.taxonomy import HARMFUL_MOVES, MOVE_IDS
 
 CORPUS = Path(__file__).with_name("data") / "moves.jsonl"
+REGISTERS = Path(__file__).resolve().parents[2] / "tools" / "corpus" / "registers"
+DEV_SHARE = 5     # one register item in five is kept out of training, for tuning
+
+
+def register_items(folder: Path = REGISTERS) -> list[dict]:
+    """Every labelled item under tools/corpus/registers/, each with its `split` (train or dev)."""
+    rows = []
+    for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row.get("label") not in MOVE_IDS or not isinstance(row.get("text"), str):
+                continue
+            key = " ".join(row["text"].lower().split())
+            row["split"] = "dev" if zlib.crc32(key.encode("utf-8")) % DEV_SHARE == 0 else "train"
+            rows.append(row)
+    return rows
+
+
+def dev_items() -> list[dict]:
+    return [r for r in register_items() if r["split"] == "dev"]
 
 
 def read_corpus(path: Path = CORPUS, split: str | None = None) -> list[dict]:
@@ -45,14 +75,28 @@ def training_pieces(rows: list[dict]) -> list[tuple[str, str]]:
     out = []
     for row in rows:
         spans = segments(row["text"])
+        moves = row.get("moves") or []
         if len(spans) == 1:
             a, b = spans[0]
             out.append((normalise(row["text"][a:b]), row["label"]))
+        elif len(moves) == len(spans) and all(m in MOVE_IDS for m in moves):
+            out += [(normalise(row["text"][a:b]), m) for (a, b), m in zip(spans, moves)]
     return out
 
 
+def harm_pieces(pieces: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[list[str]]]:
+    """Harm or safe for each piece, and the harm model's extra feature: which move the
+    lexicon's strongest cue names in it (the gate asks the model about exactly that)."""
+    from simulator.moves.recognizer import harm_features
+    from simulator.moves.rules import load_lexicon, read_piece
+
+    lexicon = load_lexicon(use_env=False)
+    labelled = [(text, "harm" if label in HARMFUL_MOVES else "safe") for text, label in pieces]
+    return labelled, [list(harm_features(read_piece(text, lexicon)[1])) for text, _ in pieces]
+
+
 def fit(pieces: list[tuple[str, str]], epochs: int = 300, l2: float = 1e-4, lr: float = 0.05,
-        classes: list[str] | None = None):
+        classes: list[str] | None = None, extras: list[list[str]] | None = None):
     import numpy as np  # training only
 
     classes = list(classes or MOVE_IDS)
@@ -60,7 +104,7 @@ def fit(pieces: list[tuple[str, str]], epochs: int = 300, l2: float = 1e-4, lr: 
     dim = 1 << HASH_BITS
     rows, cols, ys = [], [], []
     for i, (text, label) in enumerate(pieces):
-        idx = sorted({bucket(f) for f in features(text)})  # presence, not counts
+        idx = sorted({bucket(f) for f in [*features(text), *(extras[i] if extras else ())]})  # presence, not counts
         rows += [i] * len(idx)
         cols += idx
         ys.append(classes.index(label))
@@ -96,17 +140,17 @@ def fit(pieces: list[tuple[str, str]], epochs: int = 300, l2: float = 1e-4, lr: 
     return classes, w, b
 
 
-def save(classes, w, b, meta_extra: dict) -> None:
+def save(classes, w, b, meta_extra: dict, bin_path: Path = MODEL_BIN, meta_path: Path = MODEL_META) -> None:
     import numpy as np
 
     scale = float(np.abs(w).max() / 127.0) or 1.0
     q = np.clip(np.round(w / scale), -127, 127).astype(np.int16) + 128
     lanes = np.zeros((q.shape[0], q.shape[1], 3), dtype=np.uint8)    # see LinearModel: 24-bit lanes
     lanes[:, :, 0] = q
-    MODEL_BIN.write_bytes(zlib.compress(lanes.tobytes(order="C"), 9))
+    bin_path.write_bytes(zlib.compress(lanes.tobytes(order="C"), 9))
     meta = {"classes": classes, "hash_bits": HASH_BITS, "layout": "lanes24", "scale": scale,
             "bias": [round(float(x), 6) for x in b], **meta_extra}
-    MODEL_META.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    meta_path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,16 +160,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--l2", type=float, default=1e-4)
     args = parser.parse_args(argv)
     rows = read_corpus(args.corpus, "train")
-    pieces = training_pieces(rows)
+    extra = [r for r in register_items() if r["split"] == "train"]
+    pieces = training_pieces(rows) + training_pieces(extra)
     began = time.perf_counter()
     classes, w, b = fit(pieces, epochs=args.epochs, l2=args.l2)
-    save(classes, w, b, {"trained_on": f"{len(pieces)} single-segment pieces of the train split of {args.corpus.name}",
-                         "epochs": args.epochs, "l2": args.l2})
+    about = (f"{len(pieces)} pieces: the train split of {args.corpus.name} and {len(extra)} items of "
+             f"tools/corpus/registers (dev split left out)")
+    save(classes, w, b, {"trained_on": about, "epochs": args.epochs, "l2": args.l2})
+    harm, extras = harm_pieces(pieces)
+    classes, w, b = fit(harm, epochs=args.epochs, l2=args.l2, classes=["harm", "safe"], extras=extras)
+    save(classes, w, b, {"trained_on": about, "epochs": args.epochs, "l2": args.l2}, HARM_BIN, HARM_META)
     from simulator.moves.rules import write_cache
 
     write_cache()   # the pre-read shipped lexicon, so the first reading starts fast
     print(f"trained on {len(pieces)} pieces in {time.perf_counter() - began:.1f}s; wrote {MODEL_BIN.name} "
-          f"({MODEL_BIN.stat().st_size // 1024} KiB) and {MODEL_META.name}", file=sys.stderr)
+          f"({MODEL_BIN.stat().st_size // 1024} KiB), {HARM_BIN.name} ({HARM_BIN.stat().st_size // 1024} KiB) and their .json", file=sys.stderr)
     return 0
 
 

@@ -1,0 +1,300 @@
+"""The harm gate (issue 11): a harmful move acts on the client only on real evidence.
+
+Ordinary good practice must never be punished as harm: every kind of harmless look-alike
+of the issue is checked here, in each register (careful, spoken, chat, forum) and with
+several phrasings. These sentences were written for this file; none comes from the
+held-out split or from any outside corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from simulator.moves import MoveSpan, Reading, explain, gate_question, recognize
+from simulator.moves.recognizer import Recognizer
+from simulator.moves.taxonomy import HARMFUL_MOVES
+
+
+def acting_harm(text: str) -> set[str]:
+    return {m.move for m in recognize(text).acting} & HARMFUL_MOVES
+
+
+LOOKALIKES = {
+    "timekeeping": [
+        "I just wanted to let you know we've got about ten minutes left.",
+        "So, um, just so you know, our time is nearly up for today, yeah?",
+        "heads up we have like 5 mins left",
+        "We're almost out of time, so I'll leave space for anything you want to add before we wrap up.",
+        "what would you like to use today for?",
+        "Before we finish, same time next week works for me.",
+    ],
+    "apology": [
+        "Sorry, I got ahead of myself. You know your life best.",
+        "Oh, I'm, I'm sorry, I cut you off there. Go on.",
+        "my bad that came out wrong",
+        "sorry!! i jumped in too fast, what were u saying",
+        "Apologies if my last reply came across as preachy, that wasn't my intention.",
+        "I'm sorry, I shouldn't have assumed that about your family.",
+        "Scratch that, I was telling you what to do. What do you want?",
+    ],
+    "own_words_back": [
+        "You said you're just lazy, and that word seems to weigh on you.",
+        "Part of you thinks you should leave, and part of you is scared to.",
+        "Everyone keeps telling you to cheer up, and it's wearing thin.",
+        "So, like, your mum says you need to grow up, and that really stung, huh.",
+        "u feel like u have to hold it all together",
+        "you keep hearing that it could be worse and it doesnt help",
+        "It sounds like you've been told it's not that big a deal, and you don't buy it.",
+        "You called it a small thing, but it sounds like it isn't small to you.",
+    ],
+    "questions_with_should_or_could": [
+        "What do you think you should do?",
+        "Could you say a bit more about that?",
+        "Is there anything you could see yourself trying?",
+        "so what do u think u could do next",
+        "Um, what would you, what would you want to happen, if you could choose?",
+        "How do you feel about what your sister said you should do?",
+    ],
+    "third_party_in_passing": [
+        "How did your sister take it?",
+        "It sounds like your PO makes you nervous.",
+        "Has your doctor talked with you about the side effects?",
+        "so ur mum was there when it happened?",
+        "And your, uh, your caseworker, what's she like?",
+        "Your kids sound like they mean the world to you.",
+    ],
+    "i_should_tell_you": [
+        "I should tell you I'm in recovery myself.",
+        "I have to say, I really admire how honest you're being.",
+        "I'll let you know when we're near the end.",
+        "just to let u know im a peer not a therapist",
+    ],
+    "information": [
+        "Some people feel drowsy on that medication for the first week or two.",
+        "The drop-in is open till six on weekdays, and you don't need an appointment.",
+        "fyi the food bank on main st does deliveries now",
+        "There's a free legal clinic at the library on Tuesdays, if that's ever useful to know.",
+    ],
+    "quantity_words": [
+        "You've been sober at least a month now.",
+        "You only got out three weeks ago, so it's all pretty new.",
+        "just to check I've got it, this was on Friday?",
+        "so thats at least the third time this week",
+        "It's been just over a year since she passed.",
+    ],
+    "you_must_be": [
+        "You must be exhausted.",
+        "That must be so hard.",
+        "u must be wiped out",
+        "Gosh, you must have been terrified.",
+    ],
+    "honest_limits": [
+        "The only exception is if you told me you'd hurt yourself.",
+        "What you say stays with me, unless I'm worried about your safety, and then I'd talk to you first.",
+        "the only time id share anything is if u were in danger",
+        "Um, so, the one limit is, if someone's at risk of harm, I'd have to act, and I'd tell you first.",
+    ],
+    "permission_then_offer": [
+        "Can I share an idea? Some people find writing it down helps.",
+        "Would it be okay if I told you what's worked for others?",
+        "want me to throw out a couple ideas or would u rather just vent",
+    ],
+    "grounded_affirmation": [
+        "You kept going after every rejection. That says a lot.",
+        "It took guts to come in today.",
+        "ngl thats a big step, u reached out",
+        "You've stayed sober through all of this, and that matters.",
+    ],
+    "reflection_with_loaded_words": [
+        "So it feels typical, like this always happens to you.",
+        "It sounds like it's not as bad as last year, but it's still hard.",
+        "You feel like you just can't win.",
+        "you think you should have seen it coming",
+    ],
+}
+
+CASES = [(kind, text) for kind, texts in LOOKALIKES.items() for text in texts]
+
+
+@pytest.mark.parametrize("kind,text", CASES, ids=[f"{k}-{i}" for i, (k, _) in enumerate(CASES)])
+def test_a_harmless_look_alike_never_acts_as_harm(kind, text):
+    assert acting_harm(text) == set(), (kind, text, recognize(text).to_dict())
+
+
+def test_every_look_alike_kind_is_written_in_several_registers():
+    import re
+
+    texts = [t for kind in LOOKALIKES.values() for t in kind]
+    chat = [t for t in texts if t == t.lower()]
+    spoken = [t for t in texts if re.search(r"(?i)\b(um|uh)\b|, like,|\bI'm, I'm\b", t)]
+    assert len(chat) >= 10 and len(spoken) >= 5, (len(chat), len(spoken))
+    assert all(len(kind) >= 3 for kind in LOOKALIKES.values())
+
+
+# ------------------------------------------------------------------ contrastive pairs
+PAIRS = [
+    ("you should call her", "you feel you should call her", "directive_advice"),
+    ("I told your mom.", "you told your mom?", "confidentiality_breach"),
+    ("Lying to your parents like that isn't okay.", "You said lying to your parents isn't okay with you.", "judgment"),
+    ("At least you still have your job.", "You've been at that job at least five years.", "minimizing"),
+    ("I'll have to let your PO know.", "I'll let you know if anything changes.", "confidentiality_breach"),
+    ("just cut him off honestly", "part of you wants to just cut him off", "directive_advice"),
+]
+
+
+@pytest.mark.parametrize("harmful,harmless,move", PAIRS)
+def test_the_same_words_harm_or_not_by_what_they_do(harmful, harmless, move):
+    assert move in acting_harm(harmful)
+    assert acting_harm(harmless) == set()
+
+
+# ------------------------------------------------------------------ harm still heard
+@pytest.mark.parametrize("text,move", [
+    ("you're going to do amazing, I just know it!", "minimizing"),
+    ("Don't worry, it'll all work out.", "minimizing"),
+    ("omg ur gonna crush it", "minimizing"),
+    ("Everything will be fine, you'll see.", "minimizing"),
+    ("lying to your parents like that isn't okay", "judgment"),
+    ("I already mentioned your drinking to your sponsor.", "confidentiality_breach"),
+    ("im gonna tell ur caseworker", "confidentiality_breach"),
+    ("I'd recommend seeing a doctor.", "directive_advice"),
+    ("maybe try journaling, it helped me", "directive_advice"),
+    ("Sorry, but you really have to call her.", "directive_advice"),
+])
+def test_real_harm_acts(text, move):
+    reading = recognize(text)
+    assert move in acting_harm(text), reading.to_dict()
+    assert reading.primary == move
+
+
+def test_an_apology_with_advice_after_it_is_repair_then_advice():
+    reading = recognize("Sorry, I cut you off. But you really have to call her.")
+    assert [m.move for m in reading.moves] == ["repair", "directive_advice"]
+    assert reading.primary == "directive_advice"
+
+
+# ------------------------------------------------------------------ repair
+@pytest.mark.parametrize("text", ["Sorry, I got ahead of myself there, you know your life best.",
+                                  "my bad, that came out wrong", "I cut you off, sorry. Go on.",
+                                  "oops i went off on a tangent, back to you",
+                                  "Let me try that again, I said it badly."])
+def test_repair_is_read_with_its_cue(text):
+    reading = recognize(text)
+    assert reading.primary == "repair"
+    span = next(m for m in reading.moves if m.move == "repair")
+    assert explain(span).startswith("read as repair because of '")
+
+
+def test_time_keeping_is_information():
+    for text in ["I wanted to let you know our time is almost up.", "we've got ten minutes left"]:
+        assert recognize(text).primary == "information"
+
+
+# ------------------------------------------------------------------ backchannels
+@pytest.mark.parametrize("text", ["Okay, so you're stuck.", "Mm. That sounds like a lot.", "right right, what happened then?",
+                                  "Yeah. You're tired of all of it."])
+def test_a_backchannel_is_never_the_primary_beside_another_move(text):
+    reading = recognize(text)
+    assert reading.primary != "other"
+    assert all(m.move != "other" for m in reading.acting)
+
+
+def test_a_backchannel_alone_is_still_other():
+    assert recognize("Mm-hm.").primary == "other"
+
+
+# ------------------------------------------------------------------ the gate itself
+def test_the_model_alone_never_decides_harm():
+    rules_free = Recognizer()
+    for text in ["Going back to him after everything, really?", "You knew what you were getting into."]:
+        for span in rules_free.recognize(text).acting:
+            if span.move in HARMFUL_MOVES:
+                assert span.source in ("lexicon", "turn"), (text, span)
+
+
+ASKED = "Honestly that was a lot."
+
+
+def held_reading() -> Reading:
+    """A turn the gate is unsure of: the model hears judging, but no rule names it."""
+    reading = recognize(ASKED)
+    assert reading.asks, reading.to_dict()
+    return reading
+
+
+def test_an_unsure_harmful_reading_does_not_act_and_asks():
+    reading = held_reading()
+    assert reading.unclear
+    assert acting_harm(reading.text) == set()
+    held = reading.held
+    assert held and held[0].held == "judgment"
+    assert held[0].held_cue
+    # The app offers the harmful reading among the choices, by likelihood.
+    assert "judgment" in reading.options
+    assert held[0].move in reading.options
+
+
+def test_explain_says_whether_a_move_acted():
+    reading = held_reading()
+    span = reading.held[0]
+    said = explain(span, reading)
+    assert f"heard as possible judgment ('{span.held_cue}'), not acted on" in said
+    acted = recognize("You have to call her.")
+    assert explain(acted.moves[0], acted) == "read as directive advice because of 'you have to'"
+
+
+def test_a_move_that_does_not_act_is_shown_as_not_counted():
+    reading = Reading("x. y", (MoveSpan("reflection", 0, 2, "so you", 0.9),
+                                MoveSpan("affirmation", 3, 4, "", 0.3, "model")), "reflection", 0.9, "so you")
+    assert explain(reading.moves[1], reading).endswith("(also heard, not counted)")
+    assert "not counted" not in explain(reading.moves[0], reading)
+
+
+def test_the_gate_question_says_what_it_heard_in_plain_words():
+    reading = held_reading()
+    question = gate_question(reading)
+    cue = reading.held[0].held_cue
+    assert question.startswith(f"This could sound like judging them ('{cue}'). Did you mean that, or were you ")
+    assert question.endswith("?")
+    assert gate_question(recognize("What happened next?")) == ""
+
+
+def test_held_and_acts_survive_a_round_trip_and_reach_the_dict():
+    reading = held_reading()
+    d = reading.to_dict()
+    assert d["asks"] is True and "judgment" in d["options"]
+    moves = d["moves"]
+    assert all("acts" in m for m in moves)
+    held = [m for m in moves if m.get("held")]
+    assert held and held[0]["held"] == "judgment"
+    assert MoveSpan.from_dict(held[0]) == reading.held[0]
+
+
+def test_classify_prints_acts_held_asks_and_options():
+    texts = ["You should quit.", ASKED, "Sorry, I got ahead of myself."]
+    env = {"PEERSIM_CLASSIFY_PROCESSES": "1", "PATH": "/usr/bin:/bin"}
+    plain = subprocess.run([sys.executable, "-m", "simulator", "classify"], input="\n".join(texts) + "\n",
+                           capture_output=True, text=True, check=True, env=env)
+    jsonl = subprocess.run([sys.executable, "-m", "simulator", "classify", "--jsonl"],
+                           input="".join(json.dumps({"text": t, "id": i}) + "\n" for i, t in enumerate(texts)),
+                           capture_output=True, text=True, check=True, env=env)
+    for out in (plain.stdout, jsonl.stdout):
+        rows = [json.loads(line) for line in out.splitlines()]
+        assert rows[0]["primary"] == "directive_advice"
+        assert rows[0]["moves"][0]["acts"] is True and rows[0]["asks"] is False
+        assert rows[1]["asks"] is True and "judgment" in rows[1]["options"]
+        held = [m for m in rows[1]["moves"] if m.get("held") == "judgment"]
+        assert held and held[0]["move"] != "judgment" and held[0]["held_cue"] and held[0]["acts"] is True
+        assert rows[2]["primary"] == "repair"
+    assert [r["id"] for r in map(json.loads, jsonl.stdout.splitlines())] == [0, 1, 2]
+
+
+def test_classify_help_describes_acts_and_the_gate():
+    out = subprocess.run([sys.executable, "-m", "simulator", "classify", "--help"], capture_output=True, text=True,
+                         check=True).stdout
+    for word in ("acts", "held", "asks", "options"):
+        assert word in out
