@@ -39,6 +39,20 @@ def add_app_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mode", choices=["practice", "fading", "assessment", "choice"],
                         help="the mode offered first when a session starts")
     parser.add_argument("--seed", type=seed_number, default=None, help="seed for the client's replies (default 0)")
+    add_clients_option(parser)
+
+
+def add_clients_option(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: given before the command or after it, the one given is kept.
+    parser.add_argument("--clients", metavar="DIR", action="append", default=argparse.SUPPRESS,
+                        help="a folder of your own clients, shown beside the shipped ones (may be repeated; "
+                             "default: $PEERSIM_CLIENTS, else 'clients' in the data folder)")
+
+
+def use_library_of(args: argparse.Namespace) -> None:
+    from simulator.scenario import library
+
+    library.configure(getattr(args, "clients", None), getattr(args, "data_dir", None))
 
 
 MAX_SEED = 2**63 - 1     # what the session file can store
@@ -76,12 +90,23 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    finally:
+        # The clients folders belong to this one command, not to the next call in the same process.
+        from simulator.scenario import library
+
+        library.configure()
+
+
+def _main(argv: list[str]) -> int:
     app_args = _app_args(argv)
     if app_args is not None:
+        use_library_of(app_args)
         return start_app(app_args)
     parser = build_parser()
     args = parser.parse_args(argv)
+    use_library_of(args)
     if not getattr(args, "func", None):
         return start_app(args)
     # Persona text and trainee turns can hold terminal escapes: nothing a command prints

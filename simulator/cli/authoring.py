@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from simulator.cli import seed_number
+from simulator.cli import add_clients_option, seed_number
 from simulator.scenario.coverage import Coverage
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.graph import FORMATS, render, resolve_graph_target, to_dot
@@ -37,8 +37,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("name", help="the client's (or tree's) name, e.g. Rosa; the file is named after it")
     p.add_argument("--tree", default="guarded",
                    help="for a persona: the tree it uses, an id or a path (default: guarded)")
-    p.add_argument("--dir", help="the folder to write into (default: personas/ or dialogue_trees/ when "
-                                 "that folder exists here, else the current folder)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--dir", help="the folder to write into (default: personas/ or dialogue_trees/ when "
+                                     "that folder exists here, else the current folder)")
+    where.add_argument("--local", action="store_true",
+                       help="write into your clients folder (its personas/ or dialogue_trees/), so the app and "
+                            "`peersim list` show it at once")
+    add_clients_option(p)
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("lint", help="check persona and tree files for mistakes and for rules that never work")
@@ -62,7 +67,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_test)
 
     p = sub.add_parser("play", help="talk to a persona in author mode, with a 'why' pane")
-    p.add_argument("persona", help="a persona file or a shipped persona id")
+    p.add_argument("persona", help="a persona file or a client's id (see `peersim list`)")
+    add_clients_option(p)
     p.add_argument("--watch", action="store_true",
                    help="reload the persona and its tree whenever either file is saved")
     p.add_argument("--seed", type=seed_number, default=0)
@@ -187,8 +193,16 @@ def _persona_tree_values(tree_ref: str, persona_path: Path) -> dict[str, str]:
             "__STATE__": tree.initial, "__VALUES__\n": extra}
 
 
+def local_folder(kind: str) -> Path:
+    """Where `new --local` writes: the first clients folder's personas/ or dialogue_trees/."""
+    from simulator.scenario import library
+
+    return library.clients_dirs()[0] / (library.TREES if kind == "tree" else library.PERSONAS)
+
+
 def cmd_new(args: argparse.Namespace) -> int:
-    path = new_file(args.kind, args.name, args.tree, Path(args.dir) if args.dir else None)
+    folder = local_folder(args.kind) if args.local else Path(args.dir) if args.dir else None
+    path = new_file(args.kind, args.name, args.tree, folder)
     print(f"wrote {path}")
     nxt = {"persona": f"peersim lint {path}   then   peersim play {path} --watch",
            "tree": f"peersim lint {path}   then   peersim graph {path}",
@@ -202,6 +216,8 @@ def cmd_new(args: argparse.Namespace) -> int:
             load_scenario_of_test(path)
         except ScenarioError as exc:  # written anyway: the author may write the persona next
             print(f"note: {exc.problems[0].message}; {exc.problems[0].hint}")
+    if args.local and args.kind == "persona":
+        print(f"`peersim list` and the app now show {path.stem} as a local client")
     print(f"next: {nxt}")
     return 0
 

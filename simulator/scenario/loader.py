@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from simulator.scenario import library
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.schema import Persona, Tree
 from simulator.scenario.source import SourceMap, read_yaml
@@ -71,24 +72,28 @@ def load_tree(path: Path | str, text: str | None = None) -> tuple[Tree, SourceMa
 
 
 def resolve_persona(ref: str | Path) -> Path:
-    """A shipped persona id, or a path to a persona file."""
+    """A shipped persona id, a local client's id (simulator/scenario/library.py), or a path to a persona file."""
     path = Path(ref)
     if path.suffix in (".yaml", ".yml") or path.exists() or "/" in str(ref):
         return path
     candidate = shipped_dir("personas") / f"{ref}.yaml"
     if candidate.exists():
         return candidate
-    ids = [p.stem for p in shipped_persona_paths()]
-    raise ScenarioError([Problem(str(ref), 0, 0, f"no shipped persona called '{ref}'",
+    local = library.find_local_persona(str(ref))
+    if local is not None:
+        return local
+    ids = [p.stem for p in shipped_persona_paths()] + [p.stem for p in library.local_persona_paths()]
+    raise ScenarioError([Problem(str(ref), 0, 0, f"no client called '{ref}'",
                                  did_you_mean(ref, ids) + " (`peersim list` shows them all)")])
 
 
 def tree_folders(persona_path: Path) -> list[Path]:
     """Where a persona's tree may live: the persona's own folder, the `dialogue_trees`
-    folder beside it, and the shipped trees. A persona file is untrusted, so its `tree:`
-    cannot send the loader to any other file on the machine."""
+    folder beside it, the clients folders (and their `dialogue_trees`), and the shipped
+    trees. A persona file is untrusted, so its `tree:` cannot send the loader to any other
+    file on the machine."""
     here = persona_path.resolve().parent
-    return [here, here.parent / "dialogue_trees", shipped_dir("dialogue_trees").resolve()]
+    return [here, here.parent / "dialogue_trees", *library.tree_dirs(), shipped_dir("dialogue_trees").resolve()]
 
 
 def tree_reference_problem(ref: str, persona_path: Path) -> tuple[str, str] | None:
@@ -111,16 +116,21 @@ def tree_reference_problem(ref: str, persona_path: Path) -> tuple[str, str] | No
 def resolve_tree(ref: str, persona_path: Path) -> Path:
     """A tree named by a persona: a path relative to the persona, or a tree id.
 
-    An id is looked for beside the persona (../dialogue_trees/ID.yaml, then ./ID.yaml)
-    before the shipped trees, so a trainer's own folder can shadow a shipped tree.
+    An id is looked for beside the persona (../dialogue_trees/ID.yaml, then ./ID.yaml),
+    then in the clients folders, before the shipped trees, so a trainer's own folder can
+    shadow a shipped tree.
     """
     if ref.endswith((".yaml", ".yml")) or "/" in ref:
         return (persona_path.parent / ref).resolve()
     here = persona_path.resolve().parent
-    for candidate in (here.parent / "dialogue_trees" / f"{ref}.yaml", here / f"{ref}.yaml",
-                      shipped_dir("dialogue_trees") / f"{ref}.yaml"):
+    for candidate in (here.parent / "dialogue_trees" / f"{ref}.yaml", here / f"{ref}.yaml"):
         if candidate.exists():
             return candidate
+    local = library.find_local_tree(ref)
+    if local is not None:
+        return local
+    if (shipped_dir("dialogue_trees") / f"{ref}.yaml").exists():
+        return shipped_dir("dialogue_trees") / f"{ref}.yaml"
     return shipped_dir("dialogue_trees") / f"{ref}.yaml"
 
 
