@@ -160,12 +160,14 @@ def _ranks(tree: Tree) -> dict[str, int]:
     """Rows: breadth-first distance from the initial state; unreached states go last."""
     rank = {tree.initial: 0}
     frontier = [tree.initial]
-    edges = edges_of(tree)
+    leaving: dict[str, list[Edge]] = {}   # by source, so the walk is linear in the rules
+    for e in edges_of(tree):
+        leaving.setdefault(e.source, []).append(e)
     while frontier:
         nxt = []
         for state in frontier:
-            for e in edges:
-                if e.source == state and e.dest not in rank:
+            for e in leaving.get(state, ()):
+                if e.dest not in rank:
                     rank[e.dest] = rank[state] + 1
                     nxt.append(e.dest)
         frontier = nxt

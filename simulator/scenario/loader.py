@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import gc
+import hashlib
+import stat
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from simulator.scenario import library
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.schema import Persona, Tree
-from simulator.scenario.source import SourceMap, read_yaml
+from simulator.scenario.source import MAX_BYTES, SourceMap, read_yaml
 from simulator.scenario.validate import check_persona, check_tree, pydantic_problems
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -62,12 +66,74 @@ def _model(model: type[BaseModel], data: Any, smap: SourceMap, what: str) -> Any
         raise ScenarioError(pydantic_problems(exc, model, smap)) from None
 
 
+@contextmanager
+def _quiet_gc():
+    """No garbage collection while a file is built: it allocates tens of thousands of
+    objects that all survive, and the collector would walk the half-built tree again and
+    again for nothing (benchmarks/bench_core.py)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+# A tree read from disk, kept for the rest of the process: several personas share one
+# tree, and `list`, `lint` and `validate` meet it once per persona. Keyed by the real
+# file and its content (a file rewritten within one clock tick keeps its size and time).
+_TREES: dict[Path, tuple[bytes, tuple[Tree, SourceMap] | list[Problem]]] = {}
+
+
+def forget_trees() -> None:
+    """Read every tree from disk again (benchmarks measure a first read)."""
+    _TREES.clear()
+
+
+def _signature(path: Path) -> tuple[Path, bytes] | None:
+    """(the real file, a digest of its bytes), or None when read_yaml should say what is wrong."""
+    try:
+        real = path.resolve()
+        info = real.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        with open(real, "rb") as fh:
+            return real, hashlib.blake2b(fh.read(MAX_BYTES + 1), digest_size=16).digest()
+    except (OSError, ValueError, RuntimeError):
+        return None
+
+
+def _as_spelt(problems: list[Problem], first: str, path: Path) -> list[Problem]:
+    return [replace(p, file=str(path)) if p.file == first else p for p in problems]
+
+
 def load_tree(path: Path | str, text: str | None = None) -> tuple[Tree, SourceMap]:
-    data, smap = read_yaml(path, text)
-    tree = _model(Tree, data, smap, "dialogue tree")
-    problems = check_tree(tree, smap)
+    path = Path(path)
+    key = _signature(path) if text is None else None
+    if key is not None and key[0] in _TREES and _TREES[key[0]][0] == key[1]:
+        found = _TREES[key[0]][1]
+        if isinstance(found, list):
+            first = found[0].file if found else ""
+            raise ScenarioError(_as_spelt(found, first, path))
+        tree, smap = found
+        # The same marks, under the name this caller gave the file.
+        return tree, smap if smap.file == str(path) else SourceMap(str(path), smap.marks, smap.key_marks)
+    try:
+        with _quiet_gc():
+            data, smap = read_yaml(path, text)
+            tree = _model(Tree, data, smap, "dialogue tree")
+            problems = check_tree(tree, smap)
+    except ScenarioError as exc:
+        if key is not None:
+            _TREES[key[0]] = (key[1], list(exc.problems))
+        raise
     if problems:
+        if key is not None:
+            _TREES[key[0]] = (key[1], problems)
         raise ScenarioError(problems)
+    if key is not None:
+        _TREES[key[0]] = (key[1], (tree, smap))
     return tree, smap
 
 
@@ -137,8 +203,9 @@ def resolve_tree(ref: str, persona_path: Path) -> Path:
 def load_scenario(ref: str | Path, text: str | None = None) -> Scenario:
     """Load and check a persona and its tree. Raises ScenarioError with every problem."""
     path = resolve_persona(ref)
-    data, smap = read_yaml(path, text)
-    persona = _model(Persona, data, smap, "persona")
+    with _quiet_gc():
+        data, smap = read_yaml(path, text)
+        persona = _model(Persona, data, smap, "persona")
     unsafe = tree_reference_problem(persona.tree, path)
     if unsafe:
         raise ScenarioError([smap.problem(("tree",), *unsafe)])
