@@ -20,15 +20,20 @@ COMMAND_MODULES = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Commands that need only their own module: `peersim list` need not import the engine,
+# the debrief and the authoring tools to register commands it will not run.
+LIGHT_COMMANDS = {"list": "simulator.cli.core", "validate": "simulator.cli.core", "schema": "simulator.cli.core"}
+
+
+def build_parser(modules: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="peersim",
         description="Practise peer support conversations with simulated clients. "
                     "Run without a command to start the app.")
-    parser.add_argument("--version", action="version", version=f"peersim {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     add_app_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if modules is None else modules:
         importlib.import_module(name).register(sub)
     return parser
 
@@ -80,6 +85,18 @@ def _app_args(argv: list[str]) -> argparse.Namespace | None:
     return None if rest else args
 
 
+class _VersionAction(argparse.Action):
+    """--version, looked up only when asked for (importlib.metadata is slow to import)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest, nargs=0, default=default,
+                         help=help or "show program's version number and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"peersim {_version()}")
+        parser.exit()
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -104,7 +121,8 @@ def _main(argv: list[str]) -> int:
     if app_args is not None:
         use_library_of(app_args)
         return start_app(app_args)
-    parser = build_parser()
+    light = LIGHT_COMMANDS.get(argv[0]) if argv and not any(a in ("-h", "--help") for a in argv) else None
+    parser = build_parser([light] if light else None)
     args = parser.parse_args(argv)
     use_library_of(args)
     if not getattr(args, "func", None):

@@ -7,15 +7,20 @@ import json
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from simulator.cli import add_clients_option, seed_number
-from simulator.engine import ClientTurn, Conversation
-from simulator.engine.conversation import plain_text
-from simulator.moves import recognize
 from simulator.safetext import json_safe
 from simulator.scenario.errors import ScenarioError
 from simulator.scenario.library import load_library
 from simulator.scenario.loader import Scenario, load_scenario, validate_paths
 from simulator.scenario.schema import json_schemas
+
+if TYPE_CHECKING:
+    from simulator.engine import ClientTurn, Conversation
+
+# The engine and the recogniser are imported by the commands that use them: `list`,
+# `validate` and `schema` start in about the time Textual takes to import (benchmarks/bench_load.py).
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -128,6 +133,9 @@ def classify_line(number: int, raw: str, jsonl: bool) -> str:
             record.setdefault("text", "")
     else:
         record = {"text": line}
+    from simulator.engine.conversation import plain_text
+    from simulator.moves import recognize
+
     text = record["text"]
     record.update(recognize(plain_text(text)).to_dict())
     record["text"] = text  # echoed as given (a lone surrogate comes out as a JSON escape)
@@ -193,6 +201,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
         for number, raw in enumerate(itertools.chain(head, stdin), start=1):
             out.write(classify_line(number, raw, args.jsonl))
         return 0
+    from simulator.moves import recognize
+
     recognize("warm up")     # loaded once here, so every forked worker has the lexicon and model
     with multiprocessing.get_context("fork").Pool(processes) as pool:
         # imap keeps the input order, so the output is line for line what one process writes.
@@ -219,6 +229,9 @@ def turn_record(turn: ClientTurn) -> dict:
 
 
 def replay_script(scenario: Scenario, lines: list[str], seed: int) -> tuple[Conversation, dict, list[dict]]:
+    from simulator.engine import Conversation
+    from simulator.moves import recognize
+
     convo = Conversation(scenario, seed=seed)
     start = {"state": convo.state, "rapport": convo.rapport}
     turns = []
