@@ -20,14 +20,15 @@ import tempfile
 import time
 from pathlib import Path
 
+# simulator first, from PYTHONPATH when it is set: bench_core puts this checkout on the path.
+from simulator.scenario import loader, source  # noqa: E402
+from simulator.scenario.graph import to_svg  # noqa: E402
+from simulator.scenario.loader import load_scenario, load_tree, shipped_persona_paths  # noqa: E402
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_core import PERSONA, generate_tree  # noqa: E402
 from machine import machine_info  # noqa: E402
-
-from simulator.scenario import loader, source  # noqa: E402
-from simulator.scenario.graph import to_svg  # noqa: E402
-from simulator.scenario.loader import load_scenario, load_tree, shipped_persona_paths  # noqa: E402
 
 # The checkout whose code is measured: the commands run there, with its own files.
 ROOT = Path(loader.__file__).resolve().parent.parent.parent
