@@ -189,8 +189,15 @@ def _persona_tree_values(tree_ref: str, persona_path: Path) -> dict[str, str]:
         for text in texts:
             needed += [n for n in placeholders_in(text) if n not in ("name", "friend") and n not in needed]
     extra = "".join(f'  {n}: "..."          # used by the tree\'s lines as ${{{n}}}: fill it in\n' for n in needed)
-    return {"__TREE__": ref, "__START__": str(start), "__LEVEL1__": str(level1), "__LEVEL2__": str(level2),
-            "__STATE__": tree.initial, "__VALUES__\n": extra}
+    # A tree whose rules wait for story beats (beat_revealed) needs a persona that has them.
+    beats = [b for tr in tree.transitions for b in (tr.when.beat_revealed, tr.when.beat_not_revealed)
+             if b and b not in ("alone", "friend")]
+    stubs = "".join(
+        f"  # The tree's rules wait for this beat (beat_revealed: {b}): write the client's own words.\n"
+        f"  - id: {json.dumps(b)}\n    summary: \"...\"\n    text: \"...\"\n    unlock: {{rapport_at_least: {level2}}}\n"
+        for b in dict.fromkeys(beats))
+    return {"__TREE__": json.dumps(ref)[1:-1], "__START__": str(start), "__LEVEL1__": str(level1),
+            "__LEVEL2__": str(level2), "__STATE__": tree.initial, "__VALUES__\n": extra, "__BEATS__\n": stubs}
 
 
 def local_folder(kind: str) -> Path:

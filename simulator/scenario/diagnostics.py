@@ -197,6 +197,43 @@ CATALOGUE: tuple[Diagnostic, ...] = (
         "The tree names a rapport threshold that no transition and no beat uses.",
         "thresholds: {warm: 35, hot: 90}   # nothing says rapport_at_least: hot",
         "Use it in a condition, or remove it."),
+    # ---------------------------------------------------------------- silent traps (issue 15)
+    Diagnostic(
+        "PS0050", "warning", "Text cut short by ' #'",
+        "In unquoted text, a space followed by '#' starts a comment: YAML drops the rest of the line, "
+        "so the trainee sees the text cut there. Files still pass every other check.",
+        "replies:\n  default:\n    - I was driver #1 on the number 12   # the trainee sees 'I was driver'",
+        "Put the whole text in double quotes: \"I was driver #1 on the number 12\". A note to yourself "
+        "goes on a line of its own."),
+    Diagnostic(
+        "PS0051", "warning", "A placeholder that is never filled",
+        "peersim fills placeholders written exactly as ${name}. One left open (${wife), without braces "
+        "($wife), with spaces (${ wife }) or in another style ({{wife}}) is shown to the trainee as written.",
+        "opening_line: \"My $wife says I should talk to someone.\"",
+        "Write it as ${wife}, and give `wife:` a value under the persona's `values:`."),
+    Diagnostic(
+        "PS0052", "warning", "A value that holds a placeholder",
+        "A persona's `values:` fill placeholders in lines, but a value is not filled in again: a "
+        "placeholder inside a value reaches the trainee as written.",
+        "values:\n  wife: \"${name}'s wife\"",
+        "Write the value out in full."),
+    Diagnostic(
+        "PS0053", "warning", "A state this client never reaches, because of the order beats come out in",
+        "The tree can reach the state, but every way there waits for a story beat (`beat_revealed`) "
+        "that, for this persona, only comes out in a state reached later. Its lines are never seen "
+        "with this client.",
+        "beats:\n  - id: son\n    unlock: {at_state: open}\n# and the only rule to 'open' needs beat_revealed: son",
+        "Let the beat unlock earlier (`at_state:` a state before, or `rapport_at_least:`), or take the "
+        "beat condition off the rule."),
+    Diagnostic(
+        "PS0054", "warning", "A trap state: every way on ends the session",
+        "The state is not an ending, but every rule that can leave it leads to an ending (often only "
+        "the `from: any` rules do). Once there, nothing the trainee does brings the client back; "
+        "PS0011 cannot see this while a `from: any` rule exists.",
+        "states: {withdrawn: ...}\ntransitions:\n  - {move: any, from: any, to: left, when: {rapport_at_most: 5}}\n"
+        "# and no rule from: withdrawn to another state",
+        "Add a way back: a rule from this state to one that is not an ending (listening or a repair, "
+        "usually), or make it an ending."),
 )
 
 BY_CODE: dict[str, Diagnostic] = {d.code: d for d in CATALOGUE}
