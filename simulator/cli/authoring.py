@@ -290,9 +290,11 @@ def playtest_files(paths: list[str]) -> tuple[list[Path], list[Problem]]:
         elif path.exists() and is_playtest(path):
             files.append(path)
         elif path.exists():
-            beside = path.with_name(path.name.rsplit(".", 1)[0] + ".test.yaml")
-            if beside.exists():
-                files.append(beside)
+            stem = path.name.rsplit(".", 1)[0]
+            found = [b for b in (path.with_name(stem + ".test.yaml"), path.with_name(stem + ".test.yml")) if b.exists()]
+            beside = path.with_name(stem + ".test.yaml")
+            if found:
+                files.append(found[0])
             else:
                 problems.append(Problem(str(path), 0, 0, f"no play-tests for this persona ({beside.name})",
                                         f"write some with `peersim new test {path.stem}`"))

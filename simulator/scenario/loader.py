@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from simulator.scenario import library
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.schema import Persona, Tree
-from simulator.scenario.source import MAX_BYTES, SourceMap, read_yaml
+from simulator.scenario.source import MAX_BYTES, SourceMap, lookalike_in, read_yaml
 from simulator.scenario.validate import check_persona, check_tree, pydantic_problems
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -56,14 +56,55 @@ class Scenario:
     tree_map: SourceMap
 
 
+# Fields only one kind of file has: a persona saved where a tree belongs (or the other way
+# round) is named as such, instead of a field error for every field of the other kind.
+_ONLY_IN = {"persona": {"name", "opening_line", "background", "summary", "difficulty", "beats", "tree"},
+            "dialogue tree": {"states", "transitions", "initial", "effects"}}
+
+
+def _wrong_kind(data: dict, smap: SourceMap, what: str) -> Problem | None:
+    other = "persona" if what == "dialogue tree" else "dialogue tree"
+    theirs = sorted(_ONLY_IN[other] & set(data))
+    if len(theirs) < 2 or _ONLY_IN[what] & set(data):
+        return None
+    folder = "personas" if other == "persona" else "dialogue_trees"
+    return smap.problem((), f"this looks like a {other} file (it has {', '.join(theirs[:4])}), not a {what}",
+                        f"a {other} belongs in a {folder}/ folder; if this is meant to be a {what}, "
+                        f"start it with `peersim new {'tree' if what == 'dialogue tree' else 'persona'} NAME`")
+
+
 def _model(model: type[BaseModel], data: Any, smap: SourceMap, what: str) -> Any:
     if not isinstance(data, dict):
         raise ScenarioError([smap.problem((), f"a {what} file must be a mapping of fields",
                                           "start from `peersim new` or a shipped example")])
+    wrong = _wrong_kind(data, smap, what)
+    if wrong is not None:
+        raise ScenarioError([wrong])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(pydantic_problems(exc, model, smap)) from None
+        raise ScenarioError(with_lookalikes(pydantic_problems(exc, model, smap), smap)) from None
+
+
+def with_lookalikes(problems: list[Problem], smap: SourceMap, text: str | None = None) -> list[Problem]:
+    """A problem on a line that holds a pasted look-alike character (a non-breaking or
+    zero-width space, a curly quote) names it and its column: the name or value then only
+    looks right, and the message alone would not say why it is unknown."""
+    if text is None:
+        try:
+            text = Path(smap.file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError, ValueError):
+            return problems
+    lines = text.split("\n")
+    out = []
+    for p in problems:
+        found = lookalike_in(lines[p.line - 1]) if 1 <= p.line <= len(lines) else None
+        if found and Path(p.file) == Path(smap.file):
+            column, what, fix = found
+            p = replace(p, column=column, message=f"{p.message}: line {p.line} holds {what} at column {column} "
+                                                  "(often pasted from a word processor or a web page)", hint=fix)
+        out.append(p)
+    return out
 
 
 @contextmanager
@@ -124,6 +165,8 @@ def load_tree(path: Path | str, text: str | None = None) -> tuple[Tree, SourceMa
             data, smap = read_yaml(path, text)
             tree = _model(Tree, data, smap, "dialogue tree")
             problems = check_tree(tree, smap)
+            if problems:
+                problems = with_lookalikes(problems, smap, text)
     except ScenarioError as exc:
         if key is not None:
             _TREES[key[0]] = (key[1], list(exc.problems))
@@ -220,7 +263,7 @@ def load_scenario(ref: str | Path, text: str | None = None) -> Scenario:
     tree, tree_map = load_tree(tree_path)
     problems = check_persona(persona, smap, tree, tree_map)
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(with_lookalikes(problems, smap, text))
     return Scenario(persona, tree, path, tree_path, smap, tree_map)
 
 

@@ -12,6 +12,7 @@ are booleans, so a client line written `- No` stays the word "No".
 
 from __future__ import annotations
 
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,6 +241,10 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
             what = "a quoted text starts here and is never closed"
         if what.startswith("but ") and exc.context:  # "but found another document" needs its first half
             what = f"{exc.context}, {what}"
+        slip = slip_near(text, line)
+        if slip is not None:
+            line, column, said, hint = slip
+            raise ScenarioError([Problem(str(path), line, column, f"YAML syntax: {said}", hint)]) from None
         raise ScenarioError([Problem(str(path), line, column, f"YAML syntax: {what}",
                                      _yaml_hint(what))]) from None
     except yaml.reader.ReaderError as exc:
@@ -339,3 +344,87 @@ def _yaml_hint(problem: str) -> str:
     if "cannot start any token" in problem or "expected alphabetic or numeric character" in problem:
         return "text that starts with a symbol (* & ! @ ` % | >) must be in double quotes: \"*sighs* Fine.\""
     return "check this line and the one above it"
+
+
+# ------------------------------------------------------------------------- slips a hint can name
+# Characters a word processor or a web page pastes in: they look like a space or a quote,
+# and YAML does not read them as one.
+LOOKALIKES = {
+    "\u00a0": ("a non-breaking space", "retype it as a plain space"),
+    "\u2007": ("a figure space", "retype it as a plain space"),
+    "\u202f": ("a narrow non-breaking space", "retype it as a plain space"),
+    "\u3000": ("an ideographic space", "retype it as a plain space"),
+    "\u200b": ("a zero-width space (invisible)", "delete it: put the cursor just after it and press Backspace"),
+    "\u200c": ("a zero-width non-joiner (invisible)", "delete it"),
+    "\u200d": ("a zero-width joiner (invisible)", "delete it"),
+    "\u2060": ("a word joiner (invisible)", "delete it"),
+    "\ufeff": ("a byte-order mark (invisible)", "delete it"),
+    "\u201c": ("a curly opening double quote", 'YAML quotes text with straight quotes only: type " instead'),
+    "\u201d": ("a curly closing double quote", 'YAML quotes text with straight quotes only: type " instead'),
+    "\u2018": ("a curly opening single quote", "YAML quotes text with straight quotes only: type ' instead"),
+    "\u2019": ("a curly apostrophe", "inside text it is fine; as a quote around text, type ' instead"),
+}
+_KEY_LINE = re.compile(r"^\s*(- )?[A-Za-z_][A-Za-z0-9_-]*:(\s|$)")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _levels(line: str) -> set[int]:
+    """The indents a line opens: its own, and inside a list item (`- key: ...`) that of its content."""
+    levels, rest = {_indent(line)}, line.lstrip(" ")
+    offset = _indent(line)
+    while rest.startswith("- "):
+        offset += 2 + len(rest[2:]) - len(rest[2:].lstrip(" "))
+        rest = rest[2:].lstrip(" ")
+        levels.add(offset)
+    return levels
+
+
+def _significant(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def lookalike_in(line: str) -> tuple[int, str, str] | None:
+    """(1-based column, what it is, what to do) of the first pasted look-alike character in `line`."""
+    for i, ch in enumerate(line):
+        if ch in LOOKALIKES and not (ch == "\u2019" and 0 < i < len(line) - 1 and line[i - 1].isalpha()
+                                     and line[i + 1].isalpha()):
+            return i + 1, *LOOKALIKES[ch]
+    return None
+
+
+def slip_near(text: str, line: int) -> tuple[int, int, str, str] | None:
+    """A plainer account of a YAML error at `line` (1-based) when the cause is on that line
+    or the one before: a pasted look-alike character, or an indentation two spaces off.
+    (line, column, message, fix), or None to keep PyYAML's own words."""
+    lines = text.split("\n")
+    for number in (line, line - 1):
+        if not 1 <= number <= len(lines):
+            continue
+        found = lookalike_in(lines[number - 1])
+        if found:
+            column, what, fix = found
+            return number, column, (f"line {number} holds {what} at column {column} "
+                                    "(often pasted from a word processor or a web page)"), fix
+    for number in (line, line - 1):
+        if not 1 <= number <= len(lines) or not _significant(lines[number - 1]):
+            continue
+        here = _indent(lines[number - 1])
+        above = [n for n in range(number - 1, 0, -1) if _significant(lines[n - 1])]
+        if not above:
+            continue
+        prev = lines[above[0] - 1]
+        opener = prev.split(" #")[0].rstrip().endswith((":", "|", ">", "|-", ">-", "-"))
+        if here > max(_levels(prev)) and not opener and _KEY_LINE.match(lines[number - 1]):
+            return number, 1, (f"line {number} is indented {here} spaces; the line above uses {max(_levels(prev))}"), \
+                "indent it like the line above (a field inside another goes under a line ending in ':')"
+        if here < _indent(prev):
+            outer = next((_levels(lines[n - 1]) for n in above if _indent(lines[n - 1]) <= here), None)
+            if outer is not None and here not in outer:
+                return number, 1, (f"line {number} is indented {here} spaces; the lines around it use "
+                                   f"{_indent(prev)}"), \
+                    f"indent it {_indent(prev)} spaces like its neighbours, or {min(outer)} to end the block above"
+    return None
