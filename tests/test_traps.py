@@ -137,3 +137,47 @@ def test_new_persona_with_a_number_for_a_name_is_written(tmp_path, monkeypatch, 
     assert main(["new", "persona", "123"]) == 0, capsys.readouterr().err
     assert load_scenario(tmp_path / "123.yaml").persona.id == "123"
     assert main(["new", "tree", "2024"]) == 0 and main(["new", "test", "123"]) == 0
+
+
+# ------------------------------------------------------------------------- behaviour checks
+HARSH_TREE = _swap(MINI_TREE, "transitions:\n", """\
+  left:
+    ending: left
+    cue: leaves
+    replies:
+      default: ["I'm going."]
+  agreed:
+    ending: plan
+    cue: nods
+    replies:
+      default: ["Okay."]
+transitions:
+  - move: any
+    from: any
+    to: left
+    when: {rapport_at_most: 5}
+  - move: collaboration
+    from: warming
+    to: agreed
+""")
+HARSH_TREE = _swap(HARSH_TREE, "  reflection: 5\n", "  reflection: 5\n  directive_advice: -10\n")
+HARSH_TREE = _swap(HARSH_TREE, "thresholds: {warm: 40}", "rapport: {start: 12, min: 0, max: 100}\nthresholds: {warm: 20}")
+
+
+def test_one_advice_on_turn_1_that_ends_the_session_is_caught_with_its_rule(tmp_path):
+    (found,) = _codes(_lint(tmp_path, HARSH_TREE), "PS0061")
+    assert "directive advice on turn 1 ends the session" in found.message
+    assert "transition 1 (mini.yaml:" in found.message and found.file.endswith("mini-client.yaml")
+    gentler = HARSH_TREE.replace("start: 12", "start: 30")
+    assert not _codes(_lint(tmp_path, gentler), "PS0061")
+
+
+def test_listening_that_never_warms_and_a_plan_never_reached_are_caught(tmp_path):
+    cold = MINI_PERSONA.replace("tree: mini", "tree: mini\nsensitivities: {reflection: 0, summary: 0, affirmation: 0}")
+    tree = HARSH_TREE.replace("start: 12", "start: 30").replace(
+        "    from: warming\n    to: agreed\n", "    from: warming\n    to: agreed\n    when: {rapport_at_least: 60}\n")
+    found = _lint(tmp_path, tree, cold)
+    assert "leave Robin at rapport 30 (from 30)" in _codes(found, "PS0060")[0].message
+    assert "never reach a plan" in _codes(found, "PS0062")[0].message
+    warm = _lint(tmp_path, tree)
+    assert not _codes(warm, "PS0060") and not _codes(warm, "PS0062")

@@ -234,6 +234,32 @@ CATALOGUE: tuple[Diagnostic, ...] = (
         "# and no rule from: withdrawn to another state",
         "Add a way back: a rule from this state to one that is not an ending (listening or a repair, "
         "usually), or make it an ending."),
+    # ---------------------------------------------------------------- behaviour (issue 15)
+    Diagnostic(
+        "PS0060", "warning", "Skilful listening does not warm the client",
+        "Lint plays eight turns of reflections, open questions, an affirmation and a summary against "
+        "the persona (as read moves, not typed text). If rapport is no higher at the end, or the client "
+        "leaves, a trainee doing well is told by the client that they are not. The message names the "
+        "turn and the rule that fired.",
+        "sensitivities:\n  listening: 0      # reflections and summaries do nothing for this client",
+        "Check the tree's `effects` for listening moves and this persona's `sensitivities` for them; "
+        "listening should raise rapport, if slowly for a wary client."),
+    Diagnostic(
+        "PS0061", "warning", "One misstep ends the session",
+        "Lint plays a single piece of directive advice, a judgment and a minimizing turn, each as the "
+        "first turn. If one of them alone makes the client leave, a trainee never gets the chance to "
+        "notice and repair it. (A breach of confidentiality is meant to end it, and is not tried.)",
+        "rapport_start: 16\nsensitivities:\n  directive_advice: 1.2   # -12: rapport 4, below the tree's 'gone'",
+        "Start rapport higher (`rapport_start:`), soften the sensitivity, or lower the level at which the "
+        "tree's leaving rule fires."),
+    Diagnostic(
+        "PS0062", "warning", "No plan is reached",
+        "Lint plays thirty-eight turns of trust, listening and collaboration. The tree has a `plan` "
+        "ending, but this client never gets there: the rules to it wait for something the trainee "
+        "cannot give, or this persona's numbers keep rapport below them.",
+        "transitions:\n  - {move: collaboration, from: hopeful, to: plan_agreed, when: {rapport_at_least: 150}}",
+        "Follow the rules into the plan ending and check that their moves and levels can be met; "
+        "`peersim play` with the why pane shows where the client stops."),
 )
 
 BY_CODE: dict[str, Diagnostic] = {d.code: d for d in CATALOGUE}

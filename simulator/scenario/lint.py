@@ -444,8 +444,11 @@ def persona_traps(scenario: Scenario) -> list[Problem]:
     from simulator.scenario import traps
 
     persona = scenario.persona
+    from simulator.scenario.behaviour import behaviour_checks
+
     return (traps.text_traps(scenario.persona_map, traps.persona_texts(persona), persona.values)
-            + traps.beat_order_unreachable(scenario.tree, scenario.tree_map, persona, scenario.persona_map))
+            + traps.beat_order_unreachable(scenario.tree, scenario.tree_map, persona, scenario.persona_map)
+            + behaviour_checks(scenario))
 
 
 # ------------------------------------------------------------------------- files and folders

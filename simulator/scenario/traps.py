@@ -182,8 +182,10 @@ def beat_order_unreachable(tree: Tree, tmap: SourceMap, persona: Persona, pmap: 
     for sid in sorted(reachable_states(tree) - reached, key=list(tree.states).index):
         waiting = [(i, tr.when.beat_revealed) for i, tr in enumerate(tree.transitions)
                    if tr.to == sid and tr.when.beat_revealed and tr.when.beat_revealed not in revealed]
-        rule = f" (transition {waiting[0][0] + 1} waits for the beat '{waiting[0][1]}')" if waiting else ""
+        why = (f"transition {waiting[0][0] + 1} waits for the beat '{waiting[0][1]}', which only comes out "
+               "in a state reached after it") if waiting else \
+            "every way there passes a state that waits for a beat this persona tells only later"
         found.append(diagnostic("PS0053").at(
-            pmap, ("beats",), f"with {persona.id}, the state '{sid}' of {Path(tmap.file).name} is never reached"
-            f"{rule}: the beat it waits for only comes out in a state reached after it", key=True))
+            pmap, ("beats",), f"with {persona.id}, the state '{sid}' of {Path(tmap.file).name} is never reached: "
+            f"{why}", key=True))
     return found
