@@ -53,7 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the persona and tree formats")
-    p.add_argument("which", nargs="?", choices=["persona", "tree", "both"], default="both")
+    p.add_argument("which", nargs="?", choices=["persona", "tree", "test", "both", "all"], default="both",
+                   help="persona, tree, test (play-test files), both (persona and tree) or all three")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write to FILE (for an editor's `# yaml-language-server: $schema=FILE` line)")
     p.set_defaults(func=cmd_schema)
@@ -311,7 +312,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     schemas = json_schemas()
-    out = schemas if args.which == "both" else schemas[args.which]
+    if args.which == "both":
+        out = {k: schemas[k] for k in ("persona", "tree")}
+    else:
+        out = schemas if args.which == "all" else schemas[args.which]
     if getattr(args, "output", None):
         try:
             Path(args.output).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
