@@ -55,6 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("graph", help="draw a dialogue tree as Mermaid, Graphviz DOT or SVG")
     p.add_argument("tree", metavar="TREE", help="a tree id, a tree file, or a persona (id or file)")
     p.add_argument("--format", choices=FORMATS, default="mermaid")
+    p.add_argument("--renderer", choices=["builtin", "dot"], default="builtin",
+                   help="for --format svg: peersim's own layout (default), or Graphviz's `dot` if installed")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the screen")
     p.set_defaults(func=cmd_graph)
 
@@ -255,13 +257,18 @@ def cmd_lint(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------- graph
 def cmd_graph(args: argparse.Namespace) -> int:
     tree, thresholds, _ = resolve_graph_target(args.tree)
-    if args.format == "svg" and shutil.which("dot"):
-        # Graphviz lays out large trees better; our own writer is the fallback.
+    if args.format == "svg" and args.renderer == "dot":
+        # Asked for by name: the picture's look never changes with what happens to be installed.
+        if not shutil.which("dot"):
+            raise ScenarioError([Problem("graph", 0, 0, "Graphviz's `dot` is not installed here",
+                                         "install Graphviz, or leave out --renderer dot for peersim's own layout")])
         try:
             text = subprocess.run(["dot", "-Tsvg"], input=to_dot(tree, thresholds), capture_output=True,
                                   text=True, check=True, timeout=60).stdout
-        except (OSError, subprocess.SubprocessError):
-            text = render(tree, "svg", thresholds)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise ScenarioError([Problem("graph", 0, 0, f"Graphviz's `dot` failed ({exc})",
+                                         "leave out --renderer dot for peersim's own layout")]) from None
+        text = text.replace("<svg", "<!-- drawn by Graphviz dot (renderer: dot) -->\n<svg", 1)
     else:
         text = render(tree, args.format, thresholds)
     if args.output:
