@@ -74,7 +74,7 @@ def test_a_tree_given_as_a_path_is_written_relative_to_the_persona(workspace):
     assert main(["new", "persona", "Ada", "--tree", "library/dialogue_trees/mine.yaml",
                  "--dir", "library/personas"]) == 0
     text = (workspace / "library" / "personas" / "ada.yaml").read_text(encoding="utf-8")
-    assert "tree: ../dialogue_trees/mine.yaml" in text
+    assert 'tree: "../dialogue_trees/mine.yaml"' in text
     assert load_scenario(workspace / "library" / "personas" / "ada.yaml").tree.id == "mine"
 
 

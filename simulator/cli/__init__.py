@@ -20,15 +20,20 @@ COMMAND_MODULES = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Commands that need only their own module: `peersim list` need not import the engine,
+# the debrief and the authoring tools to register commands it will not run.
+LIGHT_COMMANDS = {"list": "simulator.cli.core", "validate": "simulator.cli.core", "schema": "simulator.cli.core"}
+
+
+def build_parser(modules: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="peersim",
         description="Practise peer support conversations with simulated clients. "
                     "Run without a command to start the app.")
-    parser.add_argument("--version", action="version", version=f"peersim {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     add_app_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if modules is None else modules:
         importlib.import_module(name).register(sub)
     return parser
 
@@ -39,6 +44,20 @@ def add_app_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mode", choices=["practice", "fading", "assessment", "choice"],
                         help="the mode offered first when a session starts")
     parser.add_argument("--seed", type=seed_number, default=None, help="seed for the client's replies (default 0)")
+    add_clients_option(parser)
+
+
+def add_clients_option(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: given before the command or after it, the one given is kept.
+    parser.add_argument("--clients", metavar="DIR", action="append", default=argparse.SUPPRESS,
+                        help="a folder of your own clients, shown beside the shipped ones (may be repeated; "
+                             "default: $PEERSIM_CLIENTS, else 'clients' in the data folder)")
+
+
+def use_library_of(args: argparse.Namespace) -> None:
+    from simulator.scenario import library
+
+    library.configure(getattr(args, "clients", None), getattr(args, "data_dir", None))
 
 
 MAX_SEED = 2**63 - 1     # what the session file can store
@@ -66,6 +85,18 @@ def _app_args(argv: list[str]) -> argparse.Namespace | None:
     return None if rest else args
 
 
+class _VersionAction(argparse.Action):
+    """--version, looked up only when asked for (importlib.metadata is slow to import)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest, nargs=0, default=default,
+                         help=help or "show program's version number and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"peersim {_version()}")
+        parser.exit()
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -76,12 +107,24 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    finally:
+        # The clients folders belong to this one command, not to the next call in the same process.
+        from simulator.scenario import library
+
+        library.configure()
+
+
+def _main(argv: list[str]) -> int:
     app_args = _app_args(argv)
     if app_args is not None:
+        use_library_of(app_args)
         return start_app(app_args)
-    parser = build_parser()
+    light = LIGHT_COMMANDS.get(argv[0]) if argv and not any(a in ("-h", "--help") for a in argv) else None
+    parser = build_parser([light] if light else None)
     args = parser.parse_args(argv)
+    use_library_of(args)
     if not getattr(args, "func", None):
         return start_app(args)
     # Persona text and trainee turns can hold terminal escapes: nothing a command prints

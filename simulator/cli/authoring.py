@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from simulator.cli import seed_number
+from simulator.cli import add_clients_option, seed_number
 from simulator.scenario.coverage import Coverage
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.graph import FORMATS, render, resolve_graph_target, to_dot
@@ -37,8 +37,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("name", help="the client's (or tree's) name, e.g. Rosa; the file is named after it")
     p.add_argument("--tree", default="guarded",
                    help="for a persona: the tree it uses, an id or a path (default: guarded)")
-    p.add_argument("--dir", help="the folder to write into (default: personas/ or dialogue_trees/ when "
-                                 "that folder exists here, else the current folder)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--dir", help="the folder to write into (default: personas/ or dialogue_trees/ when "
+                                     "that folder exists here, else the current folder)")
+    where.add_argument("--local", action="store_true",
+                       help="write into your clients folder (its personas/ or dialogue_trees/), so the app and "
+                            "`peersim list` show it at once")
+    add_clients_option(p)
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("lint", help="check persona and tree files for mistakes and for rules that never work")
@@ -50,6 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("graph", help="draw a dialogue tree as Mermaid, Graphviz DOT or SVG")
     p.add_argument("tree", metavar="TREE", help="a tree id, a tree file, or a persona (id or file)")
     p.add_argument("--format", choices=FORMATS, default="mermaid")
+    p.add_argument("--renderer", choices=["builtin", "dot"], default="builtin",
+                   help="for --format svg: peersim's own layout (default), or Graphviz's `dot` if installed")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the screen")
     p.set_defaults(func=cmd_graph)
 
@@ -62,7 +69,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_test)
 
     p = sub.add_parser("play", help="talk to a persona in author mode, with a 'why' pane")
-    p.add_argument("persona", help="a persona file or a shipped persona id")
+    p.add_argument("persona", help="a persona file or a client's id (see `peersim list`)")
+    add_clients_option(p)
     p.add_argument("--watch", action="store_true",
                    help="reload the persona and its tree whenever either file is saved")
     p.add_argument("--seed", type=seed_number, default=0)
@@ -183,12 +191,27 @@ def _persona_tree_values(tree_ref: str, persona_path: Path) -> dict[str, str]:
         for text in texts:
             needed += [n for n in placeholders_in(text) if n not in ("name", "friend") and n not in needed]
     extra = "".join(f'  {n}: "..."          # used by the tree\'s lines as ${{{n}}}: fill it in\n' for n in needed)
-    return {"__TREE__": ref, "__START__": str(start), "__LEVEL1__": str(level1), "__LEVEL2__": str(level2),
-            "__STATE__": tree.initial, "__VALUES__\n": extra}
+    # A tree whose rules wait for story beats (beat_revealed) needs a persona that has them.
+    beats = [b for tr in tree.transitions for b in (tr.when.beat_revealed, tr.when.beat_not_revealed)
+             if b and b not in ("alone", "friend")]
+    stubs = "".join(
+        f"  # The tree's rules wait for this beat (beat_revealed: {b}): write the client's own words.\n"
+        f"  - id: {json.dumps(b)}\n    summary: \"...\"\n    text: \"...\"\n    unlock: {{rapport_at_least: {level2}}}\n"
+        for b in dict.fromkeys(beats))
+    return {"__TREE__": json.dumps(ref)[1:-1], "__START__": str(start), "__LEVEL1__": str(level1),
+            "__LEVEL2__": str(level2), "__STATE__": tree.initial, "__VALUES__\n": extra, "__BEATS__\n": stubs}
+
+
+def local_folder(kind: str) -> Path:
+    """Where `new --local` writes: the first clients folder's personas/ or dialogue_trees/."""
+    from simulator.scenario import library
+
+    return library.clients_dirs()[0] / (library.TREES if kind == "tree" else library.PERSONAS)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    path = new_file(args.kind, args.name, args.tree, Path(args.dir) if args.dir else None)
+    folder = local_folder(args.kind) if args.local else Path(args.dir) if args.dir else None
+    path = new_file(args.kind, args.name, args.tree, folder)
     print(f"wrote {path}")
     nxt = {"persona": f"peersim lint {path}   then   peersim play {path} --watch",
            "tree": f"peersim lint {path}   then   peersim graph {path}",
@@ -202,6 +225,8 @@ def cmd_new(args: argparse.Namespace) -> int:
             load_scenario_of_test(path)
         except ScenarioError as exc:  # written anyway: the author may write the persona next
             print(f"note: {exc.problems[0].message}; {exc.problems[0].hint}")
+    if args.local and args.kind == "persona":
+        print(f"`peersim list` and the app now show {path.stem} as a local client")
     print(f"next: {nxt}")
     return 0
 
@@ -232,13 +257,18 @@ def cmd_lint(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------- graph
 def cmd_graph(args: argparse.Namespace) -> int:
     tree, thresholds, _ = resolve_graph_target(args.tree)
-    if args.format == "svg" and shutil.which("dot"):
-        # Graphviz lays out large trees better; our own writer is the fallback.
+    if args.format == "svg" and args.renderer == "dot":
+        # Asked for by name: the picture's look never changes with what happens to be installed.
+        if not shutil.which("dot"):
+            raise ScenarioError([Problem("graph", 0, 0, "Graphviz's `dot` is not installed here",
+                                         "install Graphviz, or leave out --renderer dot for peersim's own layout")])
         try:
             text = subprocess.run(["dot", "-Tsvg"], input=to_dot(tree, thresholds), capture_output=True,
                                   text=True, check=True, timeout=60).stdout
-        except (OSError, subprocess.SubprocessError):
-            text = render(tree, "svg", thresholds)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise ScenarioError([Problem("graph", 0, 0, f"Graphviz's `dot` failed ({exc})",
+                                         "leave out --renderer dot for peersim's own layout")]) from None
+        text = text.replace("<svg", "<!-- drawn by Graphviz dot (renderer: dot) -->\n<svg", 1)
     else:
         text = render(tree, args.format, thresholds)
     if args.output:
@@ -267,9 +297,11 @@ def playtest_files(paths: list[str]) -> tuple[list[Path], list[Problem]]:
         elif path.exists() and is_playtest(path):
             files.append(path)
         elif path.exists():
-            beside = path.with_name(path.name.rsplit(".", 1)[0] + ".test.yaml")
-            if beside.exists():
-                files.append(beside)
+            stem = path.name.rsplit(".", 1)[0]
+            found = [b for b in (path.with_name(stem + ".test.yaml"), path.with_name(stem + ".test.yml")) if b.exists()]
+            beside = path.with_name(stem + ".test.yaml")
+            if found:
+                files.append(found[0])
             else:
                 problems.append(Problem(str(path), 0, 0, f"no play-tests for this persona ({beside.name})",
                                         f"write some with `peersim new test {path.stem}`"))

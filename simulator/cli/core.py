@@ -7,19 +7,26 @@ import json
 import sys
 from pathlib import Path
 
-from simulator.cli import seed_number
-from simulator.engine import ClientTurn, Conversation
-from simulator.engine.conversation import plain_text
-from simulator.moves import recognize
+from typing import TYPE_CHECKING
+
+from simulator.cli import add_clients_option, seed_number
 from simulator.safetext import json_safe
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.loader import Scenario, load_scenario, shipped_persona_paths, validate_paths
+from simulator.scenario.library import load_library
+from simulator.scenario.loader import Scenario, load_scenario, validate_paths
 from simulator.scenario.schema import json_schemas
+
+if TYPE_CHECKING:
+    from simulator.engine import ClientTurn, Conversation
+
+# The engine and the recogniser are imported by the commands that use them: `list`,
+# `validate` and `schema` start in about the time Textual takes to import (benchmarks/bench_load.py).
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("list", help="list the shipped client personas")
+    p = sub.add_parser("list", help="list the client personas: the shipped ones and your own (local)")
     p.add_argument("--json", action="store_true", help="print a JSON array")
+    add_clients_option(p)
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser(
@@ -38,7 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_classify)
 
     p = sub.add_parser("replay", help="play scripted trainee turns against a persona")
-    p.add_argument("persona", help="a shipped persona id or a path to a persona YAML file")
+    p.add_argument("persona", help="a client's id (see `peersim list`) or a path to a persona YAML file")
+    add_clients_option(p)
     p.add_argument("scripts", nargs="+", metavar="SCRIPT",
                    help="text files, one trainee turn per line ('#' lines and blank lines skipped)")
     p.add_argument("--seed", type=seed_number, default=0, help="the same seed gives the same conversation (default 0)")
@@ -56,7 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the persona and tree formats")
-    p.add_argument("which", nargs="?", choices=["persona", "tree", "both"], default="both")
+    p.add_argument("which", nargs="?", choices=["persona", "tree", "test", "both", "all"], default="both",
+                   help="persona, tree, test (play-test files), both (persona and tree) or all three")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write to FILE (for an editor's `# yaml-language-server: $schema=FILE` line)")
     p.set_defaults(func=cmd_schema)
@@ -64,17 +73,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 # ------------------------------------------------------------------------- list
 def persona_entries() -> list[dict]:
+    """Every client, shipped then local; a broken file has `problem` (its first, as file:line) and no card."""
     entries = []
-    for path in shipped_persona_paths():
-        try:
-            scenario = load_scenario(path)
-        except ScenarioError as exc:
-            print(f"skipping a broken persona:\n{exc}", file=sys.stderr)
+    for entry in load_library():
+        if entry.scenario is None:
+            problem = entry.problem
+            entries.append({"id": entry.id, "local": entry.local, "path": str(entry.path),
+                            "problem": str(problem).split("\n")[0], "hint": problem.hint})
             continue
-        p = scenario.persona
+        p = entry.scenario.persona
         entries.append({"id": p.id, "name": p.name, "summary": p.summary, "difficulty": p.difficulty,
                         "tree": p.tree, "skills": [str(s) for s in p.skills], "age": p.age,
-                        "pronouns": p.pronouns, "content_note": p.content_note, "path": str(path)})
+                        "pronouns": p.pronouns, "content_note": p.content_note, "path": str(entry.path),
+                        "local": entry.local, "problem": None})
     return entries
 
 
@@ -85,7 +96,18 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     width = max((len(e["id"]) for e in entries), default=4)
     for e in entries:
-        print(f"{e['id']:<{width}}  {e['difficulty']:<6}  {e['name']}: {e['summary']}")
+        if e["problem"]:
+            continue
+        mark = "  (local)" if e["local"] else ""
+        print(f"{e['id']:<{width}}  {e['difficulty']:<6}  {e['name']}: {e['summary']}{mark}")
+    broken = [e for e in entries if e["problem"]]
+    if broken:
+        print(f"\n{len(broken)} client file{'s' if len(broken) != 1 else ''} could not be loaded "
+              "and cannot be started (`peersim lint FILE` shows every problem):")
+        for e in broken:
+            print(f"  {e['problem']}")
+            if e["hint"]:
+                print(f"      fix: {e['hint']}")
     return 0
 
 
@@ -123,6 +145,9 @@ def classify_line(number: int, raw: str, jsonl: bool) -> str:
             record.setdefault("text", "")
     else:
         record = {"text": line}
+    from simulator.engine.conversation import plain_text
+    from simulator.moves import recognize
+
     text = record["text"]
     record.update(recognize(plain_text(text)).to_dict())
     record["text"] = text  # echoed as given (a lone surrogate comes out as a JSON escape)
@@ -188,6 +213,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
         for number, raw in enumerate(itertools.chain(head, stdin), start=1):
             out.write(classify_line(number, raw, args.jsonl))
         return 0
+    from simulator.moves import recognize
+
     recognize("warm up")     # loaded once here, so every forked worker has the lexicon and model
     with multiprocessing.get_context("fork").Pool(processes) as pool:
         # imap keeps the input order, so the output is line for line what one process writes.
@@ -214,6 +241,9 @@ def turn_record(turn: ClientTurn) -> dict:
 
 
 def replay_script(scenario: Scenario, lines: list[str], seed: int) -> tuple[Conversation, dict, list[dict]]:
+    from simulator.engine import Conversation
+    from simulator.moves import recognize
+
     convo = Conversation(scenario, seed=seed)
     start = {"state": convo.state, "rapport": convo.rapport}
     turns = []
@@ -293,7 +323,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     schemas = json_schemas()
-    out = schemas if args.which == "both" else schemas[args.which]
+    if args.which == "both":
+        out = {k: schemas[k] for k in ("persona", "tree")}
+    else:
+        out = schemas if args.which == "all" else schemas[args.which]
     if getattr(args, "output", None):
         try:
             Path(args.output).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")

@@ -13,7 +13,7 @@ import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
 
-from simulator.cli import seed_number
+from simulator.cli import add_clients_option, seed_number
 from simulator.debrief import compare, debrief, replay_log
 from simulator.debrief.export import compare_text, export, to_text
 from simulator.debrief.report import build_report, to_csv
@@ -42,7 +42,9 @@ def data_dir_of(args: argparse.Namespace) -> str | None:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("talk", help="a session without the app: your turns from stdin, one per line; "
                                     "each turn is saved as it happens")
-    p.add_argument("persona", nargs="?", help="a shipped persona id or a persona YAML file (not needed with --resume)")
+    p.add_argument("persona", nargs="?", help="a client's id (see `peersim list`) or a persona YAML file "
+                                              "(not needed with --resume)")
+    add_clients_option(p)
     p.add_argument("--resume", metavar="SESSION", help="continue a saved session (an id, a unique prefix, or 'last')")
     p.add_argument("--seed", type=seed_number, default=argparse.SUPPRESS,
                    help="the same seed gives the same conversation (default 0)")

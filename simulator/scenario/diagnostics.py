@@ -197,6 +197,69 @@ CATALOGUE: tuple[Diagnostic, ...] = (
         "The tree names a rapport threshold that no transition and no beat uses.",
         "thresholds: {warm: 35, hot: 90}   # nothing says rapport_at_least: hot",
         "Use it in a condition, or remove it."),
+    # ---------------------------------------------------------------- silent traps (issue 15)
+    Diagnostic(
+        "PS0050", "warning", "Text cut short by ' #'",
+        "In unquoted text, a space followed by '#' starts a comment: YAML drops the rest of the line, "
+        "so the trainee sees the text cut there. Files still pass every other check.",
+        "replies:\n  default:\n    - I was driver #1 on the number 12   # the trainee sees 'I was driver'",
+        "Put the whole text in double quotes: \"I was driver #1 on the number 12\". A note to yourself "
+        "goes on a line of its own."),
+    Diagnostic(
+        "PS0051", "warning", "A placeholder that is never filled",
+        "peersim fills placeholders written exactly as ${name}. One left open (${wife), without braces "
+        "($wife), with spaces (${ wife }) or in another style ({{wife}}) is shown to the trainee as written.",
+        "opening_line: \"My $wife says I should talk to someone.\"",
+        "Write it as ${wife}, and give `wife:` a value under the persona's `values:`."),
+    Diagnostic(
+        "PS0052", "warning", "A value that holds a placeholder",
+        "A persona's `values:` fill placeholders in lines, but a value is not filled in again: a "
+        "placeholder inside a value reaches the trainee as written.",
+        "values:\n  wife: \"${name}'s wife\"",
+        "Write the value out in full."),
+    Diagnostic(
+        "PS0053", "warning", "A state this client never reaches, because of the order beats come out in",
+        "The tree can reach the state, but every way there waits for a story beat (`beat_revealed`) "
+        "that, for this persona, only comes out in a state reached later. Its lines are never seen "
+        "with this client.",
+        "beats:\n  - id: son\n    unlock: {at_state: open}\n# and the only rule to 'open' needs beat_revealed: son",
+        "Let the beat unlock earlier (`at_state:` a state before, or `rapport_at_least:`), or take the "
+        "beat condition off the rule."),
+    Diagnostic(
+        "PS0054", "warning", "A trap state: every way on ends the session",
+        "The state is not an ending, but every rule that can leave it leads to an ending (often only "
+        "the `from: any` rules do). Once there, nothing the trainee does brings the client back; "
+        "PS0011 cannot see this while a `from: any` rule exists.",
+        "states: {withdrawn: ...}\ntransitions:\n  - {move: any, from: any, to: left, when: {rapport_at_most: 5}}\n"
+        "# and no rule from: withdrawn to another state",
+        "Add a way back: a rule from this state to one that is not an ending (listening or a repair, "
+        "usually), or make it an ending."),
+    # ---------------------------------------------------------------- behaviour (issue 15)
+    Diagnostic(
+        "PS0060", "warning", "Skilful listening does not warm the client",
+        "Lint plays eight turns of reflections, open questions, an affirmation and a summary against "
+        "the persona (as read moves, not typed text). If rapport is no higher at the end, or the client "
+        "leaves, a trainee doing well is told by the client that they are not. The message names the "
+        "turn and the rule that fired.",
+        "sensitivities:\n  listening: 0      # reflections and summaries do nothing for this client",
+        "Check the tree's `effects` for listening moves and this persona's `sensitivities` for them; "
+        "listening should raise rapport, if slowly for a wary client."),
+    Diagnostic(
+        "PS0061", "warning", "One misstep ends the session",
+        "Lint plays a single piece of directive advice, a judgment and a minimizing turn, each as the "
+        "first turn. If one of them alone makes the client leave, a trainee never gets the chance to "
+        "notice and repair it. (A breach of confidentiality is meant to end it, and is not tried.)",
+        "rapport_start: 16\nsensitivities:\n  directive_advice: 1.2   # -12: rapport 4, below the tree's 'gone'",
+        "Start rapport higher (`rapport_start:`), soften the sensitivity, or lower the level at which the "
+        "tree's leaving rule fires."),
+    Diagnostic(
+        "PS0062", "warning", "No plan is reached",
+        "Lint plays thirty-eight turns of trust, listening and collaboration. The tree has a `plan` "
+        "ending, but this client never gets there: the rules to it wait for something the trainee "
+        "cannot give, or this persona's numbers keep rapport below them.",
+        "transitions:\n  - {move: collaboration, from: hopeful, to: plan_agreed, when: {rapport_at_least: 150}}",
+        "Follow the rules into the plan ending and check that their moves and levels can be met; "
+        "`peersim play` with the why pane shows where the client stops."),
 )
 
 BY_CODE: dict[str, Diagnostic] = {d.code: d for d in CATALOGUE}

@@ -160,12 +160,14 @@ def _ranks(tree: Tree) -> dict[str, int]:
     """Rows: breadth-first distance from the initial state; unreached states go last."""
     rank = {tree.initial: 0}
     frontier = [tree.initial]
-    edges = edges_of(tree)
+    leaving: dict[str, list[Edge]] = {}   # by source, so the walk is linear in the rules
+    for e in edges_of(tree):
+        leaving.setdefault(e.source, []).append(e)
     while frontier:
         nxt = []
         for state in frontier:
-            for e in edges:
-                if e.source == state and e.dest not in rank:
+            for e in leaving.get(state, ()):
+                if e.dest not in rank:
                     rank[e.dest] = rank[state] + 1
                     nxt.append(e.dest)
         frontier = nxt
@@ -175,6 +177,20 @@ def _ranks(tree: Tree) -> dict[str, int]:
         if sid not in rank:
             rank[sid] = last
     return rank
+
+
+def state_marks(tree: Tree) -> dict[str, str]:
+    """States a reader should notice: "unreachable" (PS0010) or "trap" (PS0054)."""
+    from simulator.scenario.lint import reachable_states
+    from simulator.scenario.traps import trap_states
+    from simulator.scenario.source import SourceMap
+
+    reach = reachable_states(tree)
+    marks = {sid: "unreachable" for sid in tree.states if sid not in reach}
+    for problem in trap_states(tree, SourceMap("")):
+        sid = problem.message.split("'")[1]
+        marks.setdefault(sid, "trap: every way on ends it")
+    return marks
 
 
 def to_svg(tree: Tree, thresholds: dict[str, int] | None = None) -> str:
@@ -210,6 +226,7 @@ def to_svg(tree: Tree, thresholds: dict[str, int] | None = None) -> str:
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{canvas_w:.0f}" height="{canvas_h:.0f}" '
              f'viewBox="0 0 {canvas_w:.0f} {canvas_h:.0f}" font-family="Helvetica, Arial, sans-serif">',
              f"<title>{html.escape(tree.title)}</title>",
+             "<!-- drawn by peersim's built-in layout (renderer: builtin) -->",
              '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
              'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/>'
              "</marker></defs>",
@@ -257,6 +274,7 @@ def to_svg(tree: Tree, thresholds: dict[str, int] | None = None) -> str:
                       'stroke="#ccc"/>')
         labels.append(f'<text x="{lx:.1f}" y="{ly + 2:.1f}" font-size="10" text-anchor="middle">{text}</text>')
 
+    marks = state_marks(tree)
     for sid in pos:
         x, y = pos[sid]
         w = width_of[sid]
@@ -272,7 +290,10 @@ def to_svg(tree: Tree, thresholds: dict[str, int] | None = None) -> str:
                 parts.append(f'<rect x="{x + 4:.1f}" y="{y + 4:.1f}" width="{w - 8:.1f}" height="{box_h - 8}" '
                              'rx="6" fill="none" stroke="#333"/>')
         sub = f"ending: {state.ending}" if state is not None and state.ending else (
-            "start" if sid == tree.initial else "")
+            "start" if sid == tree.initial else marks.get(sid, ""))
+        if sid in marks:      # unreachable or a trap: drawn with a red dashed outline too
+            parts.append(f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="{w + 6:.1f}" height="{box_h + 6}" rx="10" '
+                         'fill="none" stroke="#b00020" stroke-width="1.5" stroke-dasharray="5 3"/>')
         parts.append(f'<text x="{x + w / 2:.1f}" y="{y + (19 if sub else 27):.1f}" font-size="13" '
                      f'text-anchor="middle" font-weight="bold">{html.escape(sid)}</text>')
         if sub:

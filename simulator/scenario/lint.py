@@ -270,6 +270,7 @@ def lint_tree(tree: Tree, smap: SourceMap) -> list[Problem]:
             found.append(diagnostic("PS0043").at(
                 smap, ("thresholds", name), f"no transition uses the threshold '{name}' (a persona's beats may)",
                 key=True))
+    found += tree_traps(tree, smap)
     return found
 
 
@@ -429,7 +430,25 @@ def lint_persona(scenario: Scenario) -> list[Problem]:
                 pmap, ("replies", sid, "default"),
                 f"the tree answers every move family in '{sid}', so these default lines are never said",
                 key=True))
+    found += persona_traps(scenario)
     return found
+
+
+def tree_traps(tree: Tree, smap: SourceMap) -> list[Problem]:
+    from simulator.scenario import traps
+
+    return traps.text_traps(smap, traps.tree_texts(tree)) + traps.trap_states(tree, smap)
+
+
+def persona_traps(scenario: Scenario) -> list[Problem]:
+    from simulator.scenario import traps
+
+    persona = scenario.persona
+    from simulator.scenario.behaviour import behaviour_checks
+
+    return (traps.text_traps(scenario.persona_map, traps.persona_texts(persona), persona.values)
+            + traps.beat_order_unreachable(scenario.tree, scenario.tree_map, persona, scenario.persona_map)
+            + behaviour_checks(scenario))
 
 
 # ------------------------------------------------------------------------- files and folders

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import gc
+import hashlib
+import stat
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from simulator.scenario import library
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.schema import Persona, Tree
-from simulator.scenario.source import SourceMap, read_yaml
+from simulator.scenario.source import MAX_BYTES, SourceMap, lookalike_in, read_yaml
 from simulator.scenario.validate import check_persona, check_tree, pydantic_problems
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -51,44 +56,153 @@ class Scenario:
     tree_map: SourceMap
 
 
+# Fields only one kind of file has: a persona saved where a tree belongs (or the other way
+# round) is named as such, instead of a field error for every field of the other kind.
+_ONLY_IN = {"persona": {"name", "opening_line", "background", "summary", "difficulty", "beats", "tree"},
+            "dialogue tree": {"states", "transitions", "initial", "effects"}}
+
+
+def _wrong_kind(data: dict, smap: SourceMap, what: str) -> Problem | None:
+    other = "persona" if what == "dialogue tree" else "dialogue tree"
+    theirs = sorted(_ONLY_IN[other] & set(data))
+    if len(theirs) < 2 or _ONLY_IN[what] & set(data):
+        return None
+    folder = "personas" if other == "persona" else "dialogue_trees"
+    return smap.problem((), f"this looks like a {other} file (it has {', '.join(theirs[:4])}), not a {what}",
+                        f"a {other} belongs in a {folder}/ folder; if this is meant to be a {what}, "
+                        f"start it with `peersim new {'tree' if what == 'dialogue tree' else 'persona'} NAME`")
+
+
 def _model(model: type[BaseModel], data: Any, smap: SourceMap, what: str) -> Any:
     if not isinstance(data, dict):
         raise ScenarioError([smap.problem((), f"a {what} file must be a mapping of fields",
                                           "start from `peersim new` or a shipped example")])
+    wrong = _wrong_kind(data, smap, what)
+    if wrong is not None:
+        raise ScenarioError([wrong])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(pydantic_problems(exc, model, smap)) from None
+        raise ScenarioError(with_lookalikes(pydantic_problems(exc, model, smap), smap)) from None
+
+
+def with_lookalikes(problems: list[Problem], smap: SourceMap, text: str | None = None) -> list[Problem]:
+    """A problem on a line that holds a pasted look-alike character (a non-breaking or
+    zero-width space, a curly quote) names it and its column: the name or value then only
+    looks right, and the message alone would not say why it is unknown."""
+    if text is None:
+        try:
+            text = Path(smap.file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError, ValueError):
+            return problems
+    lines = text.split("\n")
+    out = []
+    for p in problems:
+        found = lookalike_in(lines[p.line - 1]) if 1 <= p.line <= len(lines) else None
+        if found and Path(p.file) == Path(smap.file):
+            column, what, fix = found
+            p = replace(p, column=column, message=f"{p.message}: line {p.line} holds {what} at column {column} "
+                                                  "(often pasted from a word processor or a web page)", hint=fix)
+        out.append(p)
+    return out
+
+
+@contextmanager
+def _quiet_gc():
+    """No garbage collection while a file is built: it allocates tens of thousands of
+    objects that all survive, and the collector would walk the half-built tree again and
+    again for nothing (benchmarks/bench_core.py)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+# A tree read from disk, kept for the rest of the process: several personas share one
+# tree, and `list`, `lint` and `validate` meet it once per persona. Keyed by the real
+# file and its content (a file rewritten within one clock tick keeps its size and time).
+_TREES: dict[Path, tuple[bytes, tuple[Tree, SourceMap] | list[Problem]]] = {}
+
+
+def forget_trees() -> None:
+    """Read every tree from disk again (benchmarks measure a first read)."""
+    _TREES.clear()
+
+
+def _signature(path: Path) -> tuple[Path, bytes] | None:
+    """(the real file, a digest of its bytes), or None when read_yaml should say what is wrong."""
+    try:
+        real = path.resolve()
+        info = real.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        with open(real, "rb") as fh:
+            return real, hashlib.blake2b(fh.read(MAX_BYTES + 1), digest_size=16).digest()
+    except (OSError, ValueError, RuntimeError):
+        return None
+
+
+def _as_spelt(problems: list[Problem], first: str, path: Path) -> list[Problem]:
+    return [replace(p, file=str(path)) if p.file == first else p for p in problems]
 
 
 def load_tree(path: Path | str, text: str | None = None) -> tuple[Tree, SourceMap]:
-    data, smap = read_yaml(path, text)
-    tree = _model(Tree, data, smap, "dialogue tree")
-    problems = check_tree(tree, smap)
+    path = Path(path)
+    key = _signature(path) if text is None else None
+    if key is not None and key[0] in _TREES and _TREES[key[0]][0] == key[1]:
+        found = _TREES[key[0]][1]
+        if isinstance(found, list):
+            first = found[0].file if found else ""
+            raise ScenarioError(_as_spelt(found, first, path))
+        tree, smap = found
+        # The same marks, under the name this caller gave the file.
+        return tree, smap if smap.file == str(path) else SourceMap(str(path), smap.marks, smap.key_marks)
+    try:
+        with _quiet_gc():
+            data, smap = read_yaml(path, text)
+            tree = _model(Tree, data, smap, "dialogue tree")
+            problems = check_tree(tree, smap)
+            if problems:
+                problems = with_lookalikes(problems, smap, text)
+    except ScenarioError as exc:
+        if key is not None:
+            _TREES[key[0]] = (key[1], list(exc.problems))
+        raise
     if problems:
+        if key is not None:
+            _TREES[key[0]] = (key[1], problems)
         raise ScenarioError(problems)
+    if key is not None:
+        _TREES[key[0]] = (key[1], (tree, smap))
     return tree, smap
 
 
 def resolve_persona(ref: str | Path) -> Path:
-    """A shipped persona id, or a path to a persona file."""
+    """A shipped persona id, a local client's id (simulator/scenario/library.py), or a path to a persona file."""
     path = Path(ref)
     if path.suffix in (".yaml", ".yml") or path.exists() or "/" in str(ref):
         return path
     candidate = shipped_dir("personas") / f"{ref}.yaml"
     if candidate.exists():
         return candidate
-    ids = [p.stem for p in shipped_persona_paths()]
-    raise ScenarioError([Problem(str(ref), 0, 0, f"no shipped persona called '{ref}'",
+    local = library.find_local_persona(str(ref))
+    if local is not None:
+        return local
+    ids = [p.stem for p in shipped_persona_paths()] + [p.stem for p in library.local_persona_paths()]
+    raise ScenarioError([Problem(str(ref), 0, 0, f"no client called '{ref}'",
                                  did_you_mean(ref, ids) + " (`peersim list` shows them all)")])
 
 
 def tree_folders(persona_path: Path) -> list[Path]:
     """Where a persona's tree may live: the persona's own folder, the `dialogue_trees`
-    folder beside it, and the shipped trees. A persona file is untrusted, so its `tree:`
-    cannot send the loader to any other file on the machine."""
+    folder beside it, the clients folders (and their `dialogue_trees`), and the shipped
+    trees. A persona file is untrusted, so its `tree:` cannot send the loader to any other
+    file on the machine."""
     here = persona_path.resolve().parent
-    return [here, here.parent / "dialogue_trees", shipped_dir("dialogue_trees").resolve()]
+    return [here, here.parent / "dialogue_trees", *library.tree_dirs(), shipped_dir("dialogue_trees").resolve()]
 
 
 def tree_reference_problem(ref: str, persona_path: Path) -> tuple[str, str] | None:
@@ -111,24 +225,30 @@ def tree_reference_problem(ref: str, persona_path: Path) -> tuple[str, str] | No
 def resolve_tree(ref: str, persona_path: Path) -> Path:
     """A tree named by a persona: a path relative to the persona, or a tree id.
 
-    An id is looked for beside the persona (../dialogue_trees/ID.yaml, then ./ID.yaml)
-    before the shipped trees, so a trainer's own folder can shadow a shipped tree.
+    An id is looked for beside the persona (../dialogue_trees/ID.yaml, then ./ID.yaml),
+    then in the clients folders, before the shipped trees, so a trainer's own folder can
+    shadow a shipped tree.
     """
     if ref.endswith((".yaml", ".yml")) or "/" in ref:
         return (persona_path.parent / ref).resolve()
     here = persona_path.resolve().parent
-    for candidate in (here.parent / "dialogue_trees" / f"{ref}.yaml", here / f"{ref}.yaml",
-                      shipped_dir("dialogue_trees") / f"{ref}.yaml"):
+    for candidate in (here.parent / "dialogue_trees" / f"{ref}.yaml", here / f"{ref}.yaml"):
         if candidate.exists():
             return candidate
+    local = library.find_local_tree(ref)
+    if local is not None:
+        return local
+    if (shipped_dir("dialogue_trees") / f"{ref}.yaml").exists():
+        return shipped_dir("dialogue_trees") / f"{ref}.yaml"
     return shipped_dir("dialogue_trees") / f"{ref}.yaml"
 
 
 def load_scenario(ref: str | Path, text: str | None = None) -> Scenario:
     """Load and check a persona and its tree. Raises ScenarioError with every problem."""
     path = resolve_persona(ref)
-    data, smap = read_yaml(path, text)
-    persona = _model(Persona, data, smap, "persona")
+    with _quiet_gc():
+        data, smap = read_yaml(path, text)
+        persona = _model(Persona, data, smap, "persona")
     unsafe = tree_reference_problem(persona.tree, path)
     if unsafe:
         raise ScenarioError([smap.problem(("tree",), *unsafe)])
@@ -143,7 +263,7 @@ def load_scenario(ref: str | Path, text: str | None = None) -> Scenario:
     tree, tree_map = load_tree(tree_path)
     problems = check_persona(persona, smap, tree, tree_map)
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(with_lookalikes(problems, smap, text))
     return Scenario(persona, tree, path, tree_path, smap, tree_map)
 
 

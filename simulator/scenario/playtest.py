@@ -91,8 +91,10 @@ def persona_for(path: Path, declared: str | None) -> str | Path:
     name = declared or path.name.split(".")[0]
     if name.endswith((".yaml", ".yml")):
         return path.parent / name
-    beside = path.parent / f"{name}.yaml"
-    return beside if beside.exists() or not declared else name
+    for suffix in (".yaml", ".yml"):    # a persona saved as NAME.yml is found too
+        if (path.parent / f"{name}{suffix}").exists():
+            return path.parent / f"{name}{suffix}"
+    return path.parent / f"{name}.yaml" if not declared else name
 
 
 def scenario_for(path: Path, spec: PlayTestFile, smap: SourceMap) -> Scenario:

@@ -27,6 +27,14 @@ Threshold = Points | str  # a number, or the name of a threshold in `thresholds:
 OneOrMany = str | list[str]
 
 
+# What an editor may offer and underline (`peersim schema`); the loader checks the same
+# names with a nearest-name suggestion (validate.py), so these only add checks as you type.
+_REPLY_KEYS = ["default", *MOVE_IDS, *FAMILY_IDS]
+_MOVE_ENUM = {"enum": list(MOVE_IDS)}
+_TRIGGER = {"anyOf": [{"enum": [*MOVE_IDS, "any"]}, {"type": "array", "items": {"enum": [*MOVE_IDS, "any"]}}]}
+_POOLS = {"propertyNames": {"enum": _REPLY_KEYS}}
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -34,14 +42,14 @@ class _Strict(BaseModel):
 class Streak(_Strict):
     """The trainee's primary move was `move` on each of the last `count` turns."""
 
-    move: str = Field(description="a move id")
+    move: str = Field(description="a move id", json_schema_extra=_MOVE_ENUM)
     count: int = Field(ge=1, le=100, description="how many turns in a row, this one included")
 
 
 class MoveCount(_Strict):
     """How often `move` has been read so far in the session (every move of every turn)."""
 
-    move: str = Field(description="a move id")
+    move: str = Field(description="a move id", json_schema_extra=_MOVE_ENUM)
     at_least: Count | None = Field(default=None, description="the move was read at least this many times")
     at_most: Count | None = Field(default=None, description="the move was read at most this many times")
 
@@ -66,7 +74,8 @@ class Conditions(_Strict):
 
 
 class Transition(_Strict):
-    move: OneOrMany = Field(description="the trigger: a move id, a list of move ids, or 'any'")
+    move: OneOrMany = Field(description="the trigger: a move id, a list of move ids, or 'any'",
+                            json_schema_extra=_TRIGGER)
     from_: OneOrMany = Field(alias="from", description="a state id, a list of state ids, or 'any'")
     to: str = Field(description="the state the client moves to")
     when: Conditions = Field(default_factory=Conditions,
@@ -87,7 +96,8 @@ class State(_Strict):
     ending: Literal["left", "plan"] | None = Field(
         default=None, description="a terminal state: the client left, or a plan was agreed")
     replies: dict[str, list[NonEmptyText]] = Field(
-        description="reply pools keyed by move id, move family or 'default' (required)")
+        description="reply pools keyed by move id, move family or 'default' (required)",
+        json_schema_extra={**_POOLS, "required": ["default"]})
 
 
 class Rapport(_Strict):
@@ -171,7 +181,9 @@ class Persona(_Strict):
     values: dict[str, str] = Field(default_factory=dict, description="fills ${placeholders} in reply lines")
     beats: list[Beat] = Field(default_factory=list, description="parts of the client's story that come out as trust grows")
     replies: dict[str, dict[str, list[NonEmptyText]]] = Field(
-        default_factory=dict, description="persona-specific reply pools per state; used before the tree's")
+        default_factory=dict, description="persona-specific reply pools per state; used before the tree's",
+        json_schema_extra={"additionalProperties": {"type": "object", **_POOLS,
+                                                    "additionalProperties": {"type": "array", "items": {"type": "string"}}}})
     cues: dict[str, str] = Field(default_factory=dict, description="persona-specific non-verbal cues per state")
     topics: list[Topic] = Field(default_factory=list, description="things a trainee may ask about, answered "
                                                                   "from the client's own lines")
@@ -183,7 +195,10 @@ class Persona(_Strict):
 
 def json_schemas() -> dict:
     """JSON Schema of both formats, for editors with a YAML language server."""
+    from simulator.scenario.playtest import PlayTestFile  # it imports this module
+
     return {
         "persona": Persona.model_json_schema(by_alias=True),
         "tree": Tree.model_json_schema(by_alias=True),
+        "test": PlayTestFile.model_json_schema(by_alias=True),
     }

@@ -12,6 +12,7 @@ are booleans, so a client line written `- No` stays the word "No".
 
 from __future__ import annotations
 
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +110,8 @@ class _Builder:
         return (node.start_mark.line + 1, node.start_mark.column + 1)
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
+        # Called once per value of the file (70,000 times for a 2,000-state tree): the
+        # common cases (text, mappings, lists) come first and look attributes up once.
         self.nodes += 1
         if len(loc) > MAX_DEPTH:
             raise ScenarioError([self.smap.problem(
@@ -118,17 +121,26 @@ class _Builder:
             raise ScenarioError([self.smap.problem(
                 loc, f"this file expands to more than {MAX_NODES:,} values",
                 "remove repeated anchors and aliases (*name); a persona file never needs that many values")])
-        if loc not in self.smap.marks:
-            self.smap.marks[loc] = self._mark(node)
-        if node.tag == _TIMESTAMP_TAG and isinstance(node, yaml.ScalarNode):
+        marks = self.smap.marks
+        if loc not in marks:
+            start = node.start_mark
+            marks[loc] = (start.line + 1, start.column + 1)
+        tag = node.tag
+        scalar = isinstance(node, yaml.ScalarNode)
+        if scalar and tag == _STR_TAG:
+            if _control(node.value):
+                raise ScenarioError([_control_problem(self.smap.file, self._mark(node), node.value, "this text")])
+            return node.value
+        if scalar and tag == _TIMESTAMP_TAG:
             # An unquoted date (`- 2024-05-01`) is resolved implicitly; an author means the text.
             return node.value
-        if node.tag not in _SAFE_TAGS:
+        if tag not in _SAFE_TAGS:
             raise ScenarioError([self.smap.problem(
                 loc, f"the tag {node.tag!r} is not allowed in peersim files",
                 "remove the '!' tag; only plain text, numbers, lists and mappings are read")])
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
+            key_marks = self.smap.key_marks
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise ScenarioError([Problem(self.smap.file, *self._mark(key_node),
@@ -144,25 +156,31 @@ class _Builder:
                                                  f"names of at most {MAX_KEY}",
                                                  "check the indentation and the ':' on this line: text that "
                                                  "holds ': ' belongs in double quotes")])
-                if CONTROLS.search(key):
+                if _control(key):
                     raise ScenarioError([_control_problem(self.smap.file, self._mark(key_node), key, "this key")])
+                key_loc = loc + (key,)
                 if key in out:
-                    first = self.smap.key_marks[loc + (key,)][0]
+                    first = key_marks[key_loc][0]
                     raise ScenarioError([Problem(
                         self.smap.file, *self._mark(key_node), f"the key '{key}' appears twice here",
                         f"it is first on line {first}: keep one of them (YAML would silently use the last), "
                         "or rename one")])
-                self.smap.key_marks[loc + (key,)] = self._mark(key_node)
-                out[key] = self.build(value_node, loc + (key,))
+                start = key_node.start_mark
+                key_marks[key_loc] = (start.line + 1, start.column + 1)
+                out[key] = self.build(value_node, key_loc)
             return out
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
-        if node.tag == _BOOL_TAG and node.value.lower() not in ("true", "false"):
+            build = self.build
+            return [build(item, loc + (i,)) for i, item in enumerate(node.value)]
+        if tag == _BOOL_TAG and node.value.lower() not in ("true", "false"):
             return node.value
         value = self.constructor.construct_object(node, deep=True)
-        if isinstance(value, str) and CONTROLS.search(value):
+        if isinstance(value, str) and _control(value):
             raise ScenarioError([_control_problem(self.smap.file, self._mark(node), value, "this text")])
         return value
+
+
+_control = CONTROLS.search
 
 
 def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap]:
@@ -225,6 +243,10 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
             what = "a quoted text starts here and is never closed"
         if what.startswith("but ") and exc.context:  # "but found another document" needs its first half
             what = f"{exc.context}, {what}"
+        slip = slip_near(text, line)
+        if slip is not None:
+            line, column, said, hint = slip
+            raise ScenarioError([Problem(str(path), line, column, f"YAML syntax: {said}", hint)]) from None
         raise ScenarioError([Problem(str(path), line, column, f"YAML syntax: {what}",
                                      _yaml_hint(what))]) from None
     except yaml.reader.ReaderError as exc:
@@ -273,7 +295,38 @@ def _compose(text: str) -> yaml.Node | None:
 PURE_PYTHON_UP_TO = 100_000    # characters: ten times the longest shipped file
 
 
-_CLoader = getattr(yaml, "CSafeLoader", None) if getattr(yaml, "__with_libyaml__", False) else None
+_CSafe = getattr(yaml, "CSafeLoader", None) if getattr(yaml, "__with_libyaml__", False) else None
+
+
+if _CSafe is not None:
+    _RESOLVERS = {first: tuple(pairs) for first, pairs in _CSafe.yaml_implicit_resolvers.items()}
+
+    class _FastCLoader(_CSafe):
+        """libyaml's safe loader with PyYAML's tag resolution done in one small function.
+
+        libyaml calls back into Python to resolve every node's tag; the general resolver
+        also walks "path resolvers", which the safe loader never has. This one gives the
+        same tags (the safe loader's implicit resolvers, tried in the same order), which
+        tests/test_yaml_paths.py checks value for value against the pure-Python path."""
+
+        def descend_resolver(self, current_node, current_index):
+            pass
+
+        def ascend_resolver(self):
+            pass
+
+        def resolve(self, kind, value, implicit):
+            if kind is yaml.ScalarNode:
+                if implicit[0]:
+                    for tag, regexp in _RESOLVERS.get(value[:1], ()):
+                        if regexp.match(value):
+                            return tag
+                return _STR_TAG
+            return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
+
+    _CLoader = _FastCLoader
+else:
+    _CLoader = None
 
 _STARTED_AT = ("while scanning a simple key", "while scanning a quoted scalar")
 
@@ -303,3 +356,87 @@ def _yaml_hint(problem: str) -> str:
     if "cannot start any token" in problem or "expected alphabetic or numeric character" in problem:
         return "text that starts with a symbol (* & ! @ ` % | >) must be in double quotes: \"*sighs* Fine.\""
     return "check this line and the one above it"
+
+
+# ------------------------------------------------------------------------- slips a hint can name
+# Characters a word processor or a web page pastes in: they look like a space or a quote,
+# and YAML does not read them as one.
+LOOKALIKES = {
+    "\u00a0": ("a non-breaking space", "retype it as a plain space"),
+    "\u2007": ("a figure space", "retype it as a plain space"),
+    "\u202f": ("a narrow non-breaking space", "retype it as a plain space"),
+    "\u3000": ("an ideographic space", "retype it as a plain space"),
+    "\u200b": ("a zero-width space (invisible)", "delete it: put the cursor just after it and press Backspace"),
+    "\u200c": ("a zero-width non-joiner (invisible)", "delete it"),
+    "\u200d": ("a zero-width joiner (invisible)", "delete it"),
+    "\u2060": ("a word joiner (invisible)", "delete it"),
+    "\ufeff": ("a byte-order mark (invisible)", "delete it"),
+    "\u201c": ("a curly opening double quote", 'YAML quotes text with straight quotes only: type " instead'),
+    "\u201d": ("a curly closing double quote", 'YAML quotes text with straight quotes only: type " instead'),
+    "\u2018": ("a curly opening single quote", "YAML quotes text with straight quotes only: type ' instead"),
+    "\u2019": ("a curly apostrophe", "inside text it is fine; as a quote around text, type ' instead"),
+}
+_KEY_LINE = re.compile(r"^\s*(- )?[A-Za-z_][A-Za-z0-9_-]*:(\s|$)")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _levels(line: str) -> set[int]:
+    """The indents a line opens: its own, and inside a list item (`- key: ...`) that of its content."""
+    levels, rest = {_indent(line)}, line.lstrip(" ")
+    offset = _indent(line)
+    while rest.startswith("- "):
+        offset += 2 + len(rest[2:]) - len(rest[2:].lstrip(" "))
+        rest = rest[2:].lstrip(" ")
+        levels.add(offset)
+    return levels
+
+
+def _significant(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def lookalike_in(line: str) -> tuple[int, str, str] | None:
+    """(1-based column, what it is, what to do) of the first pasted look-alike character in `line`."""
+    for i, ch in enumerate(line):
+        if ch in LOOKALIKES and not (ch == "\u2019" and 0 < i < len(line) - 1 and line[i - 1].isalpha()
+                                     and line[i + 1].isalpha()):
+            return i + 1, *LOOKALIKES[ch]
+    return None
+
+
+def slip_near(text: str, line: int) -> tuple[int, int, str, str] | None:
+    """A plainer account of a YAML error at `line` (1-based) when the cause is on that line
+    or the one before: a pasted look-alike character, or an indentation two spaces off.
+    (line, column, message, fix), or None to keep PyYAML's own words."""
+    lines = text.split("\n")
+    for number in (line, line - 1):
+        if not 1 <= number <= len(lines):
+            continue
+        found = lookalike_in(lines[number - 1])
+        if found:
+            column, what, fix = found
+            return number, column, (f"line {number} holds {what} at column {column} "
+                                    "(often pasted from a word processor or a web page)"), fix
+    for number in (line, line - 1):
+        if not 1 <= number <= len(lines) or not _significant(lines[number - 1]):
+            continue
+        here = _indent(lines[number - 1])
+        above = [n for n in range(number - 1, 0, -1) if _significant(lines[n - 1])]
+        if not above:
+            continue
+        prev = lines[above[0] - 1]
+        opener = prev.split(" #")[0].rstrip().endswith((":", "|", ">", "|-", ">-", "-"))
+        if here > max(_levels(prev)) and not opener and _KEY_LINE.match(lines[number - 1]):
+            return number, 1, (f"line {number} is indented {here} spaces; the line above uses {max(_levels(prev))}"), \
+                "indent it like the line above (a field inside another goes under a line ending in ':')"
+        if here < _indent(prev):
+            outer = next((_levels(lines[n - 1]) for n in above if _indent(lines[n - 1]) <= here), None)
+            if outer is not None and here not in outer:
+                return number, 1, (f"line {number} is indented {here} spaces; the lines around it use "
+                                   f"{_indent(prev)}"), \
+                    f"indent it {_indent(prev)} spaces like its neighbours, or {min(outer)} to end the block above"
+    return None

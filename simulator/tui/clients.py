@@ -1,4 +1,5 @@
-"""The client list: every shipped persona, loaded and checked (in a worker thread)."""
+"""The client list: every shipped persona and every local one (simulator/scenario/library.py),
+loaded and checked (in a worker thread)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.loader import Scenario, load_scenario, shipped_persona_paths
+from simulator.scenario.loader import Scenario, load_scenario
 
 
 @dataclass(frozen=True)
 class ClientCard:
     scenario: Scenario
+    local: bool = False
 
     @property
     def id(self) -> str:
@@ -43,9 +45,16 @@ class ClientCard:
 
 
 def load_clients(paths: list[Path] | None = None) -> tuple[list[ClientCard], list[str]]:
-    """Cards for every persona that loads; a broken file is reported, not fatal."""
+    """Cards for every persona that loads; a broken file is reported (file:line: its first
+    problem), not fatal. Without `paths`: the shipped clients and the local library."""
+    if paths is None:
+        from simulator.scenario.library import load_library
+
+        entries = load_library()
+        return ([ClientCard(e.scenario, e.local) for e in entries if e.scenario is not None],
+                [str(e.problem).split("\n")[0] for e in entries if e.scenario is None])
     cards, problems = [], []
-    for path in paths if paths is not None else shipped_persona_paths():
+    for path in paths:
         try:
             cards.append(ClientCard(load_scenario(path)))
         except ScenarioError as exc:

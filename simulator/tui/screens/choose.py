@@ -28,6 +28,7 @@ class ChooseScreen(Screen):
         super().__init__()
         self.cards: list = []  # ClientCard, imported in the worker (keeps launch light)
         self.shown: list = []
+        self.problems: list[str] = []   # client files that did not load: listed, never started
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -60,6 +61,7 @@ class ChooseScreen(Screen):
 
     def show_clients(self, cards: list, problems: list[str], unfinished: list) -> None:
         self.cards = cards
+        self.problems = problems
         self.app.remember_scenarios(c.scenario for c in cards)
         for problem in problems:
             self.app.notify(f"A client file could not be loaded: {problem}", severity="warning", timeout=8)
@@ -97,9 +99,12 @@ class ChooseScreen(Screen):
             if i:
                 clients.add_option(None)  # a rule between cards
             p = card.scenario.persona
-            prompt = Text.assemble((p.name, "bold"), f"  {p.difficulty}", (f"  {card.skills}", "italic"),
-                                   "\n", (p.summary, "dim"))
+            prompt = Text.assemble((p.name, "bold"), ("  local" if card.local else "", "bold"),
+                                   f"  {p.difficulty}", (f"  {card.skills}", "italic"), "\n", (p.summary, "dim"))
             clients.add_option(Option(prompt, id=card.id))
+        for i, problem in enumerate(self.problems):
+            clients.add_option(Option(Text(f"Cannot be started: {problem}", style="dim"),
+                                      id=f"broken-{i}", disabled=True))
         if self.shown:
             clients.highlighted = 0
             self.show_detail(self.shown[0])

@@ -1,0 +1,120 @@
+"""Load speed (issue 15, item 7): reading and checking trees and personas, the SVG layout,
+and the start-up of `peersim list` and `validate` against `python -c "import textual"`.
+
+    python benchmarks/bench_load.py [--repeats N]
+
+Every tree is read from disk again for each repeat (loader.forget_trees), so the figures
+are for a first read. Run it with PYTHONPATH pointing at another checkout's code to
+measure that code the same way (the "before" column of benchmarks/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# simulator first, from PYTHONPATH when it is set: bench_core puts this checkout on the path.
+from simulator.scenario import loader, source  # noqa: E402
+from simulator.scenario.graph import to_svg  # noqa: E402
+from simulator.scenario.loader import load_scenario, load_tree, shipped_persona_paths  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_core import PERSONA, generate_tree  # noqa: E402
+from machine import machine_info  # noqa: E402
+
+# The checkout whose code is measured: the commands run there, with its own files.
+ROOT = Path(loader.__file__).resolve().parent.parent.parent
+
+
+def forget() -> None:
+    getattr(loader, "forget_trees", lambda: None)()    # absent before the tree cache
+
+
+# Wall time and CPU time, each a median: on a shared machine the CPU time is the fairer
+# comparison (wall time then counts the time spent waiting for a core).
+def median_s(fn, repeats: int) -> tuple[float, float]:
+    wall, cpu = [], []
+    for _ in range(repeats):
+        forget()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def command_s(argv: list[str], repeats: int) -> tuple[float, float]:
+    wall, cpu = [], []
+    env = {**os.environ, "PEERSIM_CLIENTS": tempfile.gettempdir() + "/no-such-clients-folder"}
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, check=False)
+        wall.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def fmt(times: tuple[float, float], base: tuple[float, float] | None = None) -> str:
+    text = f"{times[0]:.3f} s | {times[1]:.3f} s"
+    if base:
+        text += f" | {times[0] / base[0]:.2f}x / {times[1] / base[1]:.2f}x"
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    info = machine_info()
+    print(f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}; run {info['date']}; "
+          f"load average at the start {info['load']}.")
+    print("Command: `python benchmarks/bench_load.py" + (f" --repeats {args.repeats}`" if args.repeats != 5 else "`"))
+    print(f"Code measured: {ROOT}\n")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        trees, personas = Path(tmp) / "dialogue_trees", Path(tmp) / "personas"
+        trees.mkdir()
+        personas.mkdir()
+        big = trees / "generated.yaml"
+        big.write_text(generate_tree(2000), encoding="utf-8")
+        (personas / "bench.yaml").write_text(PERSONA, encoding="utf-8")
+        rows.append(("load + validate the generated 2,000-state tree (libyaml where installed)",
+                     fmt(median_s(lambda: load_tree(big), args.repeats))))
+        fast = source._CLoader
+        source._CLoader = None
+        rows.append(("the same on the pure-Python composer",
+                     fmt(median_s(lambda: load_tree(big), 1))))
+        source._CLoader = fast
+        rows.append(("load persona + that tree (`load_scenario`)",
+                     fmt(median_s(lambda: load_scenario(personas / 'bench.yaml'), args.repeats))))
+        for n in (500, 1000, 2000):
+            path = trees / f"svg{n}.yaml"
+            path.write_text(generate_tree(n), encoding="utf-8")
+            tree, _ = load_tree(path)
+            rows.append((f"built-in SVG layout, {n:,} states", fmt(median_s(lambda: to_svg(tree), 3))))
+    rows.append(("load + check every shipped persona with its tree",
+                 fmt(median_s(lambda: [load_scenario(p) for p in shipped_persona_paths()], args.repeats))))
+    bare = command_s([sys.executable, "-c", "import textual"], args.repeats)
+    listing = command_s([sys.executable, "-m", "simulator", "list"], args.repeats)
+    validate = command_s([sys.executable, "-m", "simulator", "validate", "personas", "dialogue_trees"], args.repeats)
+    rows.append(('`python -c "import textual"`', fmt(bare)))
+    rows.append(("`peersim list` (python -m simulator list), and / import textual", fmt(listing, bare)))
+    rows.append(("`peersim validate personas dialogue_trees`, and / import textual", fmt(validate, bare)))
+    print("| measure | wall (median) | CPU (median) | ratio wall / CPU |")
+    print("|---|---|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |" + ("" if value.count("|") == 2 else " |"))
+
+
+if __name__ == "__main__":
+    main()
