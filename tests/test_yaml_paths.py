@@ -88,6 +88,8 @@ def test_a_generated_tree_reads_and_checks_the_same_on_both_paths(states, tmp_pa
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_a_malformed_file_gets_the_same_messages_and_marks_on_both_paths(case, tmp_path, monkeypatch):
     kind, text, *_ = CASES[case]
+    if len(text) > source.PURE_PYTHON_UP_TO:
+        pytest.skip("a file this large that libyaml cannot read keeps libyaml's message (source.PURE_PYTHON_UP_TO)")
     (tmp_path / "dialogue_trees").mkdir()
     (tmp_path / "personas").mkdir()
     (tmp_path / "dialogue_trees" / "mini.yaml").write_text(MINI_TREE, encoding="utf-8")
