@@ -87,7 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="cohort report: trainees' .peersim bundles and data folders (default: your data folder)")
     p.add_argument("--since", metavar="DATE", help="only sessions started on or after this date (YYYY-MM-DD)")
     p.add_argument("--format", choices=["csv", "md", "html"], default="md",
-                   help="html: one page with the group's rapport curves (and only with bundles or html)")
+                   help="md (default), csv, or html: one page with the group's rapport curves")
     p.add_argument("--trainee", help="only this trainee's sessions")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of to standard output")
     _data_dir(p)
