@@ -159,3 +159,13 @@ def test_a_bundle_never_makes_the_trainer_open_a_file_it_names(cohort, tmp_path)
     path = tmp_path / "ben.peersim"
     assert export(ben, path) == 0
     assert all(log.persona_path == "" for log, _ in read_bundle(path).sessions)
+
+
+def test_a_folder_without_sessions_or_a_missing_file_is_named_not_a_traceback(cohort, tmp_path, capsys):
+    ana, _ = cohort
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    status, out, err = report(capsys, str(ana), str(empty), str(tmp_path / "nowhere.peersim"), "--format", "csv")
+    assert status == 1
+    assert f"{empty}: a folder with no peersim sessions" in err and "nowhere.peersim: not a file" in err
+    assert {r["trainee"] for r in rows_of(out)} == {"Ana"}
