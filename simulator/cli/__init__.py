@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "simulator.cli.sessions",
     "simulator.cli.authoring",
     "simulator.cli.moves",
+    "simulator.cli.serve",
 ]
 
 

@@ -67,17 +67,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     _data_dir(p)
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("export", help="write a session's debrief as Markdown, a self-contained HTML page, or JSON")
-    p.add_argument("session", help="a session id, a unique prefix of one, or 'last'")
+    p = sub.add_parser("export", help="write a session's debrief as Markdown, a self-contained HTML page, or JSON; "
+                                      "or, with --all --bundle, your sessions as one file for your trainer")
+    p.add_argument("session", nargs="?", help="a session id, a unique prefix of one, or 'last'")
     p.add_argument("--format", choices=["md", "html", "json"], default="md")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of to standard output")
+    p.add_argument("--all", action="store_true", help="every saved session (with --bundle)")
+    p.add_argument("--bundle", action="store_true",
+                   help="one .peersim file of sessions for `peersim report` (readable JSON; needs -o)")
+    p.add_argument("--since", metavar="DATE", help="with --bundle: only sessions started on or after this date")
+    p.add_argument("--client", metavar="ID", action="append",
+                   help="with --bundle: only sessions with this client (a persona id; give it again for more)")
+    p.add_argument("--trainee", help="with --bundle: your name in the bundle, and only sessions saved under it "
+                                     "(default: the saved 'trainee' setting, else the one name the sessions were saved under; and every session)")
     _data_dir(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("report", help="for trainers: per trainee and persona, sessions, mean lesson scores, "
                                       "states reached, common withdrawal triggers")
+    p.add_argument("sources", nargs="*", metavar="BUNDLE",
+                   help="cohort report: trainees' .peersim bundles and data folders (default: your data folder)")
     p.add_argument("--since", metavar="DATE", help="only sessions started on or after this date (YYYY-MM-DD)")
-    p.add_argument("--format", choices=["csv", "md"], default="md")
+    p.add_argument("--format", choices=["csv", "md", "html"], default="md",
+                   help="md (default), csv, or html: one page with the group's rapport curves")
     p.add_argument("--trainee", help="only this trainee's sessions")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of to standard output")
     _data_dir(p)
@@ -294,6 +306,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 @_run
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.bundle:
+        return export_bundle(args)
+    if args.all or args.since or args.client:
+        raise CommandError("--all, --since and --client choose sessions for a bundle: add --bundle -o NAME.peersim")
+    if not args.session:
+        raise CommandError("name a session to export (an id, a prefix, or 'last'), or use --all --bundle")
     with Store(data_dir_of(args)) as store:
         log = store.load_session(args.session)
     _write(export(debrief(log), log, args.format), args.output)
@@ -302,9 +320,54 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 @_run
 def cmd_report(args: argparse.Namespace) -> int:
+    if args.sources or args.format == "html":
+        return cohort_report(args)
     since = _since(args.since)
     with Store(data_dir_of(args)) as store:
         logs = [store.load_session(s.id) for s in store.list_sessions(trainee=args.trainee, since=since)]
     rows = build_report(logs)
     _write(to_csv(rows) if args.format == "csv" else report_markdown(rows, args.since), args.output)
     return 0
+
+
+# ----------------------------------------------------------------------------- bundles and the cohort
+def export_bundle(args: argparse.Namespace) -> int:
+    from simulator.debrief.bundle import SUFFIX, write_bundle
+
+    if not args.output:
+        raise CommandError(f"a bundle is a file: give its name with -o, e.g. -o yourname{SUFFIX}")
+    if bool(args.all) == bool(args.session):
+        raise CommandError("say which sessions go in the bundle: --all (narrowed by --since and --client) or one "
+                           "session id")
+    with Store(data_dir_of(args)) as store:
+        trainee = _trainee(store, args.trainee)
+        if args.session:
+            logs = [store.load_session(args.session)]
+        else:
+            chosen = store.list_sessions(trainee=args.trainee, since=_since(args.since))
+            logs = [store.load_session(s.id) for s in reversed(chosen)
+                    if not args.client or s.persona_id in args.client]
+    if not logs:
+        raise CommandError("no saved sessions match what you chose, so no bundle was written; "
+                           "`peersim history` lists them")
+    names = {log.trainee for log in logs if log.trainee}
+    trainee = trainee or (names.pop() if len(names) == 1 else "")
+    if not trainee:
+        raise CommandError("a bundle carries your name so your trainer can tell it from others': "
+                           "give it with --trainee NAME")
+    _write(write_bundle(logs, trainee), args.output)
+    print(f"{len(logs)} session{'' if len(logs) == 1 else 's'} in the bundle, under the name {trainee}",
+          file=sys.stderr)
+    return 0
+
+
+def cohort_report(args: argparse.Namespace) -> int:
+    from simulator.debrief.cohort import gather, to_cohort_csv, to_cohort_html, to_cohort_markdown
+
+    sources = args.sources or [str(resolve_data_dir(data_dir_of(args)))]
+    cohort = gather(sources, since=_since(args.since), trainee=args.trainee)
+    render = {"csv": to_cohort_csv, "md": to_cohort_markdown, "html": to_cohort_html}[args.format]
+    for problem in cohort.problems:
+        print(f"peersim: not counted: {problem}", file=sys.stderr)
+    _write(render(cohort), args.output)
+    return 1 if cohort.problems else 0

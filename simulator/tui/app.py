@@ -5,6 +5,7 @@ store, so every screen asks the app for data (messages up, attributes down)."""
 from __future__ import annotations
 
 import argparse
+import os
 import traceback
 from datetime import datetime, timezone
 from pathlib import Path
@@ -57,8 +58,11 @@ class PeersimApp(App):
 
     def __init__(self, data_dir: str | Path | None = None, mode: str | None = None, seed: int = 0,
                  persona_paths: list[Path] | None = None, clock: Callable[[], str] = now_iso,
-                 ask_name: bool = True):
+                 ask_name: bool = True, browser_trainee: str | None = None):
         super().__init__()
+        # `peersim serve`: one app per browser, all on one data folder. The name is this
+        # person's (from the page's address or asked first), never the shared saved setting.
+        self.browser = browser_trainee is not None
         self.data_dir = data_dir
         self.default_mode = mode
         self.seed = seed
@@ -66,7 +70,7 @@ class PeersimApp(App):
         self.clock = clock
         self.ask_name = ask_name
         self.store = None
-        self.trainee = ""
+        self.trainee = browser_trainee or ""
         self.scenarios: dict[str, Scenario] = {}
 
     # ----------------------------------------------------------------- start-up
@@ -87,18 +91,24 @@ class PeersimApp(App):
             self.call_from_thread(self.show_error,
                                   "Your sessions can't be saved (the session file could not be opened)", exc)
             return
-        self.trainee = self.setting("trainee", "") or ""
+        if not self.browser:
+            self.trainee = self.setting("trainee", "") or ""
 
     def store_ready(self) -> None:
         """The store is open: apply the saved theme and ask the trainee's name once."""
         theme = self.setting("theme", DARK)
         self.theme = theme if theme in (LIGHT, DARK) else DARK
-        if self.ask_name and self.store is not None and self.setting("trainee") is None:
+        asked = not self.trainee if self.browser else self.ask_name and self.setting("trainee") is None
+        if asked and self.store is not None:
             self.push_screen(NameScreen(), self.name_given)
 
     def name_given(self, name: str | None) -> None:
         self.trainee = name or ""
-        self.save_setting("trainee", self.trainee)
+        if not self.browser:
+            self.save_setting("trainee", self.trainee)
+        elif not name:  # everyone in the room shares one data folder: a name keeps sessions apart
+            self.notify("In a shared room your name keeps your sessions apart from everyone else's.")
+            self.push_screen(NameScreen(), self.name_given)
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         if self.store is None:
@@ -182,13 +192,14 @@ class PeersimApp(App):
         except Exception as exc:
             self.show_error("Unfinished sessions could not be read", exc)
             return []
-        return [s for s in sessions if s.turns and (not self.trainee or s.trainee == self.trainee)]
+        return [s for s in sessions if s.turns and ((not self.trainee and not self.browser)
+                                                    or s.trainee == self.trainee)]
 
     def past_sessions(self) -> list:
         if self.store is None:
             return []
         try:
-            return self.store.list_sessions(trainee=self.trainee or None)
+            return self.store.list_sessions(trainee=self.trainee if self.browser else self.trainee or None)
         except Exception as exc:
             self.show_error("Your past sessions could not be read", exc)
             return []
@@ -318,6 +329,7 @@ def write_export(log: SessionLog, fmt: str, scenario: Scenario | None, data_dir=
 def run_app(args: argparse.Namespace | None = None) -> int:
     mode = getattr(args, "mode", None)
     app = PeersimApp(data_dir=getattr(args, "data_dir", None),
-                     mode=mode, seed=getattr(args, "seed", None) or 0)
+                     mode=mode, seed=getattr(args, "seed", None) or 0,
+                     browser_trainee=os.environ.get("PEERSIM_BROWSER_TRAINEE"))
     app.run()
     return app.return_code or 0
