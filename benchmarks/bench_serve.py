@@ -3,7 +3,7 @@ memory per connected trainee.
 
     python benchmarks/bench_serve.py [--browsers 1 10]
 
-Needs the serve and browser-test extras and Debian's chromium and chromium-driver. Each
+Needs the test extra (textual-serve and selenium) and Debian's chromium and chromium-driver. Each
 browser is a headless Chromium opening `/?trainee=traineeN` at the same moment; "to the client
 list" is from `driver.get` to the list's filter box being drawn in the page (xterm.js text).
 Memory is the resident size (RSS, /proc) of everything the server started for the browsers
