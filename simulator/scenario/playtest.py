@@ -23,7 +23,8 @@ from simulator.engine import ClientTurn, Conversation
 from simulator.scenario.errors import Problem, ScenarioError
 from simulator.scenario.errors import did_you_mean
 from simulator.scenario.loader import Scenario, load_scenario, resolve_persona, shipped_persona_paths
-from simulator.scenario.schema import _Strict
+from simulator.scenario.schema import Count, Points, _Strict
+from simulator.session import LONGEST_TURN
 from simulator.scenario.source import SourceMap, read_yaml
 from simulator.moves.taxonomy import MOVE_IDS
 from simulator.scenario.validate import _Checker, as_list, pydantic_problems
@@ -34,31 +35,37 @@ class Expect(_Strict):
 
     state: str | list[str] | None = Field(default=None, description="the client is in this state (or one of these)")
     state_not: str | list[str] | None = None
-    rapport_at_least: int | None = None
-    rapport_at_most: int | None = None
+    rapport_at_least: Points | None = None
+    rapport_at_most: Points | None = None
     beats: list[str] | None = Field(default=None, description="these beats have all been told by now")
     beats_not: list[str] | None = Field(default=None, description="none of these beats has been told")
-    beats_at_least: int | None = Field(default=None, description="at least this many beats have been told")
+    beats_at_least: Count | None = Field(default=None, description="at least this many beats have been told")
     ended: bool | None = None
     ending: str | None = Field(default=None, description="'left' or 'plan'")
     primary: str | None = Field(default=None, description="the move read as primary on this turn")
 
 
 class Turn(_Strict):
-    say: str
+    say: str = Field(max_length=LONGEST_TURN)
     expect: Expect | None = None
 
 
+# A play-test is a conversation a trainer wrote: far shorter than these limits, which keep a
+# damaged file (a block of turns pasted thousands of times) from running for minutes.
+MAX_TURNS_PER_TEST = 200
+MAX_TESTS_PER_FILE = 200
+
+
 class PlayTest(_Strict):
-    name: str
-    seed: int = 0
-    turns: list[Turn | str] = Field(min_length=1)
+    name: str = Field(max_length=200)
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    turns: list[Turn | str] = Field(min_length=1, max_length=MAX_TURNS_PER_TEST)
     expect: Expect | None = None
 
 
 class PlayTestFile(_Strict):
     persona: str | None = None
-    tests: list[PlayTest] = Field(min_length=1)
+    tests: list[PlayTest] = Field(min_length=1, max_length=MAX_TESTS_PER_FILE)
 
 
 @dataclass

@@ -23,6 +23,9 @@ REPLY_KEYS = ("default",) + MOVE_IDS + FAMILY_IDS
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+MAX_ERRORS_READ = 500
+
+
 def pydantic_problems(exc: ValidationError, model: type[BaseModel], smap: SourceMap) -> list[Problem]:
     """pydantic's errors, reworded for a trainer: where (in words), what was expected, what was found.
 
@@ -35,7 +38,9 @@ def pydantic_problems(exc: ValidationError, model: type[BaseModel], smap: Source
     unions: dict[tuple, list[tuple[tuple, dict]]] = {}
     plain: list[tuple[tuple, dict]] = []
     shapes: dict[tuple, Any] = {}  # document location -> the type pydantic checked there
-    for err in exc.errors():
+    # A damaged file can hold thousands of errors; the first few hundred say all a trainer
+    # can act on (validate shows 50 a file), and reading the rest takes seconds.
+    for err in exc.errors()[:MAX_ERRORS_READ]:
         loc, union_at = _clean_loc(model, tuple(err["loc"]), shapes)
         if union_at is None:
             plain.append((loc, err))
