@@ -236,3 +236,14 @@ def test_talk_refuses_a_turn_over_the_limit_instead_of_saving_it_cut(tmp_path, m
     session = out.rsplit("saved as session ", 1)[1].split(";", 1)[0]
     with Store(tmp_path) as store:
         assert [t.trainee for t in store.load_session(session).turns] == ["It sounds hard."]
+
+
+def test_a_play_test_pasted_thousands_of_times_is_refused_with_its_limit(tmp_path, capsys):
+    (tmp_path / "personas").mkdir()
+    (tmp_path / "personas" / "marcus.yaml").write_text(MARCUS, encoding="utf-8")
+    turns = "".join(f'      - "It sounds like week {i} was hard."\n' for i in range(5000))
+    (tmp_path / "personas" / "marcus.test.yaml").write_text(
+        f"tests:\n  - name: a long one\n    turns:\n{turns}", encoding="utf-8")
+    assert main(["test", str(tmp_path / "personas")]) == 1
+    shown = capsys.readouterr()
+    assert "marcus.test.yaml:4:" in shown.out + shown.err and "at most 200" in shown.out + shown.err
