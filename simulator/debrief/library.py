@@ -2,11 +2,10 @@
 that fit *this* client (the debrief's better reply, the coach, choice mode).
 
 Where lines come from, first to last: the persona's own `examples:` for the move, then the
-generic lines of examples.yaml beside this file (keyed by move and situation), then the
-taxonomy's example. A line fits the client when every `${placeholder}` in it is filled from
-the persona's values; a line that gives back something of the client's life (a helpful
+generic lines of examples.yaml beside this file (keyed by move and situation). A line
+fits the client when every `${placeholder}` in it is filled from the persona's values; a line that gives back something of the client's life (a helpful
 move) fits only once the client has said it. Nothing is generated, and the pick is
-deterministic (by turn number), never random.
+deterministic (by turn number), never random. When no line fits, none is offered.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, MOVES
+from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES
 from simulator.session import TurnRecord
 
 LIBRARY = Path(__file__).with_name("examples.yaml")
@@ -42,10 +41,10 @@ def needed_move(turn: TurnRecord, kind: str, moves: list[str] | None = None) -> 
 
 
 def examples_for(move: str, kind: str) -> list[str]:
-    """The generic lines for a move and situation, unfilled (placeholders as written)."""
+    """The generic lines for a move and situation, unfilled (placeholders as written). The
+    taxonomy's example is not used: it names things (a job, a sister) most clients lack."""
     by_kind = load_library()["examples"].get(move, {})
-    lines = by_kind.get(kind) or by_kind.get("default") or []
-    return list(lines) or [MOVES[move].example]
+    return list(by_kind.get(kind) or by_kind.get("default") or [])
 
 
 def _value_words(value: str) -> str:

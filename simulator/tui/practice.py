@@ -285,9 +285,11 @@ class PracticeSession:
         """Ideas, not a script: kinds of move that help now, each with one example."""
         ideas = []
         for move in self.helpful_here()[:count]:
-            examples = self.fitting(move) or [MOVES[move].example]
-            # A different example as the session goes on, chosen by turn (not at random).
-            ideas.append(Idea(move, MOVES[move].description, examples[self.convo.turn % len(examples)]))
+            examples = self.fitting(move)
+            # A different example as the session goes on, chosen by turn (not at random);
+            # none when nothing in the library fits this client yet.
+            example = examples[self.convo.turn % len(examples)] if examples else ""
+            ideas.append(Idea(move, MOVES[move].description, example))
         return ideas
 
     def choices(self) -> list[Choice]:
@@ -304,7 +306,9 @@ class PracticeSession:
         seen: set[str] = set()
         out = []
         for move in dict.fromkeys(picked):
-            pool = self.fitting(move) or [MOVES[move].example]
+            pool = self.fitting(move)
+            if not pool:
+                continue
             lines = [line for line in pool if line not in seen]
             text = rng.choice(lines or pool)
             seen.add(text)

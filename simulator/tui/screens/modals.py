@@ -181,8 +181,8 @@ class CoachScreen(ModalScreen[None]):
             yield Static(f"{self.client} {self.cue}. Moves that tend to help here:",
                          classes="dialog-body", markup=False)
             for idea in self.ideas:
-                yield Static(Text.assemble((move_label(idea.move), "bold"), f": {idea.description}\n",
-                                           ("for instance: ", "italic"), f"“{idea.example}”"),
+                example = (("\nfor instance: ", "italic"), f"“{idea.example}”") if idea.example else ()
+                yield Static(Text.assemble((move_label(idea.move), "bold"), f": {idea.description}", *example),
                              classes="idea")
             yield Static("Use your own words; these are only examples. Esc closes.",
                          classes="dialog-hint")
@@ -219,7 +219,7 @@ class TurnPickScreen(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-def short(text: str, limit: int = 160) -> str:
+def short(text: str, limit: int = 300) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
