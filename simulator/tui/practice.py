@@ -197,7 +197,8 @@ class PracticeSession:
         """The readings to offer, most likely first; a harmful reading the gate held back is
         always among them, so a trainee cannot relabel their own judging as something kind."""
         held = [s.held for s in reading.moves if s.held]
-        guessed = [m for m in (reading.options or reading.move_ids) if m != "other"]
+        by_likelihood = [m.move for m in sorted(reading.moves, key=lambda m: -m.confidence)]
+        guessed = [m for m in (reading.options or by_likelihood) if m != "other"]
         options = list(dict.fromkeys([*guessed, *CLARIFY_FALLBACK]))[:4]
         for move in held:
             if move not in options:

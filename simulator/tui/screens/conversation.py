@@ -244,7 +244,10 @@ class ConversationScreen(Screen):
         if self.session.mode == "assessment":
             self.app.notify("No feedback until the debrief in assessment mode.")
             return
-        self.query_one(Transcript).toggle_class("-show-why")
+        transcript = self.query_one(Transcript)
+        transcript.toggle_class("-show-why")
+        # The reasons add lines above the newest reply: keep that reply in view.
+        self.call_after_refresh(transcript.scroll_end, animate=False)
 
     def action_scroll_transcript(self, direction: int) -> None:
         transcript = self.query_one(Transcript)
