@@ -5,7 +5,7 @@ from __future__ import annotations
 from simulator.session import SessionLog, TurnRecord
 
 # A small effect table so rapport moves are easy to follow in the tests.
-EFFECT = {"reflection": 5, "summary": 6, "open_question": 3, "closed_question": -1, "affirmation": 3,
+EFFECT = {"reflection": 5, "summary": 6, "open_question": 3, "closed_question": -1, "affirmation": 3, "repair": 3,
           "autonomy_support": 4, "collaboration": 3, "confidentiality_assurance": 4, "greeting": 1,
           "information": 0, "self_disclosure": 1, "other": 0, "self_focused_story": -10,
           "directive_advice": -10, "judgment": -12, "minimizing": -6, "confidentiality_breach": -40}

@@ -25,8 +25,11 @@ def test_counts_per_move_count_every_span():
     # 3 reflections + 1 summary against 2 open + 2 closed questions: 4/4 = 1:1, fair.
     ([(R, "a."), (R, "b."), (R, "c."), (S, "d."), (OQ, "e?"), (OQ, "f?"), (CQ, "g?"), (CQ, "h?")], 1.0, "fair"),
     ([(R, "a."), (R, "b."), (R, "c."), (R, "d."), (OQ, "e?"), (CQ, "f?")], 2.0, "good"),
-    ([(R, "a."), (OQ, "b?"), (CQ, "c?")], 0.5, "below"),
-    ([(R, "a."), (R, "b."), (R, "c."), (OQ, "d?"), (CQ, "e?")], 1.5, "fair"),
+    ([(R, "a."), (R, "b."), (OQ, "c?"), (CQ, "d?"), (OQ, "e?"), (CQ, "f?")], 0.5, "below"),
+    ([(R, "a."), (R, "b."), (R, "c."), (R, "d."), (R, "e."), (R, "f."), (OQ, "g?"), (CQ, "h?"), (OQ, "i?"),
+      (CQ, "j?")], 1.5, "fair"),
+    # Too few to judge: MITI reads a band over a coded segment, not three moves.
+    ([(R, "a."), (OQ, "b?"), (CQ, "c?")], 0.5, None),
 ])
 def test_reflection_to_question_ratio_against_miti_bands(parts, ratio, band):
     log = make_log([{"parts": [p]} for p in parts])
@@ -36,8 +39,10 @@ def test_reflection_to_question_ratio_against_miti_bands(parts, ratio, band):
 
 
 def test_ratio_without_questions():
-    only_reflections = compute_metrics(make_log([{"parts": [(R, "You're tired.")]}]))
+    only_reflections = compute_metrics(make_log([{"parts": [(R, "You're tired.")]}] * 6))
     assert only_reflections.rq_ratio is None and only_reflections.rq_band == "good"
+    one = compute_metrics(make_log([{"parts": [(R, "You're tired.")]}]))
+    assert one.rq_band is None and one.complex_band is None  # one reflection judges nothing
     nothing = compute_metrics(make_log([{"parts": [("greeting", "Hello.")]}]))
     assert nothing.rq_ratio is None and nothing.rq_band is None
     assert nothing.complex_reflection_share is None and nothing.open_question_share is None
@@ -192,8 +197,8 @@ def test_breach_weighs_more_and_minimizing_breaks_listening():
                     {"parts": [("minimizing", "At least you have a job.")]}])
     scores = lesson_scores(log)
     assert scores["confidentiality"].score == 20  # 100 * 1 / (1 + 4)
-    # listening base: 1 / (1 + 2) = 33; R:Q good (100); 1 of 1 complex? "tired" unspoken: good (100)
-    assert scores["active_listening"].score == round((33 + 100 + 100) / 3)
+    # listening base: 1 / (1 + 2) = 33; one reflection is too few for a MITI band, so the base stands.
+    assert scores["active_listening"].score == 33
 
 
 def test_strongest_weakest_and_a_better_reply_from_the_library():
@@ -247,7 +252,7 @@ def test_feedback_is_about_moves_and_mentions_the_numbers():
                     {"parts": [(CQ, "Eating?")]}, {"parts": [(R, "You went out.")]}])
     lines = debrief(log).feedback
     text = " ".join(lines)
-    assert "1 reflection and asked 3 questions" in text and "below" in text
+    assert "1 reflection and asked 3 questions: too few to judge the ratio" in text
     assert "closed questions came in a row" in text
     assert "The first reflection came at turn 4" in text
     for line in lines:
@@ -258,3 +263,149 @@ def test_empty_log():
     d = debrief(make_log([]))
     assert d.overall == 50 and d.strongest is None and d.weakest is None
     assert d.metrics.rapport_curve == [20]
+
+
+# ----------------------------------------------------------------------------- one truth per turn
+def _unsure(log, turn: int, span: int, confidence: float = 0.3):
+    """Make one span of a turn a low-confidence secondary reading (it does not act)."""
+    log.turns[turn].moves[span]["confidence"] = confidence
+    return log
+
+
+def test_a_span_that_did_not_act_is_never_counted_only_mentioned():
+    log = make_log([{"parts": [(R, "You're worn out."), ("directive_advice", "Get some sleep.")]},
+                    {"parts": [(OQ, "What helps?")]}])
+    _unsure(log, 0, 1)
+    m = compute_metrics(log)
+    assert m.move_counts == {R: 1, OQ: 1}
+    assert m.advice_turns == [] and m.mi_non_adherent == 0
+    assert lesson_scores(log)["autonomy"].broken == 0
+    d = debrief(log)
+    assert d.turn_notes[0].moves == [R]
+    assert "Also heard, not counted: directive advice." in d.turn_notes[0].why
+    assert not any("Advice came without asking" in line for line in d.feedback)
+
+
+def test_fillers_said_as_questions_are_not_questions():
+    log = make_log([{"parts": [(R, "So it's been a rough week."), (CQ, "you know?")]},
+                    {"parts": [(R, "And nobody asked you."), (CQ, "Right?")]},
+                    {"parts": [(CQ, "Did you sleep?")]}])
+    m = compute_metrics(log)
+    assert m.questions == 1 and m.move_counts[CQ] == 1
+
+
+def test_texting_you_counts_as_second_person():
+    log = make_log([{"parts": [(R, "sounds like ur exhausted and u need a break for urself")]}])
+    assert compute_metrics(log).self_focus_index == 0.0
+    mixed = make_log([{"parts": [(R, "im hearing that u feel alone")]}])
+    assert compute_metrics(mixed).self_focus_index == 0.5
+
+
+def test_a_repaired_misstep_weighs_half_and_says_so():
+    base = [{"parts": [(OQ, "What's been going on?")]},
+            {"parts": [("directive_advice", "You should call her.")], "state": "withdrawn"}]
+    after = [{"parts": [(OQ, "What matters most to you?")], "state": "warming"}]
+    plain = lesson_scores(make_log(base + after))
+    repaired_log = make_log(base + [{"parts": [("repair", "Sorry, I got ahead of myself.")]}] + after)
+    repaired = lesson_scores(repaired_log)
+    # autonomy: two open questions against one misstep: 2 / (2 + 2) = 50, repaired 2 / (2 + 1) = 67.
+    assert plain["autonomy"].score == 50 and repaired["autonomy"].score == 67
+    assert repaired["autonomy"].repaired == [2] and "repaired at turn 3" in repaired["autonomy"].why
+    # Owning a misstep is the lesson "it's not about you".
+    assert repaired["client_focus"].shown == plain["client_focus"].shown + 1
+    note = debrief(repaired_log).turn_notes[1]
+    assert "Repaired at turn 3." in note.why
+
+
+def test_a_repair_does_not_undo_a_breach():
+    log = make_log([{"parts": [("confidentiality_assurance", "It stays here.")]},
+                    {"parts": [("confidentiality_breach", "I'll tell your PO.")]},
+                    {"parts": [("repair", "Sorry, that was wrong of me.")]}])
+    assert lesson_scores(log)["confidentiality"].repaired == []
+    assert debrief(log).overall <= 40
+
+
+def test_a_misstep_the_client_left_over_caps_its_lesson_and_the_session():
+    log = make_log([{"parts": [(R, "You're worn out.")]}, {"parts": [(OQ, "What happened?")]},
+                    {"parts": [(OQ, "What would help?")]},
+                    {"parts": [("directive_advice", "You need to quit.")], "state": "left", "ending": "left"}])
+    scores = lesson_scores(log)
+    assert scores["autonomy"].score == 20 and "left" in scores["autonomy"].capped
+    d = debrief(log)
+    assert d.overall <= 40 and d.lessons["client_focus"] == 100
+    assert any("held at 40" in line for line in d.feedback)
+
+
+def test_a_client_who_pulled_back_and_stayed_back_caps_the_lesson():
+    log = make_log([{"parts": [(OQ, "What's up?")]}, {"parts": [(OQ, "And then?")]},
+                    {"parts": [(OQ, "How was it?")]},
+                    {"parts": [("judgment", "That was selfish.")], "state": "withdrawn"},
+                    {"parts": [(CQ, "Okay, and work?")]}])
+    assert lesson_scores(log)["autonomy"].score == 50  # 3 / (3 + 2) = 60, capped
+
+
+def test_a_judging_session_never_scores_above_60():
+    turns = [{"parts": [(R, f"You feel {w}.")]} for w in ("alone", "tired", "stuck", "lost", "torn")]
+    log = make_log(turns + [{"parts": [("judgment", "Lying like that isn't okay.")]}])
+    assert debrief(log).overall <= 60
+
+
+def test_cheerleading_is_never_the_strongest_turn():
+    log = make_log([{"parts": [("minimizing", "You're going to do amazing, I just know it!")], "effect": 8},
+                    {"parts": [(R, "You're not sure it'll work.")]}])
+    assert debrief(log).strongest.number == 2
+
+
+def test_a_plan_agreed_counts_for_collaboration():
+    log = make_log([{"parts": [(R, "You want a fresh start.")]},
+                    {"parts": [(OQ, "What's a first step?")], "ending": "plan", "state": "plan_agreed"}])
+    assert lesson_scores(log)["collaboration"].practised and lesson_scores(log)["collaboration"].score == 100
+
+
+# ----------------------------------------------------------------------------- better replies that fit
+@pytest.fixture
+def client_with_examples():
+    """A client of our own: Marcus's file, with examples of his own and no sister."""
+    from simulator.scenario.loader import load_scenario
+
+    persona = load_scenario("marcus").persona
+    return persona.model_copy(update={
+        "values": {"daughter": "Kayla", "cousin": "Andre"},
+        "examples": {"autonomy_support": ["It's your call whether you ring ${cousin} tonight."],
+                     "directive_advice": ["You need to move off ${cousin}'s couch.", "Call ${sister} today."]}})
+
+
+def test_a_clients_own_examples_come_first_filled_from_their_values(client_with_examples):
+    from simulator.debrief.library import fitting_lines
+
+    lines = fitting_lines("autonomy_support", "guarded", client_with_examples, said="Andre's been good to me.")
+    assert lines[0] == "It's your call whether you ring Andre tonight."
+    assert set(examples_for("autonomy_support", "guarded")) <= set(lines)
+
+
+def test_a_helpful_line_gives_back_only_what_the_client_has_said(client_with_examples):
+    from simulator.debrief.library import fitting_lines
+
+    before = fitting_lines("reflection", "default", client_with_examples, said="I'm not sure why I'm here.")
+    after = fitting_lines("reflection", "default", client_with_examples, said="I just want to see Kayla.")
+    assert not any("Kayla" in line for line in before)
+    assert "It sounds like Kayla is on your mind a lot." in after
+    assert not any("${" in line or "sister" in line for line in after)  # Marcus has no sister value
+
+
+def test_harmful_examples_name_only_people_in_this_clients_life(client_with_examples):
+    from simulator.debrief.library import fitting_lines
+
+    assert fitting_lines("directive_advice", "default", client_with_examples, said="") [:1] == \
+        ["You need to move off Andre's couch."]
+    assert not any("${" in line for line in fitting_lines("directive_advice", "default", client_with_examples))
+
+
+def test_no_better_reply_is_offered_when_nothing_fits(monkeypatch, client_with_examples):
+    from simulator.debrief import library
+
+    monkeypatch.setattr(library, "examples_for", lambda move, kind: ["So ${sister} let you down."])
+    log = make_log([{"parts": [("judgment", "That was selfish.")], "state": "withdrawn"}])
+    d = debrief(log)
+    assert d.weakest.number == 1 and d.better_reply is None and d.better_move is None
+    assert not any("for example" in line for line in d.feedback)

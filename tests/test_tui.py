@@ -104,7 +104,7 @@ async def test_a_whole_session_from_choosing_to_history():
         assert isinstance(app.screen, HistoryScreen)
         table = app.screen.query_one(DataTable)
         assert table.row_count == 1
-        assert str(table.get_row_at(0)[1]) == "Marcus" and table.get_row_at(0)[3] == "7"
+        assert str(table.get_row_at(0)[1]) == "Marcus" and table.get_row_at(0)[4] == "7" and table.get_row_at(0)[3] == "first"
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DebriefScreen)

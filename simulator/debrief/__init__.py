@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from simulator.debrief.library import better_reply
 from simulator.debrief.scoring import (
-    LessonScore, Metrics, effect_of, score_log, state_kind, strongest_turn, weakest_turn, withdrawal_triggers,
+    CR_AT_LEAST, RQ_AT_LEAST, LessonScore, Metrics, acting_ids, effect_of, heard_not_counted, overall_caps, repairs,
+    score_log, state_kind, strongest_turn, weakest_turn, withdrawal_triggers,
 )
 from simulator.engine import Conversation
 from simulator.moves.taxonomy import Lesson
@@ -35,6 +36,9 @@ class TurnNote:
     state_after: str = ""
     reply: str = ""
     beats: list[str] = field(default_factory=list)
+    heard: list[str] = field(default_factory=list)  # read but did not act: "also heard, not counted"
+    repaired_at: int | None = None  # the turn that repaired this turn's misstep
+    unclear: bool = False           # the reading was unsure and was not asked about (fading, assessment)
 
 
 @dataclass
@@ -53,6 +57,7 @@ class Debrief:
     lesson_details: dict[str, LessonScore] = field(default_factory=dict)
     withdrawal_triggers: dict[str, int] = field(default_factory=dict)
     states_reached: list[str] = field(default_factory=list)
+    caps: list[str] = field(default_factory=list)  # why the overall score was capped
 
 
 def label(move: str) -> str:
@@ -111,11 +116,20 @@ def _beat_summaries(log: SessionLog, scenario: Scenario | None) -> dict[str, str
 
 
 # ----------------------------------------------------------------------------- turn notes
-def turn_note(log: SessionLog, turn: TurnRecord, summaries: dict[str, str]) -> TurnNote:
+def turn_note(log: SessionLog, turn: TurnRecord, summaries: dict[str, str],
+              repaired_at: int | None = None) -> TurnNote:
     name = log.persona_name
     delta = turn.rapport_after - turn.rapport_before
-    parts = [f"Read as {labels(turn.move_ids)}; rapport {turn.rapport_before} → {turn.rapport_after} "
+    moves = acting_ids(turn)
+    heard = heard_not_counted(turn)
+    parts = [f"Read as {labels(moves)}; rapport {turn.rapport_before} → {turn.rapport_after} "
              f"({_signed(delta)})."]
+    if heard:
+        parts.append(f"Also heard, not counted: {labels(heard)}.")
+    if turn.unclear:
+        parts.append("The reading was unsure; it was taken as its most likely harmless move.")
+    if repaired_at is not None:
+        parts.append(f"Repaired at turn {repaired_at}.")
     if turn.state_after != turn.state_before:
         parts.append(f"{name} moved from {label(turn.state_before)} to {label(turn.state_after)}.")
     for beat in turn.beats:
@@ -124,8 +138,9 @@ def turn_note(log: SessionLog, turn: TurnRecord, summaries: dict[str, str]) -> T
         parts.append(f"{name} left.")
     elif turn.ending == "plan":
         parts.append("You agreed a plan together.")
-    return TurnNote(turn.number, turn.trainee, list(dict.fromkeys(turn.move_ids)), delta, " ".join(parts),
-                    effect_of(turn), turn.state_before, turn.state_after, turn.reply, list(turn.beats))
+    return TurnNote(turn.number, turn.trainee, list(dict.fromkeys(moves)), delta, " ".join(parts),
+                    effect_of(turn), turn.state_before, turn.state_after, turn.reply, list(turn.beats),
+                    heard, repaired_at, turn.unclear)
 
 
 # ----------------------------------------------------------------------------- feedback
@@ -148,11 +163,17 @@ def feedback_lines(log: SessionLog, m: Metrics, strongest: TurnNote | None, weak
     if weakest:
         line = (f"At turn {weakest.number}, {name} pulled back after {quote(weakest.trainee)} "
                 f"({labels(weakest.moves)}, rapport {_signed(weakest.delta)}).")
+        if weakest.repaired_at is not None:
+            line += f" You owned it at turn {weakest.repaired_at}, and that repair counts."
         if better and better_move:
             line += (f" {move_phrase(better_move)[0].upper()}{move_phrase(better_move)[1:]} might have kept "
                      f"{name} talking, for example: “{better}”")
         out.append(line)
-    if m.reflections or m.questions:
+    if (m.reflections or m.questions) and m.rq_band is None:
+        out.append(f"You offered {m.reflections} reflection{'s' if m.reflections != 1 else ''} and asked "
+                   f"{m.questions} question{'s' if m.questions != 1 else ''}: too few to judge the ratio "
+                   f"(MITI bands are read from {RQ_AT_LEAST} together).")
+    elif m.reflections or m.questions:
         if m.questions:
             rq = (f"You offered {m.reflections} reflection{'s' if m.reflections != 1 else ''} and asked "
                   f"{m.questions} question{'s' if m.questions != 1 else ''}, a ratio of {_ratio(m.rq_ratio or 0)}: "
@@ -167,6 +188,8 @@ def feedback_lines(log: SessionLog, m: Metrics, strongest: TurnNote | None, weak
         line = (f"{m.complex_reflections} of {m.reflections} reflection{'s' if m.reflections != 1 else ''} added "
                 f"meaning beyond {name}'s words "
                 f"({pct}%; 40% is fair, 50% good).")
+        if m.complex_band is None:
+            line = line.replace("; 40% is fair, 50% good", f"; too few to judge, bands from {CR_AT_LEAST}")
         if m.complex_band != "good":
             line += " Naming an unspoken feeling, or both sides (“part of you…”), makes a reflection complex."
         out.append(line)
@@ -200,27 +223,57 @@ def feedback_lines(log: SessionLog, m: Metrics, strongest: TurnNote | None, weak
 
 
 # ----------------------------------------------------------------------------- the debrief
+def client_said_until(log: SessionLog, number: int) -> str:
+    """Everything the client said before turn `number`: the opening line and the replies."""
+    return "\n".join([log.opening_line, *(t.reply for t in log.turns if t.number < number)])
+
+
+def _persona(log: SessionLog, scenario: Scenario | None):
+    if scenario is not None:
+        return scenario.persona
+    try:
+        return load_scenario_for(log).persona
+    except Exception:  # without the persona file the generic lines still serve
+        return None
+
+
 def debrief(log: SessionLog, scenario: Scenario | None = None) -> Debrief:
     scores = score_log(log)
     summaries = _beat_summaries(log, scenario)
-    notes = [turn_note(log, t, summaries) for t in log.turns]
+    fixed = repairs(log)
+    notes = [turn_note(log, t, summaries, fixed.get(t.number)) for t in log.turns]
     by_number = {n.number: n for n in notes}
     strong, weak = strongest_turn(log), weakest_turn(log)
     better_move = better = None
     if weak is not None:
-        better_move, better = better_reply(weak, state_kind(weak.state_before))
+        better_move, better = better_reply(weak, state_kind(weak.state_before), _persona(log, scenario),
+                                           client_said_until(log, weak.number), acting_ids(weak))
+        if better is None:
+            better_move = None
     revealed = log.beats_revealed
     uncovered = [(b, summaries.get(b, b)) for b in revealed]
     missed = [(b, summaries.get(b, b)) for b in log.beats_total if b not in revealed]
     strongest = by_number.get(strong.number) if strong else None
     weakest = by_number.get(weak.number) if weak else None
     states = list(dict.fromkeys([log.start_state] + [t.state_after for t in log.turns]))
+    caps = [(cap, why) for cap, why in overall_caps(log) if cap < round(_practised_mean(scores))]
+    feedback = feedback_lines(log, scores.metrics, strongest, weakest, better_move, better, len(missed))
+    if caps:
+        cap, why = min(caps)
+        feedback.append(f"The overall score is held at {cap} or below because of {why}: what the client "
+                        "lived through counts more than the good turns around it.")
     return Debrief(
         metrics=scores.metrics, lessons={k: v.score for k, v in scores.lessons.items()}, overall=scores.overall,
         strongest=strongest, weakest=weakest, better_reply=better, better_move=better_move,
         beats_uncovered=uncovered, beats_missed=missed, turn_notes=notes,
-        feedback=feedback_lines(log, scores.metrics, strongest, weakest, better_move, better, len(missed)),
-        lesson_details=scores.lessons, withdrawal_triggers=withdrawal_triggers(log), states_reached=states)
+        feedback=feedback,
+        lesson_details=scores.lessons, withdrawal_triggers=withdrawal_triggers(log), states_reached=states,
+        caps=[why for _cap, why in caps])
+
+
+def _practised_mean(scores) -> float:
+    practised = [s.score for s in scores.lessons.values() if s.practised]
+    return sum(practised) / len(practised) if practised else 0
 
 
 # ----------------------------------------------------------------------------- resume and rewind

@@ -18,6 +18,9 @@ TOP_TRIGGERS = 3
 LESSONS = [str(lesson) for lesson in Lesson]
 
 
+FIRST, RETRY = "first", "retry"
+
+
 @dataclass
 class ReportRow:
     trainee: str
@@ -30,6 +33,9 @@ class ReportRow:
     plans: int            # sessions that ended with a plan agreed
     left: int             # sessions the client left
     triggers: list[tuple[str, int]] = field(default_factory=list)  # most common withdrawal triggers
+    # First attempts and retries (branches made by rewinding) are kept apart: a retry starts
+    # from a known point with hindsight, so averaging it in would flatter the first try.
+    attempt: str = FIRST
 
     @property
     def triggers_text(self) -> str:
@@ -41,11 +47,12 @@ def _mean(values: list[int]) -> float | None:
 
 
 def build_report(logs: list[SessionLog]) -> list[ReportRow]:
-    groups: dict[tuple[str, str], list[SessionLog]] = {}
+    groups: dict[tuple[str, str, str], list[SessionLog]] = {}
     for log in logs:
-        groups.setdefault((log.trainee or NO_NAME, log.persona_id), []).append(log)
+        attempt = FIRST if log.parent_id is None else RETRY
+        groups.setdefault((log.trainee or NO_NAME, log.persona_id, attempt), []).append(log)
     rows = []
-    for (trainee, persona), group in sorted(groups.items()):
+    for (trainee, persona, attempt), group in sorted(groups.items()):
         scored = [score_log(log) for log in group if log.turns]
         states: dict[str, None] = {}
         triggers: dict[str, int] = {}
@@ -60,17 +67,17 @@ def build_report(logs: list[SessionLog]) -> list[ReportRow]:
             overall=_mean([s.overall for s in scored]),
             lessons={lesson: _mean([s.lessons[lesson].score for s in scored]) for lesson in LESSONS},
             states_reached=list(states), plans=sum(1 for g in group if g.ending == "plan"),
-            left=sum(1 for g in group if g.ending == "left"), triggers=top))
+            left=sum(1 for g in group if g.ending == "left"), triggers=top, attempt=attempt))
     return rows
 
 
-COLUMNS = ["trainee", "persona", "sessions", "turns", "overall", *LESSONS, "plans", "left", "states_reached",
+COLUMNS = ["trainee", "persona", "attempt", "sessions", "turns", "overall", *LESSONS, "plans", "left", "states_reached",
            "withdrawal_triggers"]
 
 
 def _cells(row: ReportRow) -> list:
     blank = lambda v: "" if v is None else v  # noqa: E731
-    return [row.trainee, row.persona, row.sessions, row.turns, blank(row.overall),
+    return [row.trainee, row.persona, row.attempt, row.sessions, row.turns, blank(row.overall),
             *[blank(row.lessons[lesson]) for lesson in LESSONS], row.plans, row.left,
             "; ".join(row.states_reached), row.triggers_text]
 
@@ -99,15 +106,25 @@ def to_markdown(rows: list[ReportRow], since: str | None = None) -> str:
     if not rows:
         return "\n".join(out + ["", "No sessions to report yet."]) + "\n"
     short = {lesson: lesson.replace("_", " ") for lesson in LESSONS}
-    out += ["", "| Trainee | Persona | Sessions | Overall | " + " | ".join(short.values()) + " | Plans | Left |",
-            "|---|---|---:|---:|" + "---:|" * len(LESSONS) + "---:|---:|"]
+    for attempt, title in ((FIRST, None), (RETRY, "Retries (kept apart from first attempts)")):
+        some = [r for r in rows if r.attempt == attempt]
+        if some:
+            out += ["", f"## {title}"] if title else []
+            out += _table(some, short, md)
+    out += ["", "## States reached and withdrawal triggers", ""]
+    for r in rows:
+        retry = " (retries)" if r.attempt == RETRY else ""
+        out.append(f"- **{md(r.trainee)} with {md(r.persona)}{retry}**: reached {', '.join(r.states_reached)}; "
+                   f"pulled back most after {r.triggers_text or 'nothing in particular'}")
+    return "\n".join(out) + "\n"
+
+
+def _table(rows: list[ReportRow], short: dict[str, str], md) -> list[str]:
+    out = ["", "| Trainee | Persona | Sessions | Overall | " + " | ".join(short.values()) + " | Plans | Left |",
+           "|---|---|---:|---:|" + "---:|" * len(LESSONS) + "---:|---:|"]
     for r in rows:
         scores = " | ".join("" if r.lessons[lesson] is None else f"{r.lessons[lesson]:g}" for lesson in LESSONS)
         overall = "" if r.overall is None else f"{r.overall:g}"
         out.append(f"| {md(r.trainee)} | {md(r.persona)} | {r.sessions} | {overall} | {scores} | {r.plans} | "
                    f"{r.left} |")
-    out += ["", "## States reached and withdrawal triggers", ""]
-    for r in rows:
-        out.append(f"- **{md(r.trainee)} with {md(r.persona)}**: reached {', '.join(r.states_reached)}; "
-                   f"pulled back most after {r.triggers_text or 'nothing in particular'}")
-    return "\n".join(out) + "\n"
+    return out

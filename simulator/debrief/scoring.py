@@ -1,8 +1,8 @@
 """Scoring a session: pure functions over a SessionLog. No I/O, no randomness.
 
 Every number here is documented, with its thresholds, in docs/scoring.md. The counts
-come from the moves the recogniser read (the spans stored in each turn), so the
-debrief explains exactly what the engine reacted to.
+come from the moves that acted on the client (`TurnRecord.to_reading().acting`, the one
+rule the engine applied), so the debrief explains exactly what the client reacted to.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from simulator.moves.taxonomy import HARMFUL_MOVES, Lesson
+from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, Lesson
 from simulator.session import SessionLog, TurnRecord
 
 # ----------------------------------------------------------------------------- MITI bands
@@ -23,6 +23,10 @@ REFLECTIONS = ("reflection", "summary")
 QUESTIONS = ("open_question", "closed_question")
 MI_ADHERENT = ("affirmation", "autonomy_support", "collaboration")
 CLOSED_STREAK = 3  # the third closed question in a row (with no listening move) counts against listening
+# MITI summary scores are read over a whole coded segment; a ratio of two or three moves
+# says nothing. A band is given only from these counts on (and the debrief says why not).
+RQ_AT_LEAST = 6   # reflections + questions
+CR_AT_LEAST = 3   # reflections
 
 # ----------------------------------------------------------------------------- complex reflections
 # A reflection is complex when it adds meaning or feeling beyond the client's words. The
@@ -79,6 +83,50 @@ def complex_markers(span: str, client_said: str) -> list[str]:
     return found
 
 
+def acting(turn: TurnRecord) -> tuple:
+    """The spans of this turn that acted on the client: the engine's rule, never re-derived."""
+    return turn.to_reading().acting
+
+
+def acting_ids(turn: TurnRecord) -> list[str]:
+    return [s.move for s in acting(turn)]
+
+
+def heard_not_counted(turn: TurnRecord) -> list[str]:
+    """Moves read in the turn that did not act (shown as "also heard, not counted"), and
+    harmful readings the gate held back."""
+    acted = {id(s) for s in acting(turn)}
+    spans = turn.to_reading().moves
+    out = [s.move for s in spans if id(s) not in acted and s.move != "other"]
+    out += [s.held for s in spans if s.held]
+    return list(dict.fromkeys(out))
+
+
+# Spoken fillers and backchannels said with a rising tone ("you know?", "right?") are not
+# questions: nobody is asked anything. Whatever is left after taking these out is the question.
+_FILLER = re.compile(r"\b(you know|y'?know|ya know|know what i mean|i mean|i guess|you see|right|okay|ok|"
+                     r"yeah|yea|yep|mm+|hmm+|uh+|um+|er|so|well|like|eh|huh|innit|alright|sure)\b")
+
+
+def is_filler(text: str) -> bool:
+    return not re.sub(r"[^a-z]", "", _FILLER.sub(" ", _plain(text)))
+
+
+def counted_spans(log_turn: TurnRecord) -> list[dict]:
+    """The acting spans as dicts, with filler "questions" left out."""
+    out = []
+    for span in acting(log_turn):
+        d = span.to_dict()
+        if span.move in QUESTIONS and is_filler(span_text(log_turn, d)):
+            continue
+        out.append(d)
+    return out
+
+
+def turn_moves(turn: TurnRecord) -> set[str]:
+    return {d["move"] for d in counted_spans(turn)}
+
+
 def span_text(turn: TurnRecord, span: dict) -> str:
     start, end = int(span.get("start", 0)), int(span.get("end", 0))
     text = turn.trainee[start:end] if 0 <= start < end <= len(turn.trainee) else ""
@@ -130,8 +178,8 @@ def band(value: float | None, fair: float, good: float) -> str | None:
 def move_counts(log: SessionLog) -> dict[str, int]:
     counts: dict[str, int] = {}
     for turn in log.turns:
-        for move in turn.move_ids:
-            counts[move] = counts.get(move, 0) + 1
+        for span in counted_spans(turn):
+            counts[span["move"]] = counts.get(span["move"], 0) + 1
     return counts
 
 
@@ -140,7 +188,7 @@ def reflection_judgements(log: SessionLog) -> list[tuple[int, str, bool, list[st
     out = []
     for index, turn in enumerate(log.turns):
         said = client_words_before(log, index)
-        for span in turn.moves:
+        for span in counted_spans(turn):
             if span["move"] == "summary":
                 out.append((turn.number, span_text(turn, span), True, ["a summary gathers several things"]))
             elif span["move"] == "reflection":
@@ -151,7 +199,9 @@ def reflection_judgements(log: SessionLog) -> list[tuple[int, str, bool, list[st
 
 
 _FIRST_PERSON = frozenset("i i'm i've i'd i'll me my mine myself im ive".split())
-_SECOND_PERSON = frozenset("you your yours yourself yourselves you're you've you'd you'll youre".split())
+# Texting forms count too ("u", "ur", "urself"): the first-person list already holds "im".
+_SECOND_PERSON = frozenset("you your yours yourself yourselves you're you've you'd you'll youre youve youd "
+                           "youll u ur urs urself ure u're u've u'd u'll y'all yall ya'll".split())
 
 
 def self_focus_index(log: SessionLog) -> float | None:
@@ -170,9 +220,9 @@ def advice_without_permission(log: SessionLog) -> list[int]:
     planning together) earlier in the same turn or anywhere in the previous turn."""
     found = []
     for index, turn in enumerate(log.turns):
-        previous = set(log.turns[index - 1].move_ids) if index else set()
+        previous = set(acting_ids(log.turns[index - 1])) if index else set()
         asked = "collaboration" in previous
-        for move in turn.move_ids:
+        for move in acting_ids(turn):
             if move == "collaboration":
                 asked = True
             elif move == "directive_advice" and not asked:
@@ -185,7 +235,7 @@ def closed_streak_turns(log: SessionLog) -> list[int]:
     """Turns that are the third (or later) closed question in a row with no listening move between."""
     found, run = [], 0
     for turn in log.turns:
-        moves = set(turn.move_ids)
+        moves = turn_moves(turn)
         if "closed_question" in moves and not moves & {"reflection", "summary", "open_question"}:
             run += 1
             if run >= CLOSED_STREAK:
@@ -215,17 +265,19 @@ def compute_metrics(log: SessionLog) -> Metrics:
     rq = round(reflections / questions, 3) if questions else None
     # With no questions at all, any reflecting at all is on the right side of the ratio.
     rq_band = band(rq, RQ_FAIR, RQ_GOOD) if questions else ("good" if reflections else None)
+    if reflections + questions < RQ_AT_LEAST:
+        rq_band = None
     cr = _share(complex_n, reflections)
     trainee_w, client_w = talk_words(log)
     advice = advice_without_permission(log)
-    first_reflection = next((t.number for t in log.turns if set(t.move_ids) & set(REFLECTIONS)), None)
+    first_reflection = next((t.number for t in log.turns if turn_moves(t) & set(REFLECTIONS)), None)
     return Metrics(
         turns=len(log.turns), move_counts=counts, reflections=reflections, complex_reflections=complex_n,
         questions=questions, open_questions=opens, rq_ratio=rq, rq_band=rq_band,
-        complex_reflection_share=cr, complex_band=band(cr, CR_FAIR, CR_GOOD),
+        complex_reflection_share=cr, complex_band=band(cr, CR_FAIR, CR_GOOD) if reflections >= CR_AT_LEAST else None,
         open_question_share=_share(opens, questions), talk_share_trainee=_share(trainee_w, trainee_w + client_w),
         trainee_words=trainee_w, client_words=client_w, self_focus_index=self_focus_index(log),
-        self_focused_turns=[t.number for t in log.turns if "self_focused_story" in t.move_ids],
+        self_focused_turns=[t.number for t in log.turns if "self_focused_story" in acting_ids(t)],
         advice_without_permission=len(advice), advice_turns=advice,
         mi_adherent=sum(counts.get(m, 0) for m in MI_ADHERENT),
         mi_non_adherent=counts.get("judgment", 0) + len(advice),
@@ -241,15 +293,26 @@ def compute_metrics(log: SessionLog) -> Metrics:
 # the weight given) if it holds a breaking move; a turn can do both. A misstep weighs
 # double because a single one undoes several good turns with a guarded client.
 SHOWS: dict[str, frozenset[str]] = {
-    Lesson.CLIENT_FOCUS: frozenset({"reflection", "summary", "open_question", "affirmation"}),
+    Lesson.CLIENT_FOCUS: frozenset({"reflection", "summary", "open_question", "affirmation", "repair"}),
     Lesson.AUTONOMY: frozenset({"open_question", "autonomy_support"}),
     Lesson.CONFIDENTIALITY: frozenset({"confidentiality_assurance"}),
     Lesson.COLLABORATION: frozenset({"collaboration", "summary"}),
     Lesson.ACTIVE_LISTENING: frozenset({"reflection", "summary"}),
 }
 BREAK_WEIGHT = 2
+REPAIRED_WEIGHT = 1  # owning the misstep soon after halves it (a breach is heard, never undone)
 BREACH_WEIGHT = 4  # a breach of confidentiality can end the relationship on its own
 NOT_PRACTISED = 50  # the neutral score of a lesson nothing in the session touched
+REPAIR_WITHIN = 2  # a repair counts for a misstep in one of the next two turns, before any new harm
+# What the misstep did to the client caps the lesson it broke: it cannot score high when
+# the client left over it, or pulled back and never came back.
+LEFT_CAP = 20
+STAYED_AWAY_CAP = 50
+# And the session as a whole: a trainer would not rate a session the client walked out
+# of, or one with a breach or a judging remark in it, as a good one.
+OVERALL_CAP_LEFT = 40
+OVERALL_CAP_BREACH = 40
+OVERALL_CAP_JUDGMENT = 60
 
 
 @dataclass
@@ -260,10 +323,34 @@ class LessonScore:
     shown: int        # turns that showed the lesson
     broken: int       # turns that broke it
     why: str
+    repaired: list[int] = field(default_factory=list)  # turns whose misstep here was repaired
+    capped: str = ""  # why the score was capped, if it was
+
+
+def harmful_turns(log: SessionLog) -> list[int]:
+    return [t.number for t in log.turns if set(acting_ids(t)) & HARMFUL_MOVES]
+
+
+def repairs(log: SessionLog) -> dict[int, int]:
+    """Each harmful turn that was repaired -> the turn that repaired it: a `repair` that
+    acted within REPAIR_WITHIN turns, before any further harm. A breach is never undone."""
+    out = {}
+    for index, turn in enumerate(log.turns):
+        moves = set(acting_ids(turn))
+        if not moves & HARMFUL_MOVES or "confidentiality_breach" in moves:
+            continue
+        for later in log.turns[index + 1:index + 1 + REPAIR_WITHIN]:
+            ids = set(acting_ids(later))
+            if "repair" in ids:
+                out[turn.number] = later.number
+                break
+            if ids & HARMFUL_MOVES:
+                break
+    return out
 
 
 def _breaks(lesson: str, turn: TurnRecord, advice_turns: set[int], streak_turns: set[int]) -> int:
-    moves = set(turn.move_ids)
+    moves = set(acting_ids(turn))
     if lesson == Lesson.CLIENT_FOCUS:
         return BREAK_WEIGHT if "self_focused_story" in moves else 0
     if lesson == Lesson.AUTONOMY:
@@ -277,31 +364,90 @@ def _breaks(lesson: str, turn: TurnRecord, advice_turns: set[int], streak_turns:
     return 0
 
 
+def _shows(lesson: str, log: SessionLog, turn: TurnRecord) -> bool:
+    if turn_moves(turn) & SHOWS[lesson]:
+        return True
+    # A plan the client agreed to is collaboration, whatever the last words were read as.
+    return lesson == Lesson.COLLABORATION and turn.ending == "plan"
+
+
+def _aftermath(log: SessionLog, index: int, repaired: bool) -> str:
+    """What an unrepaired misstep at turn `index` led to: "left", "stayed away" or ""."""
+    if repaired:
+        return ""
+    turn = log.turns[index]
+    if log.ending == "left" and not any("repair" in acting_ids(t) for t in log.turns[index + 1:]):
+        return "left"
+    if is_withdrawal(turn) and state_kind(log.final_state) == "withdrawn":
+        return "stayed away"
+    return ""
+
+
 def lesson_scores(log: SessionLog, metrics: Metrics | None = None) -> dict[str, LessonScore]:
     """0-100 per lesson: 100 x shown / (shown + weighted breaks); 50 when not practised.
-    Active listening also averages in the MITI bands of R:Q and complex reflections."""
+    Active listening also averages in the MITI bands of R:Q and complex reflections.
+    A repaired misstep weighs half; one the client left over, or never came back from, caps the lesson."""
     metrics = metrics or compute_metrics(log)
     advice, streak = set(metrics.advice_turns), set(metrics.closed_streak_turns)
+    fixed = repairs(log)
     out = {}
     for lesson in Lesson:
-        shown = sum(1 for t in log.turns if set(t.move_ids) & SHOWS[lesson])
-        broken_weight = sum(_breaks(lesson, t, advice, streak) for t in log.turns)
-        broken = sum(1 for t in log.turns if _breaks(lesson, t, advice, streak))
-        parts = [round(100 * shown / (shown + broken_weight))] if shown + broken_weight else []
+        shown = sum(1 for t in log.turns if _shows(lesson, log, t))
+        weight = broken = 0
+        repaired, aftermath = [], set()
+        for index, turn in enumerate(log.turns):
+            w = _breaks(lesson, turn, advice, streak)
+            if not w:
+                continue
+            broken += 1
+            if turn.number in fixed:
+                repaired.append(turn.number)
+                w = REPAIRED_WEIGHT
+            weight += w
+            after = _aftermath(log, index, turn.number in fixed)
+            if after:
+                aftermath.add(after)
+        parts = [round(100 * shown / (shown + weight))] if shown + weight else []
         if lesson == Lesson.ACTIVE_LISTENING and parts:
             parts += [BAND_POINTS[b] for b in (metrics.rq_band, metrics.complex_band) if b]
         practised = bool(parts)
         score = round(sum(parts) / len(parts)) if parts else NOT_PRACTISED
+        capped = ""
+        if "left" in aftermath and score > LEFT_CAP:
+            score, capped = LEFT_CAP, f"{log.persona_name} left after a misstep here"
+        elif "stayed away" in aftermath and score > STAYED_AWAY_CAP:
+            score, capped = STAYED_AWAY_CAP, f"{log.persona_name} pulled back after a misstep here and stayed back"
         why = (f"{shown} turn{'s' if shown != 1 else ''} showed it, {broken} went against it"
                if practised else "not practised in this session")
-        out[str(lesson)] = LessonScore(str(lesson), score, practised, shown, broken, why)
+        if repaired:
+            why += f" (repaired at turn {', '.join(str(fixed[n]) for n in repaired)})"
+        if capped:
+            why += f"; capped at {score}: {capped}"
+        out[str(lesson)] = LessonScore(str(lesson), score, practised, shown, broken, why, repaired, capped)
     return out
 
 
-def overall_score(lessons: dict[str, LessonScore]) -> int:
-    """The mean of the lessons the session practised (all five count as 50 if none was)."""
+def overall_caps(log: SessionLog) -> list[tuple[int, str]]:
+    """The caps on the overall score that this session's log calls for, with the reason."""
+    acted = {m for t in log.turns for m in acting_ids(t)}
+    caps = []
+    if log.ending == "left":
+        caps.append((OVERALL_CAP_LEFT, f"{log.persona_name} left the conversation"))
+    if "confidentiality_breach" in acted:
+        caps.append((OVERALL_CAP_BREACH, "a breach of confidentiality"))
+    if "judgment" in acted:
+        caps.append((OVERALL_CAP_JUDGMENT, "a judging remark"))
+    return caps
+
+
+def overall_score(lessons: dict[str, LessonScore], log: SessionLog | None = None) -> int:
+    """The mean of the lessons the session practised (all five count as 50 if none was),
+    capped by what happened (overall_caps)."""
     practised = [s.score for s in lessons.values() if s.practised]
-    return round(sum(practised) / len(practised)) if practised else NOT_PRACTISED
+    score = round(sum(practised) / len(practised)) if practised else NOT_PRACTISED
+    for cap, _why in overall_caps(log) if log is not None else []:
+        score = min(score, cap)
+    return score
 
 
 # ----------------------------------------------------------------------------- turns
@@ -333,9 +479,12 @@ def effect_of(turn: TurnRecord) -> int:
 
 
 def strongest_turn(log: SessionLog) -> TurnRecord | None:
+    """Only a turn with a helpful move that acted and no harmful one can be the strongest:
+    cheerleading that happened to lift rapport is never praised."""
     best = None
     for turn in log.turns:
-        if effect_of(turn) > 0 and not set(turn.move_ids) & HARMFUL_MOVES:
+        moves = set(acting_ids(turn))
+        if effect_of(turn) > 0 and moves & HELPFUL_MOVES and not moves & HARMFUL_MOVES:
             if best is None or effect_of(turn) > effect_of(best):
                 best = turn
     return best
@@ -344,7 +493,7 @@ def strongest_turn(log: SessionLog) -> TurnRecord | None:
 def weakest_turn(log: SessionLog) -> TurnRecord | None:
     worst = None
     for turn in log.turns:
-        hurt = effect_of(turn) < 0 or set(turn.move_ids) & HARMFUL_MOVES or is_withdrawal(turn)
+        hurt = effect_of(turn) < 0 or set(acting_ids(turn)) & HARMFUL_MOVES or is_withdrawal(turn)
         if hurt and (worst is None or effect_of(turn) < effect_of(worst)):
             worst = turn
     return worst
@@ -355,7 +504,7 @@ def withdrawal_triggers(log: SessionLog) -> dict[str, int]:
     counts: dict[str, int] = {}
     for turn in log.turns:
         if is_withdrawal(turn):
-            harmful = [m for m in dict.fromkeys(turn.move_ids) if m in HARMFUL_MOVES]
+            harmful = [m for m in dict.fromkeys(acting_ids(turn)) if m in HARMFUL_MOVES]
             for move in harmful or [turn.primary]:
                 counts[move] = counts.get(move, 0) + 1
     return counts
@@ -371,4 +520,4 @@ class Scores:
 def score_log(log: SessionLog) -> Scores:
     metrics = compute_metrics(log)
     lessons = lesson_scores(log, metrics)
-    return Scores(metrics, lessons, overall_score(lessons))
+    return Scores(metrics, lessons, overall_score(lessons, log))

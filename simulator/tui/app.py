@@ -50,6 +50,7 @@ class PeersimApp(App):
     CSS_PATH = "styles/app.tcss"
     COMMANDS = App.COMMANDS | {PeersimCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("ctrl+t", "toggle_theme", "Theme", priority=True),
@@ -208,6 +209,16 @@ class PeersimApp(App):
     def short_date(iso: str | None) -> str:
         return (iso or "")[:16].replace("T", " ")
 
+    def push_screen(self, screen, *args, **kwargs):
+        # A full screen over the client list makes its search stale (cleared on return).
+        from textual.screen import ModalScreen
+
+        if not isinstance(screen, ModalScreen):
+            for below in self.screen_stack:
+                if isinstance(below, ChooseScreen):
+                    below.stale = True
+        return super().push_screen(screen, *args, **kwargs)
+
     # ----------------------------------------------------------------- sessions
     def before_start(self, scenario: Scenario) -> None:
         mode = self.default_mode or self.setting("mode", "practice") or "practice"
@@ -226,6 +237,7 @@ class PeersimApp(App):
         try:
             session = PracticeSession.start(scenario, mode=mode, seed=self.seed, trainee=self.trainee,
                                             store=self.store, clock=self.clock)
+            session.ask = self.asking()
         except Exception as exc:
             self.show_error("The session could not be started", exc)
             return
@@ -237,6 +249,7 @@ class PeersimApp(App):
         try:
             log = self.store.load_session(session_id)
             session = PracticeSession.resume(log, self.scenario_for(log), self.store)
+            session.ask = self.asking()
         except Exception as exc:
             self.show_error("That session could not be resumed", exc)
             return
@@ -253,7 +266,7 @@ class PeersimApp(App):
             new_log.ended_at = None
             if self.store is not None:
                 self.store.create_session(new_log)
-            session = PracticeSession(convo, new_log, self.store)
+            session = PracticeSession(convo, new_log, self.store, ask=self.asking())
         except Exception as exc:
             self.show_error("Could not go back to that turn", exc)
             return
@@ -288,6 +301,20 @@ class PeersimApp(App):
     def action_help(self) -> None:
         if not isinstance(self.screen, _screen("help")):
             self.push_screen(_screen("help")())
+
+    def asking(self) -> bool:
+        """Whether "Did you mean…?" asks about unsure turns (practice mode; on unless turned off)."""
+        return self.setting("ask", "on") != "off"
+
+    def action_toggle_asking(self) -> None:
+        on = not self.asking()
+        self.save_setting("ask", "on" if on else "off")
+        for screen in self.screen_stack:
+            if hasattr(screen, "session"):
+                screen.session.ask = on
+        self.notify("“Did you mean…?” will ask about unsure turns in practice mode." if on else
+                    "“Did you mean…?” is off: unsure turns are read as their most likely harmless move "
+                    "and marked for the debrief.")
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK

@@ -10,6 +10,8 @@ COMMANDS = [
     ("New session", "Choose a client and start a conversation", "go_home"),
     ("History", "Your past sessions and their debriefs", "history"),
     ("Toggle theme", "Switch between the light and the dark theme", "toggle_theme"),
+    ("Toggle “Did you mean…?”", "Ask about unsure turns in practice mode, or read them as their harmless move",
+     "toggle_asking"),
     ("Help", "Every key, and how the modes work", "help"),
 ]
 

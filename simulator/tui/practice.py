@@ -4,6 +4,7 @@ here, so every rule is tested headless and the screens stay thin."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,10 +13,10 @@ from typing import Callable
 import yaml
 
 from simulator.engine import ClientTurn, Conversation
-from simulator.moves import MoveSpan, Reading
+from simulator.moves import MoveSpan, Reading, explain
 from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, MOVES
-from simulator.debrief.library import examples_for
-from simulator.debrief.scoring import state_kind
+from simulator.debrief.library import fill, fitting_lines
+from simulator.debrief.scoring import acting_ids, state_kind
 from simulator.scenario.loader import Scenario
 from simulator.scenario.validate import as_list
 from simulator.session import SessionLog, TurnRecord, now_iso
@@ -29,10 +30,46 @@ _LIBRARY_PATH = Path(__file__).with_name("reply_library.yaml")
 
 
 def load_library() -> dict[str, list[str]]:
-    """Example replies per move for choice mode: the taxonomy's example first, then ours."""
+    """Example replies per move for choice mode (the taxonomy's examples name people, such
+    as a probation officer, that most clients do not have, so they are not used here)."""
     with _LIBRARY_PATH.open(encoding="utf-8") as fh:
         extra = yaml.safe_load(fh) or {}
-    return {m: [MOVES[m].example, *[str(x) for x in extra.get(m, [])]] for m in MOVES}
+    return {m: [str(x) for x in extra.get(m, [])] for m in MOVES}
+
+
+# How the gate's worry sounds in plain words, per harmful move.
+WORRY = {
+    "directive_advice": "telling them what to do",
+    "judgment": "judging them",
+    "minimizing": "brushing their feelings aside",
+    "confidentiality_breach": "passing on what they told you",
+    "self_focused_story": "turning the talk to your own story",
+}
+MEANT = {
+    "reflection": "were you reflecting what they said",
+    "summary": "were you summing up what they said",
+    "open_question": "were you asking them",
+    "closed_question": "were you asking a question",
+    "affirmation": "were you recognising what they've been through",
+    "autonomy_support": "were you leaving the choice with them",
+    "collaboration": "were you offering to work it out together",
+    "confidentiality_assurance": "were you telling them what stays private",
+    "repair": "were you owning a misstep",
+    "information": "were you giving information",
+    "self_disclosure": "were you sharing a little of your own experience",
+}
+
+
+def gate_question(reading: Reading) -> str:
+    """The "did you mean…?" question in plain words, from what the gate held back.
+    (The recogniser's own phrasing replaces this when it lands: the lead wires them.)"""
+    held = next((s for s in reading.moves if s.held), None)
+    if held is None:
+        return "I couldn't tell which kind of reply this is. Which is closest?"
+    heard = f" ('{held.held_cue}')" if held.held_cue else ""
+    alternative = MEANT.get(held.move, "did you mean something else")
+    return (f"This could sound like {WORRY.get(held.held, held.held.replace('_', ' '))}{heard}. "
+            f"Did you mean that, or {alternative}?")
 
 
 @dataclass(frozen=True)
@@ -50,11 +87,13 @@ class Idea:
 
 @dataclass(frozen=True)
 class Chip:
-    """What the app shows under a trainee turn: the moves read and their rapport effect."""
+    """What the app shows under a trainee turn: the moves that acted and their rapport effect,
+    and (on a key) the words behind each move read, and whether it acted."""
 
     effects: tuple[tuple[str, int], ...]
     delta: int
     shown: bool
+    why: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -69,17 +108,36 @@ class Chip:
 
 
 def is_helpful(record: TurnRecord) -> bool:
-    moves = set(record.move_ids)
+    moves = set(acting_ids(record))
     return bool(moves & HELPFUL_MOVES) and not moves & HARMFUL_MOVES
+
+
+def why_lines(record: TurnRecord) -> tuple[str, ...]:
+    """One line per move read: the words that decided it, and whether it acted."""
+    reading = record.to_reading()
+    out = []
+    for span in reading.moves:
+        said = record.trainee[span.start:span.end].strip() if 0 <= span.start < span.end else ""
+        piece = f"“{said[:40]}{'…' if len(said) > 40 else ''}” " if said and len(reading.moves) > 1 else ""
+        acted = "counted" if reading.acts(span) else "also heard, not counted"
+        line = f"{piece}{explain(span)}: {acted}"
+        if span.held:
+            heard = f" ('{span.held_cue}')" if span.held_cue else ""
+            line += f"; {span.held.replace('_', ' ')}{heard} was held back, not counted"
+        out.append(line)
+    if record.unclear:
+        out.append("unsure: read as its most likely harmless move, marked for the debrief")
+    return tuple(out)
 
 
 class PracticeSession:
     """A running (or resumed) session. `store` may be None (a session not saved)."""
 
-    def __init__(self, convo: Conversation, log: SessionLog, store=None):
+    def __init__(self, convo: Conversation, log: SessionLog, store=None, ask: bool = True):
         self.convo = convo
         self.log = log
         self.store = store
+        self.ask = ask  # "Did you mean…?" is on (the trainee can turn it off)
         self.library = load_library()
         self.helpful_streak = 0
         for record in log.turns:
@@ -123,12 +181,29 @@ class PracticeSession:
     def read(self, text: str) -> Reading:
         return self.convo.recognizer(text)
 
+    def unsure(self, reading: Reading) -> bool:
+        return (reading.asks or reading.unclear) and bool(reading.text.strip())
+
     def needs_clarifying(self, reading: Reading) -> bool:
-        return reading.unclear and bool(reading.text.strip())
+        """Asking teaches in practice mode only: in fading and assessment it would give the
+        labels away, and choice mode has nothing to guess."""
+        return self.mode == "practice" and self.ask and self.unsure(reading)
+
+    def as_read(self, reading: Reading) -> Reading:
+        """An unsure turn not asked about: its harmless reading stands, marked for the debrief."""
+        return dataclasses.replace(reading, unclear=True) if self.unsure(reading) else reading
 
     def clarify_options(self, reading: Reading) -> list[str]:
-        guessed = [m for m in reading.move_ids if m != "other"]
-        return list(dict.fromkeys([*guessed, *CLARIFY_FALLBACK]))[:4]
+        """The readings to offer, most likely first; a harmful reading the gate held back is
+        always among them, so a trainee cannot relabel their own judging as something kind."""
+        held = [s.held for s in reading.moves if s.held]
+        by_likelihood = [m.move for m in sorted(reading.moves, key=lambda m: -m.confidence)]
+        guessed = [m for m in (reading.options or by_likelihood) if m != "other"]
+        options = list(dict.fromkeys([*guessed, *CLARIFY_FALLBACK]))[:4]
+        for move in held:
+            if move not in options:
+                options = [*options[:3], move]
+        return options
 
     @staticmethod
     def reading_as(reading: Reading, move: str) -> Reading:
@@ -143,7 +218,7 @@ class PracticeSession:
             # Saved at once: a killed terminal loses nothing and the session can be resumed.
             self.store.append_turn(self.log.id, record)
         shown = self._chip_shown(record)
-        chip = Chip(tuple((e.move, e.delta) for e in turn.effects), turn.rapport_delta, shown)
+        chip = Chip(tuple((e.move, e.delta) for e in turn.effects), turn.rapport_delta, shown, why_lines(record))
         return turn, chip
 
     def pick(self, choice: Choice) -> tuple[ClientTurn, Chip]:
@@ -170,14 +245,29 @@ class PracticeSession:
     def chip_for(self, record: TurnRecord) -> Chip:
         """The chip of a saved turn (for a resumed transcript); shown unless assessment."""
         return Chip(tuple((e["move"], e["delta"]) for e in record.effects),
-                    record.rapport_after - record.rapport_before, self.mode != "assessment")
+                    record.rapport_after - record.rapport_before, self.mode != "assessment", why_lines(record))
 
-    def trend(self, window: int = 3) -> int:
-        """The meter's arrow: the last turn's change when it is a clear step, otherwise
-        the drift over the last few turns (so one big misstep shows at once)."""
+    def trend(self) -> int:
+        """The meter's arrow: the number beside it now against before the last turn, so
+        the arrow never contradicts the number (21 -> 21 is steady)."""
         curve = self.log.rapport_curve
-        last = curve[-1] - curve[-2] if len(curve) > 1 else 0
-        return last if abs(last) >= 3 else curve[-1] - curve[max(0, len(curve) - 1 - window)]
+        return curve[-1] - curve[-2] if len(curve) > 1 else 0
+
+    def client_said(self) -> str:
+        """All the client has said so far: the opening line, every reply (beats included)."""
+        return "\n".join([self.log.opening_line, *(t.reply for t in self.log.turns)])
+
+    def fitting(self, move: str) -> list[str]:
+        """Example lines of a move that fit this client now: their own first, then the
+        debrief's library, then choice mode's (all filled from the client's values)."""
+        persona, said = self.convo.persona, self.client_said()
+        lines = fitting_lines(move, state_kind(self.convo.state), persona, said)
+        values = {**(persona.values or {}), "name": persona.name}
+        for line in self.library.get(move, []):
+            filled = fill(line, values, said if move in HELPFUL_MOVES else None)
+            if filled is not None and filled not in lines:
+                lines.append(filled)
+        return lines
 
     def helpful_here(self) -> list[str]:
         """Helpful moves for the client's current state, best first: moves the tree lets
@@ -196,9 +286,11 @@ class PracticeSession:
         """Ideas, not a script: kinds of move that help now, each with one example."""
         ideas = []
         for move in self.helpful_here()[:count]:
-            examples = situation_examples(move, self.convo.state)
-            # A different example as the session goes on, chosen by turn (not at random).
-            ideas.append(Idea(move, MOVES[move].description, examples[self.convo.turn % len(examples)]))
+            examples = self.fitting(move)
+            # A different example as the session goes on, chosen by turn (not at random);
+            # none when nothing in the library fits this client yet.
+            example = examples[self.convo.turn % len(examples)] if examples else ""
+            ideas.append(Idea(move, MOVES[move].description, example))
         return ideas
 
     def choices(self) -> list[Choice]:
@@ -215,21 +307,15 @@ class PracticeSession:
         seen: set[str] = set()
         out = []
         for move in dict.fromkeys(picked):
-            pool = self.library[move]
-            if move in HELPFUL_MOVES:
-                pool = list(dict.fromkeys([*situation_examples(move, self.convo.state), *pool]))
+            pool = self.fitting(move)
+            if not pool:
+                continue
             lines = [line for line in pool if line not in seen]
             text = rng.choice(lines or pool)
             seen.add(text)
             out.append(Choice(text, move))
         rng.shuffle(out)
         return out
-
-
-def situation_examples(move: str, state: str) -> list[str]:
-    """Hand-written examples of a helpful move for the kind of state the client is in,
-    from the debrief's library (the same lines its "stronger reply" uses)."""
-    return examples_for(move, state_kind(state))
 
 
 def chosen_reading(text: str, move: str, cue: str) -> Reading:

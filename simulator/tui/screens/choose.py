@@ -29,6 +29,7 @@ class ChooseScreen(Screen):
         self.cards: list = []  # ClientCard, imported in the worker (keeps launch light)
         self.shown: list = []
         self.problems: list[str] = []   # client files that did not load: listed, never started
+        self.stale = False  # set when a full screen (a session, the history) opens over this one
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -186,5 +187,11 @@ class ChooseScreen(Screen):
         self.app.resume_session(event.option.id)
 
     def on_screen_resume(self) -> None:
+        if self.stale:
+            # Back from a session, a debrief or the history: a fresh list, not the last search
+            # (back from a dialog, such as the content note, the search stays).
+            self.stale = False
+            self.query_one("#filter", Input).value = ""
+            self.apply_filter("")
         self.refresh_unfinished()
         self.query_one("#filter").focus()

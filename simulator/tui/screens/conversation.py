@@ -15,7 +15,8 @@ from simulator.engine import ClientTurn
 from simulator.moves import Reading
 from simulator.session import LONGEST_TURN
 from simulator.tui.practice import MODE_TITLES, Chip, Choice, PracticeSession
-from simulator.tui.screens.modals import AS_IS, ClarifyScreen, CoachScreen, ConfirmScreen
+from simulator.tui.practice import gate_question
+from simulator.tui.screens.modals import AS_IS, STOP_ASKING, ClarifyScreen, CoachScreen, ConfirmScreen
 from simulator.tui.widgets.compose import ComposeBox
 from simulator.tui.widgets.rapport import RapportMeter
 from simulator.tui.widgets.transcript import Transcript
@@ -24,9 +25,14 @@ from simulator.tui.widgets.transcript import Transcript
 
 class ConversationScreen(Screen):
     BINDINGS = [
-        Binding("ctrl+g,f3", "coach", "Coach"),
+        Binding("ctrl+g", "coach", "Coach"),
+        Binding("f4", "why", "Why these moves"),
         Binding("escape,f10", "end", "End session"),
         Binding("f1", "app.help", "Help"),
+        # Priority: the input box (and the reply list) would otherwise take these keys.
+        Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False, priority=True),
+        Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False, priority=True),
+        Binding("f5", "newest", "Newest", show=False),
     ]
 
     def __init__(self, session: PracticeSession):
@@ -51,7 +57,9 @@ class ConversationScreen(Screen):
 
     def on_mount(self) -> None:
         s = self.session
-        self.sub_title = f"with {s.name} · {s.mode}"
+        self.sub_title = f"with {s.name} · {s.mode} mode"
+        # Assessment means no feedback until the end: no meter, trend or story counter.
+        self.query_one(RapportMeter).display = s.mode != "assessment"
         transcript = self.query_one(Transcript)
         transcript.add_cue(s.convo.cue_for(s.log.start_state))
         transcript.add_client(s.name, s.log.opening_line)
@@ -87,18 +95,20 @@ class ConversationScreen(Screen):
         meter.value = s.convo.rapport
         meter.trend = s.trend()
         told = len(s.convo.revealed)
+        story = ("" if s.mode == "assessment" else
+                 f"{told} of {len(s.log.beats_total)} parts told\n\n")
         self.query_one("#side-body", Static).update(Text.assemble(
             ("About ", "bold"), (s.name, "bold"), "\n", s.convo.persona.summary, "\n\n",
             ("Mode\n", "bold"), MODE_TITLES[s.mode], "\n\n",
-            ("Their story\n", "bold"), f"{told} of {len(s.log.beats_total)} parts told\n\n",
+            ("Their story\n" if story else "", "bold"), story,
             ("Keys\n", "bold"), self.keys_text()))
 
     def keys_text(self) -> str:
         mode = self.session.mode
         keys = ["1-4 pick a reply"] if mode == "choice" else ["Enter send", "Ctrl+J new line"]
         if mode != "assessment":
-            keys.append("Ctrl+G coach")
-        return "\n".join([*keys, "Esc end session", "F1 help"])
+            keys += ["Ctrl+G coach", "F4 why these moves"]
+        return "\n".join([*keys, "PgUp/PgDn scroll", "F5 newest", "Esc end session", "F1 help"])
 
     # ----------------------------------------------------------------- typing a turn
     def on_compose_box_submitted(self, event: ComposeBox.Submitted) -> None:
@@ -122,17 +132,23 @@ class ConversationScreen(Screen):
             event.box.restore(event.text)
             return
         if self.session.needs_clarifying(reading):
-            ask = ClarifyScreen(text, self.session.clarify_options(reading))
+            ask = ClarifyScreen(text, self.session.clarify_options(reading), gate_question(reading))
             self.app.push_screen(ask, lambda move: self.clarified(reading, move, ask.typed))
             return
-        self.send(reading)
+        self.send(self.session.as_read(reading))
 
     def clarified(self, reading: Reading, move: str | None, typed: str = "") -> None:
         if move is None:
             self.restore_words(reading.text + (f"\n{typed}" if typed else ""))
             self.focus_input()
             return
-        self.send(reading if move == AS_IS else self.session.reading_as(reading, move))
+        if move == STOP_ASKING:
+            self.session.ask = False
+            self.app.save_setting("ask", "off")
+            self.app.notify("Unsure turns will be read as their most likely harmless move and marked for "
+                            "the debrief. Turn asking back on from the command palette (Ctrl+P).")
+        chosen = move in (AS_IS, STOP_ASKING)
+        self.send(self.session.as_read(reading) if chosen else self.session.reading_as(reading, move))
 
     def send(self, reading: Reading) -> None:
         try:
@@ -161,6 +177,9 @@ class ConversationScreen(Screen):
         for i, choice in enumerate(self.choices, 1):
             options.add_option(Option(Text(f"{i}. {choice.text}"), id=str(i - 1)))
         options.highlighted = 0
+        # The list changes height with its replies: keep the client's last line in view.
+        transcript = self.query_one(Transcript)
+        self.call_after_refresh(transcript.scroll_end, animate=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id != "choices" or self.session.ended:
@@ -218,6 +237,25 @@ class ConversationScreen(Screen):
             return
         s = self.session
         self.app.push_screen(CoachScreen(s.name, s.convo.cue, s.coach()), lambda _: self.focus_input())
+
+    def action_why(self) -> None:
+        if self.session.mode == "assessment":
+            self.app.notify("No feedback until the debrief in assessment mode.")
+            return
+        transcript = self.query_one(Transcript)
+        transcript.toggle_class("-show-why")
+        # The reasons add lines above the newest reply: keep that reply in view.
+        self.call_after_refresh(transcript.scroll_end, animate=False)
+
+    def action_scroll_transcript(self, direction: int) -> None:
+        transcript = self.query_one(Transcript)
+        if direction > 0:
+            transcript.scroll_page_down(animate=False)
+        else:
+            transcript.scroll_page_up(animate=False)
+
+    def action_newest(self) -> None:
+        self.query_one(Transcript).scroll_end(animate=False)
 
     def action_end(self) -> None:
         if self.session.ended:

@@ -17,7 +17,7 @@ from simulator.tui.labels import FADE_AFTER, FADE_OFF
 KEYS = [
     ("Everywhere", [
         ("F1", "this help"),
-        ("Ctrl+P", "command palette: new session, history, theme, help, quit"),
+        ("Ctrl+P", "command palette: new session, history, theme, \"Did you mean…?\" on or off, help, quit"),
         ("Ctrl+T", "switch between the light and the dark theme"),
         ("Ctrl+Q", "quit (your session is already saved)"),
     ]),
@@ -33,7 +33,10 @@ KEYS = [
     ("In a conversation", [
         ("Enter", "send what you typed"),
         ("Ctrl+J", "new line (Shift+Enter or Alt+Enter too, where the terminal sends them)"),
-        ("Ctrl+G / F3", "ask the coach for ideas (practice, fading and choice modes)"),
+        ("Ctrl+G", "ask the coach for ideas (practice, fading and choice modes)"),
+        ("F4", "show or hide, under each chip, the words behind each move and whether it counted"),
+        ("PageUp/PageDown", "scroll the conversation (from the box where you type)"),
+        ("F5", "jump to the newest turn"),
         ("1 to 4", "pick a reply (choice mode)"),
         ("Esc / F10", "end the session (asks first) and see the debrief"),
     ]),
@@ -46,20 +49,24 @@ KEYS = [
 ]
 
 MODES = [
-    ("Practice", "under each of your turns a small chip shows the move(s) read and what they "
-                 "did to rapport. Ctrl+G asks the coach for ideas."),
+    ("Practice", "under each of your turns a small chip shows the move(s) that counted and what they "
+                 "did to rapport; F4 shows the words behind each. Ctrl+G asks the coach for ideas. The "
+                 "arrow beside the rapport number compares it with before your last turn."),
     ("Fading", f"chips show on every turn until you have made {FADE_AFTER} helpful turns in a row; "
                f"then on every other turn; after {FADE_OFF} helpful turns in a row they stop. A turn "
                "that lowers rapport always shows its chip and starts the count again. Feedback that "
                "fades as a skill settles prepares you for real conversations, where nobody shows chips."),
-    ("Assessment", "no chips and no coach; everything is in the debrief."),
+    ("Assessment", "no feedback until the end: no chips, no coach, no rapport meter and no story "
+                   "counter; everything is in the debrief."),
     ("Choice", "pick one of four replies instead of typing. Some help, some don't."),
 ]
 
 
-FOOTNOTE = ("If peersim can't tell what kind of reply you wrote, it asks \"Did you mean…?\" instead "
-            "of guessing. Every turn is saved as you go: if the terminal closes, start peersim again "
-            "and resume the session.\n\nEsc closes this help.")
+FOOTNOTE = ("In practice mode, if peersim is unsure what kind of reply you wrote (or heard something "
+            "that could sound harsh), it asks \"Did you mean…?\" instead of guessing, with the readings "
+            "most likely first; you can turn that off. In fading and assessment modes it never asks: an "
+            "unsure turn is read as its most likely harmless move and marked in the debrief. Every turn "
+            "is saved as you go: if the terminal closes, start peersim again and resume the session.\n\nEsc closes this help.")
 
 
 def help_renderable() -> Group:

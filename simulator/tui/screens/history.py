@@ -22,15 +22,16 @@ class HistoryScreen(Screen):
         self.sub_title = "your past sessions"
         trainee = self.app.trainee
         table = self.query_one(DataTable)
-        table.add_columns("Started (UTC)", "Client", "Mode", "Turns", "Score", "How it ended")
+        table.add_columns("Started (UTC)", "Client", "Mode", "Try", "Turns", "Score", "How it ended")
         sessions = self.app.past_sessions()
         for s in sessions:
             ending = {"left": "client left", "plan": "plan agreed"}.get(s.ending or "",
                                                                      "ended" if s.ended_at else "unfinished")
             score = "-" if s.overall is None else str(s.overall)
             # Text, not str: a DataTable reads a str cell as markup, and a name is author text.
-            table.add_row(self.app.short_date(s.started_at), Text(s.persona_name), s.mode, str(s.turns), score,
-                          ending, key=s.id)
+            attempt = "first" if s.parent_id is None else f"retry from turn {s.branch_turn or 0}"
+            table.add_row(self.app.short_date(s.started_at), Text(s.persona_name), s.mode, attempt, str(s.turns),
+                          score, ending, key=s.id)
         who = f" for {trainee}" if trainee else ""
         title = (f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}{who}. Enter opens a debrief."
                  if sessions else f"No sessions yet{who}. Your finished sessions will be listed here.")

@@ -60,6 +60,8 @@ class BeforeStartScreen(ModalScreen[str | None]):
                          "You can end the session at any time with Esc.", classes="dialog-body")
             modes = OptionList(*[Option(MODE_TITLES[m], id=m) for m in MODES], id="modes")
             yield modes
+            # The highlight is only a colour: the chosen mode is also named in words.
+            yield Static(id="mode-chosen", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Start", variant="primary", id="start")
                 yield Button("Back", id="back")
@@ -68,6 +70,14 @@ class BeforeStartScreen(ModalScreen[str | None]):
         modes = self.query_one(OptionList)
         modes.highlighted = MODES.index(self.mode)
         modes.focus()
+        self.name_mode(self.mode)
+
+    def name_mode(self, mode: str) -> None:
+        self.query_one("#mode-chosen", Static).update(f"Chosen: {mode.capitalize()} mode. Enter starts.")
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id:
+            self.name_mode(event.option.id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
@@ -108,28 +118,31 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 AS_IS = "-as-is"
+STOP_ASKING = "-stop-asking"
 
 
 class ClarifyScreen(ModalScreen[str | None]):
-    """A low-confidence reading: ask what the trainee meant instead of guessing.
-    Returns a move id, AS_IS to send it as read, or None to go back and edit."""
+    """An unsure reading: ask what the trainee meant instead of guessing. Returns a move
+    id, AS_IS to send it as read (its harmless reading), STOP_ASKING to do that and stop
+    asking, or None to go back and edit."""
 
     BINDINGS = [Binding("escape", "edit", "Edit my words")]
 
-    def __init__(self, text: str, moves: list[str]):
+    def __init__(self, text: str, moves: list[str],
+                 question: str = "I couldn't tell which kind of reply this is. Which is closest?"):
         super().__init__()
-        self.text, self.moves = text, moves
+        self.text, self.moves, self.question = text, moves, question
         self.typed = ""  # letters typed ahead while this opened; they go back in the box
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide-dialog"):
             yield Label("Did you mean…?", classes="dialog-title")
             yield Static(f"“{self.text[:200]}”", classes="dialog-quote", markup=False)
-            yield Static("I couldn't tell which kind of reply this is. Which is closest?",
-                         classes="dialog-body")
+            yield Static(self.question, classes="dialog-body", markup=False)
             options = [Option(Text.assemble((move_label(m), "bold"), f"  {MOVES[m].description}"), id=m)
                        for m in self.moves]
             options.append(Option("Send it as it is", id=AS_IS))
+            options.append(Option("Send it, and stop asking me", id=STOP_ASKING))
             yield OptionList(*options, id="meanings")
             yield Static("Esc: go back and edit", classes="dialog-hint")
 
@@ -168,8 +181,8 @@ class CoachScreen(ModalScreen[None]):
             yield Static(f"{self.client} {self.cue}. Moves that tend to help here:",
                          classes="dialog-body", markup=False)
             for idea in self.ideas:
-                yield Static(Text.assemble((move_label(idea.move), "bold"), f": {idea.description}\n",
-                                           ("for instance: ", "italic"), f"“{idea.example}”"),
+                example = (("\nfor instance: ", "italic"), f"“{idea.example}”") if idea.example else ()
+                yield Static(Text.assemble((move_label(idea.move), "bold"), f": {idea.description}", *example),
                              classes="idea")
             yield Static("Use your own words; these are only examples. Esc closes.",
                          classes="dialog-hint")
@@ -191,7 +204,8 @@ class TurnPickScreen(ModalScreen[int | None]):
         with Vertical(classes="dialog wide-dialog"):
             yield Label("Retry from which point?", classes="dialog-title")
             options = [Option("The very start", id="t0")]
-            options += [Option(Text(f"After turn {n}: {said[:60]}"), id=f"t{n}") for n, said in self.turns]
+            # Wrapped, never cut mid-word: a long turn is shortened at a word, with "…".
+            options += [Option(Text(f"After turn {n}: {short(said)}"), id=f"t{n}") for n, said in self.turns]
             yield OptionList(*options, id="turns")
             yield Static("Your original session stays as it is. Esc: back", classes="dialog-hint")
 
@@ -203,6 +217,11 @@ class TurnPickScreen(ModalScreen[int | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 class TooSmallScreen(Screen):

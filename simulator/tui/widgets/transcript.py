@@ -13,8 +13,8 @@ class Transcript(VerticalScroll):
     can_focus = False
 
     def on_resize(self) -> None:
-        # Keys can't scroll the transcript (it never takes the focus), so when the window
-        # or the reply list changes its height, keep the latest lines in view.
+        # The transcript never takes the focus (PageUp/PageDown scroll it from the input),
+        # so when the window or the reply list changes its height, keep the latest lines in view.
         self.scroll_end(animate=False)
 
     def add_cue(self, cue: str) -> None:
@@ -27,12 +27,15 @@ class Transcript(VerticalScroll):
         self.mount(Static(text, classes="msg trainee", markup=False))
 
     def add_chip(self, chip: Chip) -> None:
-        classes = f"chip {chip.tone}" + ("" if chip.shown else " hidden")
-        self.mount(Static(chip.text, classes=classes, markup=False))
+        hidden = "" if chip.shown else " hidden"
+        self.mount(Static(chip.text, classes=f"chip {chip.tone}{hidden}", markup=False))
+        if chip.why:
+            # Shown on F4 (the transcript's -show-why class): the words behind each move.
+            self.mount(Static("\n".join(chip.why), classes=f"why{hidden}", markup=False))
 
     def add_note(self, text: str) -> None:
         self.mount(Static(text, classes="note", markup=False))
 
     def reveal_chips(self) -> None:
-        for chip in self.query(".chip.hidden"):
+        for chip in self.query(".chip.hidden, .why.hidden"):
             chip.remove_class("hidden")
