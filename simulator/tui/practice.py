@@ -14,6 +14,7 @@ import yaml
 
 from simulator.engine import ClientTurn, Conversation
 from simulator.moves import MoveSpan, Reading, explain
+from simulator.moves import gate_question as moves_gate_question
 from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, MOVES
 from simulator.debrief.library import fill, fitting_lines
 from simulator.debrief.scoring import acting_ids, state_kind
@@ -37,39 +38,10 @@ def load_library() -> dict[str, list[str]]:
     return {m: [str(x) for x in extra.get(m, [])] for m in MOVES}
 
 
-# How the gate's worry sounds in plain words, per harmful move.
-WORRY = {
-    "directive_advice": "telling them what to do",
-    "judgment": "judging them",
-    "minimizing": "brushing their feelings aside",
-    "confidentiality_breach": "passing on what they told you",
-    "self_focused_story": "turning the talk to your own story",
-}
-MEANT = {
-    "reflection": "were you reflecting what they said",
-    "summary": "were you summing up what they said",
-    "open_question": "were you asking them",
-    "closed_question": "were you asking a question",
-    "affirmation": "were you recognising what they've been through",
-    "autonomy_support": "were you leaving the choice with them",
-    "collaboration": "were you offering to work it out together",
-    "confidentiality_assurance": "were you telling them what stays private",
-    "repair": "were you owning a misstep",
-    "information": "were you giving information",
-    "self_disclosure": "were you sharing a little of your own experience",
-}
-
-
 def gate_question(reading: Reading) -> str:
-    """The "did you mean…?" question in plain words, from what the gate held back.
-    (The recogniser's own phrasing replaces this when it lands: the lead wires them.)"""
-    held = next((s for s in reading.moves if s.held), None)
-    if held is None:
-        return "I couldn't tell which kind of reply this is. Which is closest?"
-    heard = f" ('{held.held_cue}')" if held.held_cue else ""
-    alternative = MEANT.get(held.move, "did you mean something else")
-    return (f"This could sound like {WORRY.get(held.held, held.held.replace('_', ' '))}{heard}. "
-            f"Did you mean that, or {alternative}?")
+    """The "did you mean…?" question: the recogniser's plain words for what the gate held
+    back, or, for a turn that is only unclear, a plain question."""
+    return moves_gate_question(reading) or "I couldn't tell which kind of reply this is. Which is closest?"
 
 
 @dataclass(frozen=True)
