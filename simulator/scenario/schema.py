@@ -37,6 +37,22 @@ class MoveCount(_Strict):
     at_most: int | None = Field(default=None, ge=0, description="the move was read at most this many times")
 
 
+class HarmRun(_Strict):
+    """Harm that goes on without repair: at least `at_least` of the last `within` turns held a
+    harmful move that acted on the client, with no helpful turn after the first of them."""
+
+    at_least: int = Field(ge=1, le=100, description="how many harmful turns")
+    within: int = Field(ge=1, le=100, description="among how many of the last turns, this one included")
+
+
+class SinceHarm(_Strict):
+    """The turns since the last one that held a harmful move (or since the start), this one included."""
+
+    helpful_at_least: int | None = Field(default=None, ge=0,
+                                         description="at least this many of them were helpful turns")
+    repaired: bool | None = Field(default=None, description="true: a repair was read among them")
+
+
 class Conditions(_Strict):
     """Every condition given must hold for a transition to be taken (they are ANDed)."""
 
@@ -54,6 +70,10 @@ class Conditions(_Strict):
     beat_not_revealed: str | None = Field(default=None, description="this story beat has not been told yet")
     previous_state: str | None = Field(
         default=None, description="the state the client was in before the current one")
+    harm_run: HarmRun | None = Field(
+        default=None, description="harm going on without repair: {at_least: 3, within: 5}")
+    since_harm: SinceHarm | None = Field(
+        default=None, description="what followed the last harmful turn: {helpful_at_least: 2, repaired: true}")
 
 
 class Transition(_Strict):
