@@ -35,7 +35,7 @@ from transitions import Machine
 from simulator.moves import Reading, recognize
 from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, MOVE_IDS, family_of
 from simulator.scenario.loader import Scenario, load_scenario
-from simulator.scenario.schema import OPENNESS_LEVELS, Beat, Conditions, Topic
+from simulator.scenario.schema import FIRST_STEP, OPENNESS_LEVELS, Beat, Conditions, Topic
 from simulator.scenario.validate import NOT_SAID, PLACEHOLDER, as_list
 
 
@@ -265,12 +265,20 @@ class Conversation:
                 return False
             if when.since_harm.repaired is not None and when.since_harm.repaired != ("repair" in since):
                 return False
+        if when.step_named is not None and when.step_named != self.step_named:
+            return False
         return True
 
     # ----------------------------------------------------------------- the turn
     @property
     def state(self) -> str:
         return self._client.state
+
+    @property
+    def step_named(self) -> bool:
+        """Whether the client has named a first step of their own. A persona written before
+        clients named their steps has no such beat, and agrees a plan as it always did."""
+        return FIRST_STEP in self.revealed or all(b.id != FIRST_STEP for b in self.persona.beats)
 
     @property
     def ended(self) -> bool:

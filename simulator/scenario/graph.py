@@ -63,6 +63,8 @@ def describe_conditions(when: Conditions, thresholds: dict[str, int]) -> list[st
             out.append(f"≥ {when.since_harm.helpful_at_least} helpful turns since the last harm")
         if when.since_harm.repaired is not None:
             out.append("a repair since the last harm" if when.since_harm.repaired else "no repair since the last harm")
+    if when.step_named is not None:
+        out.append("the client named a first step" if when.step_named else "no first step named yet")
     return out
 
 

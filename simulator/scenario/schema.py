@@ -16,6 +16,8 @@ from simulator.moves.taxonomy import FAMILY_IDS, MOVE_IDS, Lesson
 NonEmptyText = str
 Threshold = int | str  # a number, or the name of a threshold in `thresholds:`
 OneOrMany = str | list[str]
+# The id of the beat in which a client names a first step of their own (see Conditions.step_named).
+FIRST_STEP = "first_step"
 
 
 class _Strict(BaseModel):
@@ -74,6 +76,9 @@ class Conditions(_Strict):
         default=None, description="harm going on without repair: {at_least: 3, within: 5}")
     since_harm: SinceHarm | None = Field(
         default=None, description="what followed the last harmful turn: {helpful_at_least: 2, repaired: true}")
+    step_named: bool | None = Field(
+        default=None, description="true: the client has named a first step of their own (the persona's beat "
+                                  "'first_step' has been told; a persona without that beat has none to wait for)")
 
 
 class Transition(_Strict):
