@@ -135,7 +135,9 @@ def test_a_harder_client_withdraws_further_and_returns_more_slowly(tree):
 def withdrawn_client(tree: str) -> tuple[Conversation, int]:
     convo = client(tree)
     play(convo, "reflection", "open_question", "reflection")
-    convo.step(said("directive_advice"))
+    # The helper's long story withdraws every tree's client (advice only makes an ambivalent
+    # one defend the other side, which a single reflection mends).
+    convo.step(said("self_focused_story"))
     return convo, openness(convo)
 
 
