@@ -176,9 +176,12 @@ class Conversation:
         self.ending: str | None = None
         self.kinds: list[str] = []
         self._topic_words = {t.id: self._words_pattern(t) for t in self.persona.topics}
-        # Topics the client has spoken of themselves: a reflection may give these back.
+        # Topics the client has spoken of, or the trainee was told of before the session
+        # (the briefing): a reflection may give these back.
         self.client_said: set[str] = set()
-        self._heard_from_client(self.opening_line)
+        for text in (self.opening_line, self.persona.summary, self.persona.background,
+                     self.persona.presenting_concern):
+            self._heard_from_client(self._fill(text))
         self._taken: TransitionInfo | None = None
         self._client = _Client()
         self._machine = self._build_machine()
