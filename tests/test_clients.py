@@ -19,7 +19,7 @@ import yaml
 from simulator.engine import Conversation, ConversationOver
 from simulator.moves import MoveSpan, Reading
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.loader import load_scenario
+from simulator.scenario.loader import load_scenario, shipped_persona_paths
 from simulator.scenario.schema import OPENNESS_LEVELS
 from simulator.session import SessionLog, TurnRecord
 from simulator.store import Store
@@ -424,7 +424,20 @@ def final_rapport(path: Path, script: list) -> tuple[int, str | None]:
     return convo.rapport, convo.ending
 
 
-@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.yaml")), ids=lambda p: p.stem)
+def turn_back(path: Path, script: list) -> int:
+    """The turn on which the client is out of the state the misstep sent them to."""
+    convo = Conversation(path, seed=0)
+    away, gone_to = withdrawal_states(convo), None
+    for number, moves in enumerate(script, start=1):
+        turn = convo.step(by_moves(moves))
+        if turn.state in away and gone_to is None:
+            gone_to = number
+        elif gone_to is not None and turn.state not in away:
+            return number
+    return len(script) + 1
+
+
+@pytest.mark.parametrize("path", [*sorted(FIXTURES.glob("*.yaml")), *shipped_persona_paths()], ids=lambda p: p.stem)
 def test_scripted_trainees_listening_is_warmest_and_a_breach_lowest(path):
     results = {name: final_rapport(path, script) for name, script in SCRIPTS.items()}
     rapport = {name: r for name, (r, _) in results.items()}
@@ -433,5 +446,6 @@ def test_scripted_trainees_listening_is_warmest_and_a_breach_lowest(path):
     assert results["a breach"][1] == "left"
     assert results["one misstep then listening"][1] != "left"
     assert results["apology then listening"][1] != "left"
-    assert rapport["apology then listening"] >= rapport["one misstep then listening"] - 5
+    assert rapport["apology then listening"] > rapport["one misstep then listening"]
+    assert turn_back(path, SCRIPTS["apology then listening"]) <= turn_back(path, SCRIPTS["one misstep then listening"])
     assert results["advice throughout"][1] == "left" and results["judging throughout"][1] == "left"

@@ -9,7 +9,7 @@ from simulator.tui.screens.debrief import DebriefScreen
 from test_tui_support import ADVICE, ASK, REFLECT, end_session, make_app, open_client, say
 
 SAFETY = "Are you safe right now? Any thoughts of hurting yourself?"
-SORRY = "Sorry, I got ahead of myself there. People keep deciding things for you."
+SORRY = "Sorry, that came out wrong."
 
 
 def texts(screen, selector: str) -> list[str]:
@@ -21,9 +21,7 @@ def reads_sorry_as_repair(text: str) -> Reading:
     the client does with one, so that one line is read by hand."""
     if text != SORRY:
         return recognize(text)
-    cut = text.index("People")
-    return Reading(text, (MoveSpan("repair", 0, cut - 1, "sorry"), MoveSpan("reflection", cut, len(text), "keep")),
-                   "repair", 0.9, "sorry")
+    return Reading(text, (MoveSpan("repair", 0, len(text), "sorry"),), "repair", 0.9, "sorry")
 
 
 async def test_a_misstep_owned_and_followed_by_listening_wins_marcus_back():
@@ -49,7 +47,7 @@ async def test_a_misstep_owned_and_followed_by_listening_wins_marcus_back():
         assert "repair" in " ".join(texts(screen, ".chip"))
 
         # Then listening brings him back, sooner than listening alone would.
-        await say(pilot, "It's your call what happens next.")
+        await say(pilot, "It sounds like people keep deciding things for you.")
         assert convo.state == "warming"
         assert convo.cue in texts(screen, ".cue")[-1]
         assert not convo.ended

@@ -144,6 +144,7 @@ class EngineState:
     last_reply: str
     ending: str | None
     kinds: list[str]
+    helped: list[int]
     client_said: set[str]
 
 
@@ -175,6 +176,7 @@ class Conversation:
         self.last_reply = ""
         self.ending: str | None = None
         self.kinds: list[str] = []
+        self.helped: list[int] = []  # per turn, how many helpful moves other than repair acted (none on a harmful turn)
         self._topic_words = {t.id: self._words_pattern(t) for t in self.persona.topics}
         # Topics the client has spoken of, or the trainee was told of before the session
         # (the briefing): a reflection may give these back.
@@ -262,8 +264,9 @@ class Conversation:
                 return False
         if when.since_harm is not None:
             harmed = [i for i, kind in enumerate(self.kinds) if kind == "harm"]
-            since = self.kinds[harmed[-1] + 1:] if harmed else self.kinds
-            helpful = sum(kind in _HELPFUL_KINDS for kind in since)
+            start = harmed[-1] + 1 if harmed else 0
+            since = self.kinds[start:]
+            helpful = sum(self.helped[start:])
             if when.since_harm.helpful_at_least is not None and helpful < when.since_harm.helpful_at_least:
                 return False
             if when.since_harm.repaired is not None and when.since_harm.repaired != ("repair" in since):
@@ -321,6 +324,9 @@ class Conversation:
         self.rapport = self._clamp(self.rapport + sum(e.delta for e in effects))
         self.primaries.append(reading.primary)
         self.kinds.append("" if not_said is not None else kind)
+        # An apology is counted apart (`repaired`), so apologising again and again is never listening.
+        self.helped.append(0 if not_said is not None or kind == "harm"
+                           else sum(m in HELPFUL_MOVES and m != "repair" for m in acting))
 
         self._taken = None
         self._wire(self._machine, self.state)
@@ -490,7 +496,7 @@ class Conversation:
         return EngineState(self.state, self.rapport, self.turn, list(self.primaries), dict(self.counts),
                            list(self.revealed), list(self.state_history), self.rng.getstate(),
                            copy.deepcopy(self.decks), self.last_reply, self.ending, list(self.kinds),
-                           set(self.client_said))
+                           list(self.helped), set(self.client_said))
 
     def restore(self, snap: EngineState) -> None:
         self._wire(self._machine, snap.state)
@@ -501,4 +507,4 @@ class Conversation:
         self.rng.setstate(snap.rng)
         self.decks = copy.deepcopy(snap.decks)
         self.last_reply, self.ending = snap.last_reply, snap.ending
-        self.kinds, self.client_said = list(snap.kinds), set(snap.client_said)
+        self.kinds, self.helped, self.client_said = list(snap.kinds), list(snap.helped), set(snap.client_said)

@@ -60,7 +60,7 @@ def describe_conditions(when: Conditions, thresholds: dict[str, int]) -> list[st
         out.append(f"{when.harm_run.at_least} harmful turns in the last {when.harm_run.within}, nothing helpful between")
     if when.since_harm is not None:
         if when.since_harm.helpful_at_least is not None:
-            out.append(f"≥ {when.since_harm.helpful_at_least} helpful turns since the last harm")
+            out.append(f"≥ {when.since_harm.helpful_at_least} listening moves since the last harm")
         if when.since_harm.repaired is not None:
             out.append("a repair since the last harm" if when.since_harm.repaired else "no repair since the last harm")
     if when.step_named is not None:

@@ -51,7 +51,8 @@ class SinceHarm(_Strict):
     """The turns since the last one that held a harmful move (or since the start), this one included."""
 
     helpful_at_least: int | None = Field(default=None, ge=0,
-                                         description="at least this many of them were helpful turns")
+                                         description="at least this many helpful moves other than an apology "
+                                                     "acted in them (a reflection and a question in one turn count two)")
     repaired: bool | None = Field(default=None, description="true: a repair was read among them")
 
 
