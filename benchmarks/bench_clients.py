@@ -33,8 +33,11 @@ from simulator.moves import MoveSpan, Reading, recognize  # noqa: E402
 from simulator.scenario.loader import load_scenario, shipped_persona_paths  # noqa: E402
 from simulator.scenario.validate import as_list  # noqa: E402
 
-# PEERSIM_ESCONV lets a copy of an older checkout, kept elsewhere, be measured on the same data.
-ESCONV = Path(os.environ.get("PEERSIM_ESCONV", ROOT.parent / "shared" / "data" / "esconv"))
+# ../shared beside the checkout (or beside the folder of worktrees); PEERSIM_ESCONV names it
+# when the checkout lives elsewhere, such as a copy of an older commit measured for "before".
+ESCONV = Path(os.environ.get("PEERSIM_ESCONV") or next(
+    (p for p in (ROOT.parent / "shared" / "data" / "esconv", ROOT.parent.parent / "shared" / "data" / "esconv")
+     if p.is_dir()), ROOT.parent / "shared" / "data" / "esconv"))
 SCRIPTS = ROOT / "tests" / "fixtures" / "scripted_trainees.yaml"
 
 
@@ -89,6 +92,9 @@ def main() -> int:
     args = parser.parse_args()
     personas = [load_scenario(p) for p in shipped_persona_paths()]
     sides = supporter_sides(args.limit)
+    if not sides:
+        print(f"no ESConv conversations found in {ESCONV}; set PEERSIM_ESCONV", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     cache: dict[str, Reading] = {}
     readings = [[cache.setdefault(t, recognize(t)) if t not in cache else cache[t] for t in side] for side in sides]

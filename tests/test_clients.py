@@ -81,9 +81,19 @@ def test_one_misstep_pulls_a_client_back_and_never_out_of_the_door(tree, level, 
 @pytest.mark.parametrize("level", ["easy", "hard"])
 def test_harm_that_goes_on_without_repair_ends_it(tree, level):
     convo = client(tree, level)
-    turns = play(convo, "reflection", "directive_advice", "judgment")
+    turns = play(convo, "reflection", "self_focused_story", "judgment")
     assert not turns[-1].ended
     turn = convo.step(said("minimizing"))
+    assert turn.ended and turn.ending == "left"
+
+
+@pytest.mark.parametrize("tree", TREES)
+@pytest.mark.parametrize("level", ["easy", "hard"])
+def test_unasked_advice_alone_takes_longer_to_drive_a_client_out(tree, level):
+    convo = client(tree, level)
+    turns = play(convo, "reflection", *["directive_advice"] * 4)
+    assert not any(t.ended for t in turns), "four pieces of advice in a row are a bad session, not a walk-out"
+    turn = convo.step(said("directive_advice"))
     assert turn.ended and turn.ending == "left"
 
 
@@ -402,7 +412,7 @@ def test_topics_are_checked_with_the_line_they_stand_on(tmp_path, topics, messag
 
 def test_a_tree_condition_that_cannot_hold_is_refused(tmp_path):
     tree = (ROOT / "dialogue_trees" / "guarded.yaml").read_text(encoding="utf-8")
-    tree = tree.replace("harm_run: {at_least: 3, within: 5}", "harm_run: {at_least: 6, within: 5}")
+    tree = tree.replace("harm_run: {at_least: 5, within: 7}", "harm_run: {at_least: 8, within: 7}")
     (tmp_path / "guarded.yaml").write_text(tree, encoding="utf-8")
     persona = (FIXTURES / "sam_guarded_easy.yaml").read_text(encoding="utf-8")
     (tmp_path / "sam.yaml").write_text(persona, encoding="utf-8")
@@ -448,4 +458,11 @@ def test_scripted_trainees_listening_is_warmest_and_a_breach_lowest(path):
     assert results["apology then listening"][1] != "left"
     assert rapport["apology then listening"] > rapport["one misstep then listening"]
     assert turn_back(path, SCRIPTS["apology then listening"]) <= turn_back(path, SCRIPTS["one misstep then listening"])
-    assert results["advice throughout"][1] == "left" and results["judging throughout"][1] == "left"
+    assert results["judging throughout"][1] == "left"
+    # Advice between questions is a bad session, and the client ends it closed or gone.
+    assert rapport["advice throughout"] < rapport["one misstep then listening"]
+    convo = Conversation(path, seed=0)
+    for moves in SCRIPTS["advice throughout"]:
+        if not convo.ended:
+            convo.step(by_moves(moves))
+    assert convo.ended or convo.state in withdrawal_states(convo)

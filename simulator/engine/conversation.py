@@ -144,6 +144,7 @@ class EngineState:
     last_reply: str
     ending: str | None
     kinds: list[str]
+    harms: list[frozenset]
     helped: list[int]
     client_said: set[str]
 
@@ -176,6 +177,7 @@ class Conversation:
         self.last_reply = ""
         self.ending: str | None = None
         self.kinds: list[str] = []
+        self.harms: list[frozenset[str]] = []  # per turn, the harmful moves that acted
         self.helped: list[int] = []  # per turn, how many helpful moves other than repair acted (none on a harmful turn)
         self._topic_words = {t.id: self._words_pattern(t) for t in self.persona.topics}
         # Topics the client has spoken of, or the trainee was told of before the session
@@ -257,10 +259,13 @@ class Conversation:
             if previous != when.previous_state:
                 return False
         if when.harm_run is not None:
-            recent = self.kinds[-when.harm_run.within:]
-            helped = [i for i, kind in enumerate(recent) if kind in _HELPFUL_KINDS]
+            run = when.harm_run
+            recent = list(zip(self.kinds, self.harms))[-run.within:]
+            helped = [i for i, (kind, _) in enumerate(recent) if kind in _HELPFUL_KINDS]
             after_help = recent[helped[-1] + 1:] if helped else recent
-            if after_help.count("harm") < when.harm_run.at_least:
+            counted = sum(kind == "harm" and (run.moves is None or bool(set(run.moves) & harms))
+                          for kind, harms in after_help)
+            if counted < run.at_least:
                 return False
         if when.since_harm is not None:
             harmed = [i for i, kind in enumerate(self.kinds) if kind == "harm"]
@@ -324,6 +329,7 @@ class Conversation:
         self.rapport = self._clamp(self.rapport + sum(e.delta for e in effects))
         self.primaries.append(reading.primary)
         self.kinds.append("" if not_said is not None else kind)
+        self.harms.append(frozenset(m for m in acting if m in HARMFUL_MOVES))
         # An apology is counted apart (`repaired`), so apologising again and again is never listening.
         self.helped.append(0 if not_said is not None or kind == "harm"
                            else sum(m in HELPFUL_MOVES and m != "repair" for m in acting))
@@ -496,7 +502,7 @@ class Conversation:
         return EngineState(self.state, self.rapport, self.turn, list(self.primaries), dict(self.counts),
                            list(self.revealed), list(self.state_history), self.rng.getstate(),
                            copy.deepcopy(self.decks), self.last_reply, self.ending, list(self.kinds),
-                           list(self.helped), set(self.client_said))
+                           list(self.harms), list(self.helped), set(self.client_said))
 
     def restore(self, snap: EngineState) -> None:
         self._wire(self._machine, snap.state)
@@ -507,4 +513,5 @@ class Conversation:
         self.rng.setstate(snap.rng)
         self.decks = copy.deepcopy(snap.decks)
         self.last_reply, self.ending = snap.last_reply, snap.ending
-        self.kinds, self.helped, self.client_said = list(snap.kinds), list(snap.helped), set(snap.client_said)
+        self.kinds, self.harms, self.helped = list(snap.kinds), list(snap.harms), list(snap.helped)
+        self.client_said = set(snap.client_said)

@@ -57,7 +57,8 @@ def describe_conditions(when: Conditions, thresholds: dict[str, int]) -> list[st
     if when.previous_state:
         out.append(f"came from {when.previous_state}")
     if when.harm_run is not None:
-        out.append(f"{when.harm_run.at_least} harmful turns in the last {when.harm_run.within}, nothing helpful between")
+        kinds = " or ".join(when.harm_run.moves) if when.harm_run.moves else "harmful"
+        out.append(f"{when.harm_run.at_least} {kinds} turns in the last {when.harm_run.within}, nothing helpful between")
     if when.since_harm is not None:
         if when.since_harm.helpful_at_least is not None:
             out.append(f"≥ {when.since_harm.helpful_at_least} listening moves since the last harm")

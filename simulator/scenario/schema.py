@@ -45,6 +45,8 @@ class HarmRun(_Strict):
 
     at_least: int = Field(ge=1, le=100, description="how many harmful turns")
     within: int = Field(ge=1, le=100, description="among how many of the last turns, this one included")
+    moves: list[str] | None = Field(default=None, description="only turns holding one of these harmful moves "
+                                                              "count (leave it out: every harmful move)")
 
 
 class SinceHarm(_Strict):

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from simulator.moves.taxonomy import FAMILY_IDS, MOVE_IDS
+from simulator.moves.taxonomy import FAMILY_IDS, HARMFUL_MOVES, MOVE_IDS
 from simulator.scenario.errors import Problem, did_you_mean
 from simulator.scenario.schema import OPENNESS_LEVELS, Conditions, Persona, Tree
 from simulator.scenario.source import SourceMap
@@ -337,6 +337,9 @@ def _check_conditions(c: _Checker, when: Conditions, loc: tuple, states: list[st
                                              "for example `at_least: 3`"))
     if when.previous_state:
         c.need(when.previous_state, states, loc + ("previous_state",), "state")
+    if when.harm_run and when.harm_run.moves is not None:
+        for j, move in enumerate(when.harm_run.moves):
+            c.need(move, sorted(HARMFUL_MOVES), loc + ("harm_run", "moves", j), "harmful move")
     if when.harm_run and when.harm_run.at_least > when.harm_run.within:
         c.problems.append(c.smap.problem(loc + ("harm_run",), "a harm_run cannot need more harmful turns than it looks back over",
                                          "make `within` at least `at_least`, for example {at_least: 3, within: 5}"))
