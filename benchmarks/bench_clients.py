@@ -74,16 +74,18 @@ def by_moves(moves) -> Reading:
     return Reading(text, spans, moves[0], 1.0, moves[0])
 
 
-def replay(scenario, readings: list[Reading]) -> tuple[str | None, bool]:
+def replay(scenario, readings: list[Reading]) -> tuple[str | None, bool, bool]:
+    """(ending, reached the most open state, left on a turn read as a breach)."""
     convo = Conversation(scenario, seed=0)
     top = most_open_states(scenario.tree)
-    reached = False
+    reached = on_breach = False
     for reading in readings:
         turn = convo.step(reading)
         reached = reached or turn.state in top or turn.ending == "plan"
         if turn.ended:
+            on_breach = turn.ending == "left" and "confidentiality_breach" in turn.reading.move_ids
             break
-    return convo.ending, reached
+    return convo.ending, reached, on_breach
 
 
 def main() -> int:
@@ -104,18 +106,19 @@ def main() -> int:
     print(machine_line())
     print(f"\n`python benchmarks/bench_clients.py`: {len(sides)} ESConv supporter sides "
           f"({sum(map(len, sides))} turns, read in {read_s:.0f} s), replayed against each persona.\n")
-    print("| persona | tree | walks out | reaches the most open state | plan agreed |")
-    print("|---|---|---|---|---|")
+    print("| persona | tree | walks out | of which on a breach reading | reaches the most open state | plan agreed |")
+    print("|---|---|---|---|---|---|")
     for sc in personas:
-        left = reached = plans = 0
+        left = breach = reached = plans = 0
         for side in readings:
-            ending, top = replay(sc, side)
+            ending, top, on_breach = replay(sc, side)
             left += ending == "left"
+            breach += on_breach
             plans += ending == "plan"
             reached += top
         n = len(readings)
-        print(f"| {sc.persona.id} | {sc.tree.id} | {100 * left / n:.1f} % | {100 * reached / n:.1f} % "
-              f"| {100 * plans / n:.1f} % |")
+        print(f"| {sc.persona.id} | {sc.tree.id} | {100 * left / n:.1f} % | {100 * breach / n:.1f} % "
+              f"| {100 * reached / n:.1f} % | {100 * plans / n:.1f} % |")
 
     scripts = yaml.safe_load(SCRIPTS.read_text(encoding="utf-8"))
     print("\nFinal rapport after each scripted trainee (`L` = the client left):\n")
