@@ -466,3 +466,26 @@ def test_scripted_trainees_listening_is_warmest_and_a_breach_lowest(path):
         if not convo.ended:
             convo.step(by_moves(moves))
     assert convo.ended or convo.state in withdrawal_states(convo)
+
+
+def test_on_every_shipped_tree_the_harder_client_takes_longer_to_win_back():
+    def turns_back(path: Path) -> int:
+        convo = Conversation(path, seed=0)
+        play(convo, "reflection", "open_question", "directive_advice")
+        away, n = withdrawal_states(convo), 0
+        while convo.state in away and n < 30:
+            convo.step(said("reflection" if n % 2 == 0 else "affirmation"))
+            n += 1
+        assert not convo.ended and n < 30
+        return n
+
+    rank = {"easy": 0, "medium": 1, "hard": 2}
+    by_tree: dict[str, list] = {}
+    for path in shipped_persona_paths():
+        persona = load_scenario(path).persona
+        by_tree.setdefault(persona.tree, []).append((rank[persona.difficulty], turns_back(path), persona.id))
+    for tree, group in by_tree.items():
+        for a in group:
+            for b in group:
+                if a[0] < b[0]:
+                    assert a[1] < b[1], f"{tree}: {b[2]} is harder than {a[2]} but comes back as fast"
