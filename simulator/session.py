@@ -40,6 +40,9 @@ class TurnRecord:
     at: str = field(default_factory=now_iso)
     reading_cue: str = ""  # the cue that decided the primary move (kept so a resume replays the same reading)
     unclear: bool = False
+    topic: str = ""  # the persona's topic the reply answered
+    safety_check: bool = False  # that topic was a direct safety question
+    not_said: str = ""  # a topic the trainee's reflection named, which the client never raised
 
     @classmethod
     def from_turn(cls, turn: ClientTurn, at: str | None = None) -> "TurnRecord":
@@ -52,7 +55,8 @@ class TurnRecord:
             reply=turn.reply, cue=turn.cue, beats=[b.id for b in turn.beats],
             transition=asdict(turn.transition) if turn.transition else None,
             ended=turn.ended, ending=turn.ending, at=at or now_iso(),
-            reading_cue=turn.reading.cue, unclear=turn.reading.unclear)
+            reading_cue=turn.reading.cue, unclear=turn.reading.unclear,
+            topic=turn.topic or "", safety_check=turn.safety_check, not_said=turn.not_said or "")
 
     def to_reading(self) -> Reading:
         """The reading this turn was played with, rebuilt from the record (not re-recognised),

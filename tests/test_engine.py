@@ -157,6 +157,9 @@ def test_dana_can_be_repaired_and_reach_a_plan():
     assert convo.step(said("reflection")).state == "torn"
     play(convo, "autonomy_support", "open_question", "reflection", "summary", "open_question", "summary")
     assert convo.state == "leaning"
+    # A plan waits until she has named a first step of her own.
+    play(convo, "reflection", "summary")
+    assert "first_step" in convo.revealed and convo.state == "leaning"
     turn = convo.step(said("collaboration"))
     assert turn.ended and turn.ending == "plan" and turn.state == "plan_agreed"
 

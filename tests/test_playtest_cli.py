@@ -59,7 +59,7 @@ def test_coverage_report_names_file_and_line_of_what_was_missed(capsys):
     assert "coverage (what the play-tests reached):" in out
     assert "states       2 of 8 (25%)" in out
     assert "not reached: warming  (" in out and "guarded.yaml:" in out
-    assert "never taken: T11 open -> plan_agreed on collaboration" in out
+    assert "never taken: T14 open -> plan_agreed on collaboration" in out
     assert "never told: first  (" in out and "june.yaml:10)" in out
 
 

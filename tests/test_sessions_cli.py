@@ -214,8 +214,9 @@ def test_history_shows_which_session_a_retry_came_from(saved, capsys):
 
 def test_resuming_a_session_the_client_left_says_how_to_start_again(tmp_path, monkeypatch, capsys):
     data = tmp_path / "d"
+    # Harm turn after turn, with nothing to mend it: one misstep alone no longer drives him out.
     monkeypatch.setattr(sys, "stdin", io.StringIO("You should just get over it.\nThat's stupid, you need to "
-                                                  "stop drinking.\n"))
+                                                  "stop drinking.\nYou're just making excuses.\n"))
     assert main(["talk", "marcus", "--data-dir", str(data)]) == 0
     assert "left" in capsys.readouterr().out
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))

@@ -193,7 +193,7 @@ def _persona_tree_values(tree_ref: str, persona_path: Path) -> dict[str, str]:
     extra = "".join(f'  {n}: "..."          # used by the tree\'s lines as ${{{n}}}: fill it in\n' for n in needed)
     # A tree whose rules wait for story beats (beat_revealed) needs a persona that has them.
     beats = [b for tr in tree.transitions for b in (tr.when.beat_revealed, tr.when.beat_not_revealed)
-             if b and b not in ("alone", "friend")]
+             if b and b not in ("alone", "friend", "first_step")]    # the template has these
     stubs = "".join(
         f"  # The tree's rules wait for this beat (beat_revealed: {b}): write the client's own words.\n"
         f"  - id: {json.dumps(b)}\n    summary: \"...\"\n    text: \"...\"\n    unlock: {{rapport_at_least: {level2}}}\n"

@@ -160,6 +160,10 @@ def feedback_lines(log: SessionLog, m: Metrics, strongest: TurnNote | None, weak
                  if strongest.state_after != strongest.state_before else "")
         out.append(f"Turn {strongest.number} landed well: {quote(strongest.trainee)} was read as "
                    f"{labels(strongest.moves)} and lifted rapport by {strongest.effect}{moved}.")
+    checks = [t.number for t in log.turns if t.safety_check]
+    if checks:
+        out.append(f"At turn {', '.join(map(str, checks))} you asked {name} directly about their safety, and "
+                   f"{name} could answer you honestly: asking plainly is a strength.")
     if weakest:
         line = (f"At turn {weakest.number}, {name} pulled back after {quote(weakest.trainee)} "
                 f"({labels(weakest.moves)}, rapport {_signed(weakest.delta)}).")

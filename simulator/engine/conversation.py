@@ -33,10 +33,10 @@ from typing import Callable
 from transitions import Machine
 
 from simulator.moves import Reading, recognize
-from simulator.moves.taxonomy import MOVE_IDS, family_of
+from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, MOVE_IDS, family_of
 from simulator.scenario.loader import Scenario, load_scenario
-from simulator.scenario.schema import Beat, Conditions
-from simulator.scenario.validate import PLACEHOLDER, as_list
+from simulator.scenario.schema import FIRST_STEP, OPENNESS_LEVELS, Beat, Conditions, Topic
+from simulator.scenario.validate import NOT_SAID, PLACEHOLDER, as_list
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -53,6 +53,20 @@ def plain_text(text: str) -> str:
 def weighed_moves(reading: Reading) -> list[str]:
     """The distinct moves of a reading that act on the client, in order (Reading.acting)."""
     return list(dict.fromkeys(m.move for m in reading.acting))
+
+
+_HELPFUL_KINDS = ("help", "repair")
+_GIVING_BACK = ("reflection", "summary")
+
+
+def kind_of(moves: list[str]) -> str:
+    """What a turn did to the client: "harm" if a harmful move acted, else "repair" if an
+    apology did, else "help" if a helpful move did, else ""."""
+    if any(m in HARMFUL_MOVES for m in moves):
+        return "harm"
+    if "repair" in moves:
+        return "repair"
+    return "help" if any(m in HELPFUL_MOVES for m in moves) else ""
 
 
 class ConversationOver(Exception):
@@ -100,7 +114,10 @@ class ClientTurn:
     beats: tuple[RevealedBeat, ...]
     ended: bool
     ending: str | None
-    reply_from: tuple[str, str, str, int] = ("", "", "", 0)  # (persona|tree, state, pool key, line index)
+    reply_from: tuple[str, str, str, int] = ("", "", "", 0)  # (persona|tree|topic, state, pool key, line index)
+    topic: str | None = None  # the persona's topic this reply answered
+    safety_check: bool = False  # that topic is a direct safety question, answered
+    not_said: str | None = None  # a reflection or summary named this topic, which the client never raised
 
     @property
     def primary(self) -> str:
@@ -126,6 +143,10 @@ class EngineState:
     decks: dict[tuple, list[int]]
     last_reply: str
     ending: str | None
+    kinds: list[str]
+    harms: list[frozenset]
+    helped: list[int]
+    client_said: set[str]
 
 
 class _Client:
@@ -155,6 +176,16 @@ class Conversation:
         self.decks: dict[tuple, list[int]] = {}
         self.last_reply = ""
         self.ending: str | None = None
+        self.kinds: list[str] = []
+        self.harms: list[frozenset[str]] = []  # per turn, the harmful moves that acted
+        self.helped: list[int] = []  # per turn, how many helpful moves other than repair acted (none on a harmful turn)
+        self._topic_words = {t.id: self._words_pattern(t) for t in self.persona.topics}
+        # Topics the client has spoken of, or the trainee was told of before the session
+        # (the briefing): a reflection may give these back.
+        self.client_said: set[str] = set()
+        for text in (self.opening_line, self.persona.summary, self.persona.background,
+                     self.persona.presenting_concern):
+            self._heard_from_client(self._fill(text))
         self._taken: TransitionInfo | None = None
         self._client = _Client()
         self._machine = self._build_machine()
@@ -227,12 +258,38 @@ class Conversation:
             previous = self.state_history[-2] if len(self.state_history) > 1 else None
             if previous != when.previous_state:
                 return False
+        if when.harm_run is not None:
+            run = when.harm_run
+            recent = list(zip(self.kinds, self.harms))[-run.within:]
+            helped = [i for i, (kind, _) in enumerate(recent) if kind in _HELPFUL_KINDS]
+            after_help = recent[helped[-1] + 1:] if helped else recent
+            counted = sum(kind == "harm" and (run.moves is None or bool(set(run.moves) & harms))
+                          for kind, harms in after_help)
+            if counted < run.at_least:
+                return False
+        if when.since_harm is not None:
+            harmed = [i for i, kind in enumerate(self.kinds) if kind == "harm"]
+            start = harmed[-1] + 1 if harmed else 0
+            since = self.kinds[start:]
+            helpful = sum(self.helped[start:])
+            if when.since_harm.helpful_at_least is not None and helpful < when.since_harm.helpful_at_least:
+                return False
+            if when.since_harm.repaired is not None and when.since_harm.repaired != ("repair" in since):
+                return False
+        if when.step_named is not None and when.step_named != self.step_named:
+            return False
         return True
 
     # ----------------------------------------------------------------- the turn
     @property
     def state(self) -> str:
         return self._client.state
+
+    @property
+    def step_named(self) -> bool:
+        """Whether the client has named a first step of their own. A persona written before
+        clients named their steps has no such beat, and agrees a plan as it always did."""
+        return FIRST_STEP in self.revealed or all(b.id != FIRST_STEP for b in self.persona.beats)
 
     @property
     def ended(self) -> bool:
@@ -255,29 +312,112 @@ class Conversation:
         reading = said if isinstance(said, Reading) else self.recognizer(plain_text(said))
         self.turn += 1
         state_before, rapport_before = self.state, self.rapport
+        acting = weighed_moves(reading)
+        kind = kind_of(acting)
+        topic = None if kind == "harm" else self.topic_raised(reading.text)
+        # Giving back something the client never said is not listening: it earns nothing,
+        # moves nothing, and the client says so.
+        not_said = topic if topic and reading.primary in _GIVING_BACK and topic.id not in self.client_said else None
 
         effects = []
-        for move in weighed_moves(reading):
+        for move in acting:
             delta = self.effect_of(move)
+            if not_said is not None:
+                delta = min(delta, 0)
             effects.append(Effect(move, delta))
             self.counts[move] = self.counts.get(move, 0) + 1
         self.rapport = self._clamp(self.rapport + sum(e.delta for e in effects))
         self.primaries.append(reading.primary)
+        self.kinds.append("" if not_said is not None else kind)
+        self.harms.append(frozenset(m for m in acting if m in HARMFUL_MOVES))
+        # An apology is counted apart (`repaired`), so apologising again and again is never listening.
+        self.helped.append(0 if not_said is not None or kind == "harm"
+                           else sum(m in HELPFUL_MOVES and m != "repair" for m in acting))
 
         self._taken = None
         self._wire(self._machine, self.state)
-        self._client.trigger(reading.primary)
+        if not_said is None:
+            self._client.trigger(reading.primary)
         if self.state != state_before:
             self.state_history.append(self.state)
         self.ending = self.tree.states[self.state].ending
 
-        beats = () if self.ended else self._unlock_beat()
-        reply, reply_from = self._reply(self.state, reading.primary)
+        found = self._topic_pool(topic) if topic is not None and not_said is None and not self.ended else None
+        answered = topic if found else None
+        # An answer to a safety question stands on its own; the story goes on next turn.
+        beats = () if self.ended or (answered and answered.safety) else self._unlock_beat()
+        if not_said is not None:
+            reply, reply_from = self._draw(*self._not_said_pool(self.state))
+        elif found:
+            reply, reply_from = self._draw(*found)
+        else:
+            # An apology on the way out is heard, and answered, but it does not undo the breach.
+            move = "repair" if self.ending == "left" and "repair" in acting else reading.primary
+            reply, reply_from = self._draw(*self.pool_for(self.state, move))
         if beats:
             reply = f"{reply} {beats[0].text}".strip()
+        self._heard_from_client(reply)
+        if answered is not None:
+            self.client_said.add(answered.id)
         return ClientTurn(self.turn, reading.text, reading, state_before, self.state, rapport_before,
                           self.rapport, tuple(effects), self._taken, reply, self.cue, beats,
-                          self.ended, self.ending, reply_from)
+                          self.ended, self.ending, reply_from,
+                          topic=answered.id if answered else None, safety_check=bool(answered and answered.safety),
+                          not_said=not_said.id if not_said else None)
+
+    # ----------------------------------------------------------------- topics
+    def _words_pattern(self, topic: Topic) -> re.Pattern | None:
+        phrases = [self._fill(w).strip() for w in topic.raised_by]
+        phrases = [p for p in phrases if p and not PLACEHOLDER.search(p)]
+        if not phrases:
+            return None
+        alternatives = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+    def topic_raised(self, text: str) -> Topic | None:
+        """The persona's topic the words raise first (the earliest in the text; a tie goes to
+        the topic written first), or None."""
+        best: tuple[int, int] | None = None
+        for order, topic in enumerate(self.persona.topics):
+            pattern = self._topic_words[topic.id]
+            found = pattern.search(text) if pattern else None
+            if found and (best is None or found.start() < best[0]):
+                best = (found.start(), order)
+        return self.persona.topics[best[1]] if best else None
+
+    def topic_level(self, topic: Topic, state: str) -> str | None:
+        """How openly the client speaks of a topic in a state: the state's openness, no more
+        than guarded until the topic's `needs_beat` has been told."""
+        openness = self.tree.states[state].openness
+        if openness is None:
+            return None
+        level = OPENNESS_LEVELS.index(openness)
+        if topic.needs_beat and topic.needs_beat not in self.revealed:
+            level = min(level, OPENNESS_LEVELS.index("guarded"))
+        return OPENNESS_LEVELS[level]
+
+    def _topic_pool(self, topic: Topic) -> tuple[tuple, list[str]] | None:
+        level = self.topic_level(topic, self.state)
+        if level is None:
+            return None
+        # A level the author left out is answered from the nearest more guarded one, never a more open one.
+        for below in reversed(OPENNESS_LEVELS[:OPENNESS_LEVELS.index(level) + 1]):
+            if topic.replies.get(below):
+                return ("topic", self.state, f"{topic.id}.{below}"), topic.replies[below]
+        return None
+
+    def _heard_from_client(self, text: str) -> None:
+        for topic in self.persona.topics:
+            pattern = self._topic_words[topic.id]
+            if pattern and pattern.search(text):
+                self.client_said.add(topic.id)
+
+    def _not_said_pool(self, state: str) -> tuple[tuple, list[str]]:
+        for source, pools in (("persona", self.persona.replies.get(state, {})),
+                              ("tree", self.tree.states[state].replies)):
+            if pools.get(NOT_SAID):
+                return (source, state, NOT_SAID), pools[NOT_SAID]
+        return self.pool_for(state, "other")
 
     def effect_of(self, move: str) -> int:
         """The rapport change a move makes with this persona: the tree's effect times the sensitivity."""
@@ -324,8 +464,7 @@ class Conversation:
                 return (source, state, key), pools[key]
         raise KeyError(state)  # unreachable: the validator requires a default pool
 
-    def _reply(self, state: str, move: str) -> tuple[str, tuple[str, str, str, int]]:
-        key, lines = self.pool_for(state, move)
+    def _draw(self, key: tuple, lines: list[str]) -> tuple[str, tuple[str, str, str, int]]:
         texts = [self._fill(line) for line in lines]
         deck = self.decks.get(key)
         if not deck or all(texts[i] == self.last_reply for i in deck):
@@ -362,7 +501,8 @@ class Conversation:
     def snapshot(self) -> EngineState:
         return EngineState(self.state, self.rapport, self.turn, list(self.primaries), dict(self.counts),
                            list(self.revealed), list(self.state_history), self.rng.getstate(),
-                           copy.deepcopy(self.decks), self.last_reply, self.ending)
+                           copy.deepcopy(self.decks), self.last_reply, self.ending, list(self.kinds),
+                           list(self.harms), list(self.helped), set(self.client_said))
 
     def restore(self, snap: EngineState) -> None:
         self._wire(self._machine, snap.state)
@@ -373,3 +513,5 @@ class Conversation:
         self.rng.setstate(snap.rng)
         self.decks = copy.deepcopy(snap.decks)
         self.last_reply, self.ending = snap.last_reply, snap.ending
+        self.kinds, self.harms, self.helped = list(snap.kinds), list(snap.harms), list(snap.helped)
+        self.client_said = set(snap.client_said)

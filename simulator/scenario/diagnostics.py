@@ -170,6 +170,17 @@ CATALOGUE: tuple[Diagnostic, ...] = (
         "      - \"I don't know you.\"   # never said",
         "Put these lines under the move families they answer (`listening:`, `questioning:` ...), "
         "where they come before the tree's lines."),
+    Diagnostic(
+        "PS0035", "warning", "A line another client says word for word",
+        "Each client has a voice of their own. This line of the persona (a reply, a topic's answer or "
+        "a story beat) is said word for word by another persona in the same folder, in that "
+        "persona's own lines or in the lines of the tree it uses, so a trainee meeting both hears "
+        "the same words from two different people. Lines of fewer than four words (\"Yeah.\", "
+        "\"I guess.\") are left out.",
+        "# marcus.yaml\nreplies:\n  open:\n    empowering:\n      - \"If it's really up to me... I think I want to try.\"\n"
+        "# the guarded tree, which amara.yaml uses, has the same line",
+        "Rewrite the line in this client's own words: their vocabulary, their rhythm, the people "
+        "and things in their life."),
     # ---------------------------------------------------------------- story beats and levels
     Diagnostic(
         "PS0040", "warning", "A story beat that can never unlock",
@@ -192,6 +203,16 @@ CATALOGUE: tuple[Diagnostic, ...] = (
         "rules needing the threshold may never fire.",
         "# tree: rapport: {min: 0, max: 100}\nrapport_start: 140\nthresholds: {open: 130}",
         "Choose a number inside the tree's range."),
+    Diagnostic(
+        "PS0044", "warning", "A client who can agree a plan without naming a step",
+        "The tree agrees a plan only once the client has named a first step of their own "
+        "(`step_named: true`), which is the persona's beat with the id `first_step`. This persona "
+        "has no such beat, or it can never come out, so the client agrees a plan without ever "
+        "saying what they will do.",
+        "# tree: - {move: collaboration, from: open, to: plan_agreed, when: {step_named: true}}\n"
+        "beats:\n  - id: letter   # no beat 'first_step'",
+        "Add a beat `first_step` that unlocks in the state the plan is agreed from, in which the "
+        "client names a concrete step of their own: \"Sunday I post the letter.\""),
     Diagnostic(
         "PS0043", "info", "A threshold no rule uses",
         "The tree names a rapport threshold that no transition and no beat uses.",

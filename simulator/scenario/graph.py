@@ -56,6 +56,16 @@ def describe_conditions(when: Conditions, thresholds: dict[str, int]) -> list[st
         out.append(f"beat '{when.beat_not_revealed}' not told")
     if when.previous_state:
         out.append(f"came from {when.previous_state}")
+    if when.harm_run is not None:
+        kinds = " or ".join(when.harm_run.moves) if when.harm_run.moves else "harmful"
+        out.append(f"{when.harm_run.at_least} {kinds} turns in the last {when.harm_run.within}, nothing helpful between")
+    if when.since_harm is not None:
+        if when.since_harm.helpful_at_least is not None:
+            out.append(f"≥ {when.since_harm.helpful_at_least} listening moves since the last harm")
+        if when.since_harm.repaired is not None:
+            out.append("a repair since the last harm" if when.since_harm.repaired else "no repair since the last harm")
+    if when.step_named is not None:
+        out.append("the client named a first step" if when.step_named else "no first step named yet")
     return out
 
 

@@ -22,9 +22,9 @@ from simulator.scenario.diagnostics import classify, diagnostic
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.loader import Scenario, is_playtest, kind_of, load_scenario, load_tree, yaml_files
 from simulator.scenario.playtest import check_playtest_file
-from simulator.scenario.schema import Conditions, Transition, Tree
+from simulator.scenario.schema import FIRST_STEP, Conditions, Transition, Tree
 from simulator.scenario.source import SourceMap
-from simulator.scenario.validate import as_list, placeholders_in
+from simulator.scenario.validate import PLACEHOLDER, as_list, placeholders_in
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -420,6 +420,15 @@ def lint_persona(scenario: Scenario) -> list[Problem]:
                 pmap, ("values", name), f"no line uses the value '{name}'",
                 f"use it in a line as `${{{name}}}`, or remove it", key=True))
 
+    if any(tr.when.step_named for tr in tree.transitions):
+        step = next((i for i, b in enumerate(persona.beats) if b.id == FIRST_STEP), None)
+        if step is None or FIRST_STEP in why_not:
+            found.append(diagnostic("PS0044").at(
+                pmap, ("beats", step) if step is not None else ("tree",),
+                f"the tree agrees a plan once the client names a first step, but {persona.name}'s beat "
+                f"'{FIRST_STEP}' " + ("never comes out" if step is not None else "is missing")
+                + ", so a plan is agreed without one"))
+
     ending = terminal_states(tree)
     for sid, pools in persona.replies.items():
         if sid not in ending:
@@ -451,9 +460,54 @@ def persona_traps(scenario: Scenario) -> list[Problem]:
             + behaviour_checks(scenario))
 
 
+# ------------------------------------------------------------------------- lines two clients share
+SHARED_MIN_WORDS = 4  # "Yeah." and "I guess." are everyone's
+
+
+def _said(text: str, values: dict[str, str]) -> str:
+    filled = PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    return " ".join(filled.split()).casefold()
+
+
+def own_lines(scenario: Scenario) -> list[tuple[tuple, str]]:
+    """The lines a persona file gives its client, with where each stands."""
+    p = scenario.persona
+    out = [(("replies", sid, key, j), line) for sid, pools in p.replies.items()
+           for key, lines in pools.items() for j, line in enumerate(lines)]
+    out += [(("topics", i, "replies", level, j), line) for i, t in enumerate(p.topics)
+            for level, lines in t.replies.items() for j, line in enumerate(lines)]
+    out += [(("beats", i, "text"), b.text) for i, b in enumerate(p.beats)]
+    return out
+
+
+def shared_lines(scenario: Scenario, others: list[Scenario]) -> list[Problem]:
+    """PS0035: this persona's own lines that another persona says word for word, in its own
+    lines or through the tree it uses."""
+    values = {"name": scenario.persona.name, **scenario.persona.values}
+    heard: dict[str, str] = {}
+    for other in others:
+        o_values = {"name": other.persona.name, **other.persona.values}
+        whose = f"{other.persona.name} ({other.persona_path.name}"
+        for loc, line in own_lines(other):
+            heard.setdefault(_said(line, o_values), f"{whose}:{other.persona_map.locate(loc)[0]})")
+        for sid, state in other.tree.states.items():
+            for key, lines in state.replies.items():
+                for j, line in enumerate(lines):
+                    where = other.tree_map.locate(("states", sid, "replies", key, j))[0]
+                    heard.setdefault(_said(line, o_values), f"{whose}, through {other.tree_path.name}:{where})")
+    found = []
+    for loc, line in own_lines(scenario):
+        text = _said(line, values)
+        if len(text.split()) >= SHARED_MIN_WORDS and text in heard:
+            found.append(diagnostic("PS0035").at(
+                scenario.persona_map, loc, f"\"{line}\" is also said word for word by {heard[text]}"))
+    return found
+
+
 # ------------------------------------------------------------------------- files and folders
-def _sibling_personas(tree_path: Path) -> list[Path]:
-    folder = tree_path.resolve().parent.parent / "personas"
+def _sibling_personas(path: Path) -> list[Path]:
+    """The personas in the folder beside a tree (../personas), or beside a persona."""
+    folder = path.resolve().parent.parent / "personas" if kind_of(path) == "tree" else path.resolve().parent
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.glob("*.yaml") if not p.name.endswith((".test.yaml", ".test.yml")))
@@ -478,6 +532,12 @@ def lint_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
         if isinstance(loaded[key], ScenarioError):
             raise loaded[key]
         return loaded[key]
+
+    def loaded_sibling(path: Path) -> Scenario | None:
+        try:
+            return scenario_of(path)
+        except ScenarioError:
+            return None
 
     def do_tree(path: Path) -> None:
         key = path.resolve()
@@ -508,6 +568,8 @@ def lint_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
             personas_done.add(key)
             do_tree(scenario.tree_path)
             problems.extend(lint_persona(scenario))
+            problems.extend(shared_lines(scenario, [o for o in map(loaded_sibling, _sibling_personas(path))
+                                                    if o is not None and o.persona_path.resolve() != key]))
         else:
             problems.extend(p for p in lint_persona(scenario) if Path(p.file).resolve() == only_in.resolve())
 

@@ -43,6 +43,8 @@ class Expect(_Strict):
     ended: bool | None = None
     ending: str | None = Field(default=None, description="'left' or 'plan'")
     primary: str | None = Field(default=None, description="the move read as primary on this turn")
+    topic: str | None = Field(default=None, description="the reply on this turn answered this topic of the persona")
+    safety_check: bool | None = Field(default=None, description="this turn asked a safety question the client answered")
 
 
 class Turn(_Strict):
@@ -180,6 +182,8 @@ def check_names(spec: PlayTestFile, smap: SourceMap, scenario: Scenario) -> list
                 c.need(expect.ending, ["left", "plan"], loc + ("ending",), "ending")
             if expect.primary is not None:
                 c.need(expect.primary, MOVE_IDS, loc + ("primary",), "move")
+            if expect.topic is not None:
+                c.need(expect.topic, [t.id for t in scenario.persona.topics], loc + ("topic",), "topic")
     return c.problems
 
 
@@ -238,6 +242,11 @@ def _check(expect: Expect, convo: Conversation, turn: ClientTurn | None, number:
         fail("expected the session to have ended" if expect.ended else "expected the session still going")
     if expect.ending is not None and convo.ending != expect.ending:
         fail(f"expected ending '{expect.ending}', got '{convo.ending or 'none'}'")
+    if expect.topic is not None and turn is not None and turn.topic != expect.topic:
+        fail(f"expected the reply to answer the topic '{expect.topic}', got {repr(turn.topic) if turn.topic else 'none'}")
+    if expect.safety_check is not None and turn is not None and turn.safety_check != expect.safety_check:
+        fail("expected the client to answer a safety question" if expect.safety_check
+             else "expected no safety question answered")
     if expect.primary is not None and turn is not None and turn.primary != expect.primary:
         fail(f"expected the turn to be read as {expect.primary}, got {turn.primary} "
              f"(moves: {', '.join(turn.reading.move_ids) or 'none'})")

@@ -25,6 +25,8 @@ TurnNumber = Annotated[int, Field(ge=1, le=MAX_TURNS)]
 Count = Annotated[int, Field(ge=0, le=MAX_TURNS)]
 Threshold = Points | str  # a number, or the name of a threshold in `thresholds:`
 OneOrMany = str | list[str]
+# The id of the beat in which a client names a first step of their own (see Conditions.step_named).
+FIRST_STEP = "first_step"
 
 
 # What an editor may offer and underline (`peersim schema`); the loader checks the same
@@ -54,6 +56,25 @@ class MoveCount(_Strict):
     at_most: Count | None = Field(default=None, description="the move was read at most this many times")
 
 
+class HarmRun(_Strict):
+    """Harm that goes on without repair: at least `at_least` of the last `within` turns held a
+    harmful move that acted on the client, with no helpful turn after the first of them."""
+
+    at_least: int = Field(ge=1, le=100, description="how many harmful turns")
+    within: int = Field(ge=1, le=100, description="among how many of the last turns, this one included")
+    moves: list[str] | None = Field(default=None, description="only turns holding one of these harmful moves "
+                                                              "count (leave it out: every harmful move)")
+
+
+class SinceHarm(_Strict):
+    """The turns since the last one that held a harmful move (or since the start), this one included."""
+
+    helpful_at_least: int | None = Field(default=None, ge=0,
+                                         description="at least this many helpful moves other than an apology "
+                                                     "acted in them (a reflection and a question in one turn count two)")
+    repaired: bool | None = Field(default=None, description="true: a repair was read among them")
+
+
 class Conditions(_Strict):
     """Every condition given must hold for a transition to be taken (they are ANDed)."""
 
@@ -71,6 +92,13 @@ class Conditions(_Strict):
     beat_not_revealed: str | None = Field(default=None, description="this story beat has not been told yet")
     previous_state: str | None = Field(
         default=None, description="the state the client was in before the current one")
+    harm_run: HarmRun | None = Field(
+        default=None, description="harm going on without repair: {at_least: 3, within: 5}")
+    since_harm: SinceHarm | None = Field(
+        default=None, description="what followed the last harmful turn: {helpful_at_least: 2, repaired: true}")
+    step_named: bool | None = Field(
+        default=None, description="true: the client has named a first step of their own (the persona's beat "
+                                  "'first_step' has been told; a persona without that beat has none to wait for)")
 
 
 class Transition(_Strict):

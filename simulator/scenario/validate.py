@@ -14,12 +14,14 @@ from typing import Annotated, Any, Collection, Iterable, Union, get_args, get_or
 
 from pydantic import BaseModel, ValidationError
 
-from simulator.moves.taxonomy import FAMILY_IDS, MOVE_IDS
+from simulator.moves.taxonomy import FAMILY_IDS, HARMFUL_MOVES, MOVE_IDS
 from simulator.scenario.errors import Problem, did_you_mean
-from simulator.scenario.schema import Conditions, Persona, Tree
+from simulator.scenario.schema import OPENNESS_LEVELS, Conditions, Persona, Tree
 from simulator.scenario.source import SourceMap
 
-REPLY_KEYS = ("default",) + MOVE_IDS + FAMILY_IDS
+# `not_said`: what the client says when a reflection or summary names a topic they never raised.
+NOT_SAID = "not_said"
+REPLY_KEYS = ("default", NOT_SAID) + MOVE_IDS + FAMILY_IDS
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -376,6 +378,15 @@ def _check_conditions(c: _Checker, when: Conditions, loc: tuple, states: Collect
                                              "for example `at_least: 3`"))
     if when.previous_state:
         c.need(when.previous_state, states, loc + ("previous_state",), "state")
+    if when.harm_run and when.harm_run.moves is not None:
+        for j, move in enumerate(when.harm_run.moves):
+            c.need(move, sorted(HARMFUL_MOVES), loc + ("harm_run", "moves", j), "harmful move")
+    if when.harm_run and when.harm_run.at_least > when.harm_run.within:
+        c.problems.append(c.smap.problem(loc + ("harm_run",), "a harm_run cannot need more harmful turns than it looks back over",
+                                         "make `within` at least `at_least`, for example {at_least: 3, within: 5}"))
+    if when.since_harm and when.since_harm.helpful_at_least is None and when.since_harm.repaired is None:
+        c.problems.append(c.smap.problem(loc + ("since_harm",), "since_harm needs helpful_at_least or repaired",
+                                         "for example {helpful_at_least: 2, repaired: true}"))
     if beats is not None:
         for name in ("beat_revealed", "beat_not_revealed"):
             value = getattr(when, name)
@@ -416,6 +427,9 @@ def check_persona(persona: Persona, smap: SourceMap, tree: Tree, tree_smap: Sour
         _check_pools(c, pools, ("replies", sid), need_default=False)
     for sid in persona.cues:
         c.key(sid, states, ("cues", sid), "state")
+    _check_topics(c, persona, beat_ids)
+    for move in persona.examples:
+        c.key(move, MOVE_IDS, ("examples", move), "move")
     # The tree's beat conditions can only be checked against a persona's beats.
     tc = _Checker(tree_smap)
     for i, tr in enumerate(tree.transitions):
@@ -427,6 +441,38 @@ def check_persona(persona: Persona, smap: SourceMap, tree: Tree, tree_smap: Sour
                     f"{tree_smap.locate(('transitions', i, 'when', name))[0]}) needs a beat '{value}'",
                     f"add a beat with id '{value}' to this persona, or " + did_you_mean(value, beat_ids)))
     return c.problems + tc.problems
+
+
+def _check_topics(c: _Checker, persona: Persona, beat_ids: list[str]) -> None:
+    known = {"name", *persona.values}
+    seen: set[str] = set()
+    for i, topic in enumerate(persona.topics):
+        loc = ("topics", i)
+        if topic.id in seen:
+            c.problems.append(c.smap.problem(loc + ("id",), f"the topic id '{topic.id}' is used twice", "rename one"))
+        seen.add(topic.id)
+        if topic.needs_beat is not None:
+            c.need(topic.needs_beat, beat_ids, loc + ("needs_beat",), "beat")
+        if topic.safety:
+            missing = [level for level in OPENNESS_LEVELS if not topic.replies.get(level)]
+            if missing:
+                c.problems.append(c.smap.problem(
+                    loc + ("replies",), f"the safety topic '{topic.id}' has no answer when the client is "
+                    f"{' or '.join(missing)}", "a direct safety question is answered honestly at every level: add "
+                    + ", ".join(f"`{m}:`" for m in missing), key=True))
+        texts = [(loc + ("raised_by", j), w) for j, w in enumerate(topic.raised_by)]
+        texts += [(loc + ("replies", level, j), line) for level, lines in topic.replies.items()
+                  for j, line in enumerate(lines)]
+        for where, text in texts:
+            for name in placeholders_in(text):
+                if name not in known:
+                    c.problems.append(c.smap.problem(
+                        where, f"the topic '{topic.id}' uses '${{{name}}}', which this persona's values do not define",
+                        f"add `{name}:` under `values:`, or " + did_you_mean(name, sorted(known))))
+        for j, words in enumerate(topic.raised_by):
+            if not words.strip():
+                c.problems.append(c.smap.problem(loc + ("raised_by", j), "empty words raise nothing",
+                                                 "write a word or phrase, or remove the line"))
 
 
 def placeholders_in(text: str) -> list[str]:

@@ -111,7 +111,8 @@ FROM sessions s
 """
 
 _TURN_COLUMNS = ("number, trainee, primary_move, confidence, moves, state_before, state_after, rapport_before, "
-                 "rapport_after, effects, reply, cue, beats, transition, ended, ending, at, reading_cue, unclear")
+                 "rapport_after, effects, reply, cue, beats, transition, ended, ending, at, reading_cue, unclear, "
+                 "topic, safety_check, not_said")
 
 
 class Store:
@@ -206,11 +207,12 @@ class Store:
 
     @staticmethod
     def _turn_insert(session_id: str, t: TurnRecord) -> tuple[str, tuple]:
-        return (f"INSERT INTO turns (session_id, {_TURN_COLUMNS}) VALUES ({', '.join('?' * 20)})",
+        return (f"INSERT INTO turns (session_id, {_TURN_COLUMNS}) VALUES ({', '.join('?' * 23)})",
                 (session_id, t.number, t.trainee, t.primary, t.confidence, json.dumps(t.moves), t.state_before,
                  t.state_after, t.rapport_before, t.rapport_after, json.dumps(t.effects), t.reply, t.cue,
                  json.dumps(t.beats), json.dumps(t.transition) if t.transition is not None else None,
-                 int(t.ended), t.ending, t.at, t.reading_cue, int(t.unclear)))
+                 int(t.ended), t.ending, t.at, t.reading_cue, int(t.unclear), t.topic, int(t.safety_check),
+                 t.not_said))
 
     def append_turn(self, session_id: str, turn: TurnRecord) -> None:
         """Save one turn; it is committed (and synced) before this returns."""
@@ -270,7 +272,8 @@ class Store:
                 rapport_before=r["rapport_before"], rapport_after=r["rapport_after"],
                 effects=json.loads(r["effects"]), reply=r["reply"], cue=r["cue"], beats=json.loads(r["beats"]),
                 transition=json.loads(r["transition"]) if r["transition"] else None, ended=bool(r["ended"]),
-                ending=r["ending"], at=r["at"], reading_cue=r["reading_cue"], unclear=bool(r["unclear"])))
+                ending=r["ending"], at=r["at"], reading_cue=r["reading_cue"], unclear=bool(r["unclear"]),
+                topic=r["topic"], safety_check=bool(r["safety_check"]), not_said=r["not_said"]))
         return log
 
     def list_sessions(self, trainee: str | None = None, since: str | None = None,

@@ -64,7 +64,15 @@ CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX sessions_trainee ON sessions(trainee);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+# Version 3: the persona's topic a reply answered, whether it was a direct safety question,
+# and a topic a reflection named although the client never raised it.
+_V3 = """
+ALTER TABLE turns ADD COLUMN topic TEXT NOT NULL DEFAULT '';
+ALTER TABLE turns ADD COLUMN safety_check INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE turns ADD COLUMN not_said TEXT NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 LATEST = len(MIGRATIONS)
 
 
