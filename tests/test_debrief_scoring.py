@@ -214,8 +214,12 @@ def test_strongest_weakest_and_a_better_reply_from_the_library():
     assert d.weakest.number == 4 and d.weakest.delta == -10
     # Advice to a guarded client: the library says leave the choice with them.
     assert d.better_move == "autonomy_support"
+    # Marcus has example lines of his own: the better reply is one of them, before the library's.
+    from simulator.scenario.loader import load_scenario
+
+    own = load_scenario("marcus").persona.examples.get("autonomy_support", [])
     lines = examples_for("autonomy_support", "guarded")
-    assert d.better_reply == lines[4 % len(lines)]
+    assert d.better_reply in (own or lines)
     assert debrief(log).better_reply == d.better_reply  # deterministic
     weak_line = next(f for f in d.feedback if f.startswith("At turn 4"))
     assert "You need to get a job." in weak_line and d.better_reply in weak_line

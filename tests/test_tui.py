@@ -598,3 +598,34 @@ async def test_the_palette_over_help_does_not_leave_a_running_session(command):
         assert any("End the session first" in str(n.message) or "Finish or end the session" in str(n.message)
                    for n in app._notifications)
         assert screen.query_one("#say").text == "half a thought"
+
+
+async def test_a_turn_that_cannot_be_saved_is_not_played_and_the_screen_says_so_until_it_is(monkeypatch):
+    # Issue 17: no practising without saving unnoticed; the turn is played and stored as one unit.
+    import sqlite3
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_client(pilot)
+        screen = app.screen
+        session = screen.session
+        real = session.store.append_turn
+
+        def full(*args, **kwargs):
+            raise sqlite3.OperationalError("the disk is full")
+
+        monkeypatch.setattr(session.store, "append_turn", full)
+        await say(pilot, REFLECT)
+        banner = screen.query_one("#not-saved", Static)
+        assert banner.display and "Not saved: the disk is full" in str(banner.render())
+        assert session.convo.turn == 0 and session.log.turns == []       # the client has not answered
+        assert screen.query_one("#say").text == REFLECT
+        await say(pilot, "x")                                            # still failing: still shown
+        assert banner.display
+        monkeypatch.setattr(session.store, "append_turn", real)
+        screen.query_one("#say").clear()
+        await say(pilot, REFLECT)
+        assert not banner.display
+        assert session.convo.turn == 1 and [t.trainee for t in session.log.turns] == [REFLECT]
+        with Store(session.store.path.parent) as store:
+            assert [t.trainee for t in store.load_session(session.log.id).turns] == [REFLECT]

@@ -183,12 +183,19 @@ class PracticeSession:
         return chosen_reading(reading.text, move, "chosen by the trainee")
 
     def say(self, said: str | Reading, clock: Callable[[], str] = now_iso) -> tuple[ClientTurn, Chip]:
+        """Play one turn and save it, as one unit: if saving fails, the client and the log
+        are as they were (the trainee's words go back in the box) and the error is raised."""
+        before = self.convo.snapshot()
         turn = self.convo.step(said)
         record = TurnRecord.from_turn(turn, at=clock())
-        self.log.turns.append(record)
         if self.store is not None and self.log.id:
             # Saved at once: a killed terminal loses nothing and the session can be resumed.
-            self.store.append_turn(self.log.id, record)
+            try:
+                self.store.append_turn(self.log.id, record)
+            except BaseException:
+                self.convo.restore(before)
+                raise
+        self.log.turns.append(record)
         shown = self._chip_shown(record)
         chip = Chip(tuple((e.move, e.delta) for e in turn.effects), turn.rapport_delta, shown, why_lines(record))
         return turn, chip

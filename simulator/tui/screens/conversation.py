@@ -3,6 +3,8 @@ trainee's box (or, in choice mode, a list of replies to pick from)."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -42,6 +44,9 @@ class ConversationScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        banner = Static(id="not-saved", markup=False)
+        banner.display = False
+        yield banner
         with Horizontal(id="status"):
             yield Static(id="cue-line", markup=False)
             yield RapportMeter(id="meter")
@@ -153,11 +158,27 @@ class ConversationScreen(Screen):
     def send(self, reading: Reading) -> None:
         try:
             turn, chip = self.session.say(reading)
+        except (sqlite3.Error, OSError) as exc:  # the session file: say so until a turn saves again
+            self.app.show_error("That turn could not be saved", exc)
+            self.show_not_saved(exc)
+            self.restore_words(reading.text)
+            return
         except Exception as exc:  # never a traceback on screen; the words go back in the box
             self.app.show_error("That turn could not be saved or answered", exc)
             self.restore_words(reading.text)
             return
+        self.show_not_saved(None)
         self.show_turn(reading.text, turn, chip)
+
+    def show_not_saved(self, exc: BaseException | None) -> None:
+        """A banner that stays while turns cannot be saved: practising on without saving
+        must never go unnoticed (a 10-second notice is easy to miss)."""
+        banner = self.query_one("#not-saved", Static)
+        banner.display = exc is not None
+        if exc is not None:
+            banner.update(f"Not saved: {exc}. Your words are back in the box and the client has not "
+                          "answered yet. Free some space and press Enter again, or end the session (Esc) "
+                          "and start peersim with --data-dir pointing to another folder.")
 
     def restore_words(self, text: str) -> None:
         box = self.query(ComposeBox)
