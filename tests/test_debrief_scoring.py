@@ -214,12 +214,11 @@ def test_strongest_weakest_and_a_better_reply_from_the_library():
     assert d.weakest.number == 4 and d.weakest.delta == -10
     # Advice to a guarded client: the library says leave the choice with them.
     assert d.better_move == "autonomy_support"
-    # Marcus has example lines of his own: the better reply is one of them, before the library's.
+    # Marcus's own example lines come first, then the library's: the reply is one that fits him.
     from simulator.scenario.loader import load_scenario
 
     own = load_scenario("marcus").persona.examples.get("autonomy_support", [])
-    lines = examples_for("autonomy_support", "guarded")
-    assert d.better_reply in (own or lines)
+    assert d.better_reply in own + examples_for("autonomy_support", "guarded")
     assert debrief(log).better_reply == d.better_reply  # deterministic
     weak_line = next(f for f in d.feedback if f.startswith("At turn 4"))
     assert "You need to get a job." in weak_line and d.better_reply in weak_line
@@ -409,7 +408,8 @@ def test_no_better_reply_is_offered_when_nothing_fits(monkeypatch, client_with_e
     from simulator.debrief import library
 
     monkeypatch.setattr(library, "examples_for", lambda move, kind: ["So ${sister} let you down."])
-    log = make_log([{"parts": [("judgment", "That was selfish.")], "state": "withdrawn"}])
+    # A client with no example lines of their own (the shipped ones all have some).
+    log = make_log([{"parts": [("judgment", "That was selfish.")], "state": "withdrawn"}], persona_id="nobody")
     d = debrief(log)
     assert d.weakest.number == 1 and d.better_reply is None and d.better_move is None
     assert not any("for example" in line for line in d.feedback)
