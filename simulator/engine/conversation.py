@@ -36,7 +36,8 @@ from simulator.moves import Reading, recognize
 from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, MOVE_IDS, family_of
 from simulator.scenario.loader import Scenario, load_scenario
 from simulator.scenario.schema import FIRST_STEP, OPENNESS_LEVELS, Beat, Conditions, Topic
-from simulator.scenario.validate import NOT_SAID, PLACEHOLDER, as_list
+from simulator.scenario.schema import NOT_SAID
+from simulator.scenario.validate import PLACEHOLDER, as_list
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

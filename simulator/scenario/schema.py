@@ -31,7 +31,10 @@ FIRST_STEP = "first_step"
 
 # What an editor may offer and underline (`peersim schema`); the loader checks the same
 # names with a nearest-name suggestion (validate.py), so these only add checks as you type.
-_REPLY_KEYS = ["default", *MOVE_IDS, *FAMILY_IDS]
+# `not_said`: what the client says when a reflection or summary names a topic they never raised.
+NOT_SAID = "not_said"
+REPLY_KEYS: tuple[str, ...] = ("default", NOT_SAID, *MOVE_IDS, *FAMILY_IDS)
+_REPLY_KEYS = list(REPLY_KEYS)
 _MOVE_ENUM = {"enum": list(MOVE_IDS)}
 _TRIGGER = {"anyOf": [{"enum": [*MOVE_IDS, "any"]}, {"type": "array", "items": {"enum": [*MOVE_IDS, "any"]}}]}
 _POOLS = {"propertyNames": {"enum": _REPLY_KEYS}}

@@ -16,12 +16,9 @@ from pydantic import BaseModel, ValidationError
 
 from simulator.moves.taxonomy import FAMILY_IDS, HARMFUL_MOVES, MOVE_IDS
 from simulator.scenario.errors import Problem, did_you_mean
-from simulator.scenario.schema import OPENNESS_LEVELS, Conditions, Persona, Tree
+from simulator.scenario.schema import OPENNESS_LEVELS, REPLY_KEYS, Conditions, Persona, Tree
 from simulator.scenario.source import SourceMap
 
-# `not_said`: what the client says when a reflection or summary names a topic they never raised.
-NOT_SAID = "not_said"
-REPLY_KEYS = ("default", NOT_SAID) + MOVE_IDS + FAMILY_IDS
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
