@@ -395,7 +395,7 @@ def check_persona(persona: Persona, smap: SourceMap, tree: Tree, tree_smap: Sour
     c = _Checker(smap)
     states = list(tree.states)
     thresholds = list(tree.thresholds)
-    beat_ids = [b.id for b in persona.beats]
+    beat_ids = dict.fromkeys(b.id for b in persona.beats)   # in file order, for suggestions; a set to look up
     for name in persona.thresholds:
         c.key(name, thresholds, ("thresholds", name), "threshold (a persona can only move the tree's own)")
     for key in persona.sensitivities:
@@ -415,7 +415,7 @@ def check_persona(persona: Persona, smap: SourceMap, tree: Tree, tree_smap: Sour
             c.problems.append(smap.problem(loc + ("unlock", "after"), f"the beat '{beat.id}' waits for itself",
                                            "name another beat under `after:`, or remove it"))
         elif beat.unlock.after:
-            c.need(beat.unlock.after, [b for b in beat_ids if b != beat.id], loc + ("unlock", "after"), "beat")
+            c.need(beat.unlock.after, beat_ids, loc + ("unlock", "after"), "beat")   # itself: just above
         if not (beat.unlock.at_state or beat.unlock.rapport_at_least is not None or beat.unlock.after):
             c.problems.append(smap.problem(loc + ("unlock",), "this beat has no unlock condition",
                                            "add `at_state:` or `rapport_at_least:`"))
@@ -440,7 +440,7 @@ def check_persona(persona: Persona, smap: SourceMap, tree: Tree, tree_smap: Sour
     return c.problems + tc.problems
 
 
-def _check_topics(c: _Checker, persona: Persona, beat_ids: list[str]) -> None:
+def _check_topics(c: _Checker, persona: Persona, beat_ids: Collection[str]) -> None:
     known = {"name", *persona.values}
     seen: set[str] = set()
     for i, topic in enumerate(persona.topics):
