@@ -272,6 +272,26 @@ def test_a_safety_question_is_answered_honestly_at_every_level(tree):
         assert turn.reply in safety.replies[level]  # and no story beat is tacked on to it
 
 
+@pytest.mark.parametrize("tree", TREES)
+def test_asking_about_safety_straight_out_never_costs_rapport(tree):
+    convo = client(tree)
+    before = convo.rapport
+    turn = convo.step(said("closed_question", text="Are you safe? Any thoughts of suicide?"))
+    assert turn.safety_check and all(e.delta >= 0 for e in turn.effects) and convo.rapport >= before
+
+
+def test_a_promise_or_an_apology_that_names_a_topic_is_answered_as_itself():
+    # "Nothing goes to your brother" is a promise of privacy, not a question about the brother.
+    sc = load_scenario(FIXTURES / "sam_guarded_easy.yaml")
+    topic = sc.persona.topics[0]
+    words = topic.raised_by[0]
+    for move in ("confidentiality_assurance", "repair"):
+        turn = Conversation(sc).step(said(move, text=f"Nothing about {words} leaves this room."))
+        assert turn.topic is None
+    asked = Conversation(sc).step(said("open_question", text=f"How are things with {words}?"))
+    assert asked.topic == topic.id
+
+
 def test_a_harmful_turn_is_not_answered_from_a_topic():
     convo = client("guarded")
     turn = convo.step(said("judgment", text="Your brother is right to stay away from you."))

@@ -58,6 +58,10 @@ def weighed_moves(reading: Reading) -> list[str]:
 
 _HELPFUL_KINDS = ("help", "repair")
 _GIVING_BACK = ("reflection", "summary")
+# The moves that ask about, or give back, something in the client's life: they are answered
+# from a topic they raise. A promise of privacy or an apology that names the parole officer
+# or a daughter is answered as a promise or an apology, not with the story of parole.
+_RAISES_TOPICS = frozenset({"open_question", "closed_question", "reflection", "summary", "affirmation", "other"})
 
 
 def kind_of(moves: list[str]) -> str:
@@ -315,16 +319,20 @@ class Conversation:
         state_before, rapport_before = self.state, self.rapport
         acting = weighed_moves(reading)
         kind = kind_of(acting)
-        topic = None if kind == "harm" else self.topic_raised(reading.text)
+        topic = None if kind == "harm" or reading.primary not in _RAISES_TOPICS else self.topic_raised(reading.text)
         # Giving back something the client never said is not listening: it earns nothing,
-        # moves nothing, and the client says so.
-        not_said = topic if topic and reading.primary in _GIVING_BACK and topic.id not in self.client_said else None
+        # moves nothing, and the client says so (never for a safety topic: naming the risk
+        # the client only hinted at is care, not a misreading).
+        not_said = topic if (topic and not topic.safety and reading.primary in _GIVING_BACK
+                             and topic.id not in self.client_said) else None
+        # Asking about safety straight out is good practice: it never costs rapport.
+        safety = topic is not None and topic.safety
 
         effects = []
         for move in acting:
             delta = self.effect_of(move)
-            if not_said is not None:
-                delta = min(delta, 0)
+            if not_said is not None or (safety and move not in HARMFUL_MOVES):
+                delta = min(delta, 0) if not_said is not None else max(delta, 0)
             effects.append(Effect(move, delta))
             self.counts[move] = self.counts.get(move, 0) + 1
         self.rapport = self._clamp(self.rapport + sum(e.delta for e in effects))
