@@ -68,6 +68,11 @@ class TurnRecord:
     def move_ids(self) -> list[str]:
         return [m["move"] for m in self.moves]
 
+    @property
+    def acting_moves(self) -> list[str]:
+        """The distinct moves the client responded to, in order (Reading.acting)."""
+        return list(dict.fromkeys(m.move for m in self.to_reading().acting))
+
 
 @dataclass
 class SessionLog:

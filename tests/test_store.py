@@ -204,3 +204,17 @@ def test_two_processes_opening_a_new_file_at_once_both_work(tmp_path, monkeypatc
     assert second.load_session(sid).turns == first.load_session(sid).turns
     first.close()
     second.close()
+
+
+def test_a_turn_record_names_only_the_moves_that_acted():
+    # `talk` prints these: what the client responded to, not a secondary move read unsurely.
+    from simulator.session import TurnRecord
+
+    record = TurnRecord(number=1, trainee="So you're stuck, you should quit", primary="reflection", confidence=0.9,
+                        moves=[{"move": "reflection", "start": 0, "end": 15, "cue": "so you", "confidence": 0.9},
+                               {"move": "directive_advice", "start": 17, "end": 33, "cue": "you should",
+                                "confidence": 0.3}],
+                        state_before="guarded", state_after="guarded", rapport_before=20, rapport_after=27,
+                        effects=[{"move": "reflection", "delta": 7}], reply="Yeah.", cue="", beats=[], transition=None)
+    assert record.move_ids == ["reflection", "directive_advice"]
+    assert record.acting_moves == ["reflection"]

@@ -245,9 +245,9 @@ def cmd_talk(args: argparse.Namespace) -> int:
                      f"{LONGEST_TURN:,}. Trim it, or say it over several turns.")
                 continue
             r = record_turn(store, log, convo, text)
-            emit({"turn": r.number, "trainee": r.trainee, "moves": r.move_ids, "state": r.state_after,
+            emit({"turn": r.number, "trainee": r.trainee, "moves": r.acting_moves, "state": r.state_after,
                   "rapport": r.rapport_after, "beats": r.beats, "reply": r.reply, "ending": r.ending},
-                 f"{r.number}. read as {', '.join(r.move_ids) or 'nothing'}; {r.state_after}, rapport "
+                 f"{r.number}. read as {', '.join(r.acting_moves) or 'nothing'}; {r.state_after}, rapport "
                  f"{r.rapport_after}\n{name}: {r.reply}")
         if convo.ended:
             emit({"over": convo.over_reason()}, convo.over_reason())
