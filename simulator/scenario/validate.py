@@ -414,8 +414,9 @@ def check_persona(persona: Persona, smap: SourceMap, tree: Tree, tree_smap: Sour
         if beat.unlock.after == beat.id:
             c.problems.append(smap.problem(loc + ("unlock", "after"), f"the beat '{beat.id}' waits for itself",
                                            "name another beat under `after:`, or remove it"))
-        elif beat.unlock.after:
-            c.need(beat.unlock.after, beat_ids, loc + ("unlock", "after"), "beat")   # itself: just above
+        elif beat.unlock.after and beat.unlock.after not in beat_ids:
+            # Only on the error path: the suggestions leave the beat itself out.
+            c.need(beat.unlock.after, [b for b in beat_ids if b != beat.id], loc + ("unlock", "after"), "beat")
         if not (beat.unlock.at_state or beat.unlock.rapport_at_least is not None or beat.unlock.after):
             c.problems.append(smap.problem(loc + ("unlock",), "this beat has no unlock condition",
                                            "add `at_state:` or `rapport_at_least:`"))
