@@ -13,7 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from simulator.moves.taxonomy import FAMILY_IDS, MOVE_IDS, Lesson
 
-NonEmptyText = str
+# The longest line a client says, and the longest briefing text: far past any real one,
+# and short enough that reading every line for the words of a topic stays quick.
+MAX_LINE = 2_000
+MAX_BRIEFING = 10_000
+NonEmptyText = Annotated[str, Field(max_length=MAX_LINE)]
 
 # Every number an author writes has a range, so no file can make the engine's arithmetic
 # overflow or a session crawl; each range is far beyond what a real client needs.
@@ -119,7 +123,8 @@ OPENNESS_LEVELS: tuple[str, ...] = ("closed", "guarded", "opening", "open")
 
 
 class State(_Strict):
-    description: str = Field(default="", description="a note for authors: how the client is in this state")
+    description: str = Field(default="", max_length=MAX_BRIEFING,
+                             description="a note for authors: how the client is in this state")
     openness: Openness | None = Field(
         default=None, description="how far the client will talk in this state (closed, guarded, opening, open): "
                                   "a topic is answered with its lines for this level")
@@ -143,7 +148,8 @@ class Tree(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64,
                     description="a short id, usually the file name: lowercase, digits, - and _")
     title: str = Field(max_length=120, description="a name for the kind of client: 'Guarded client'")
-    description: str = Field(default="", description="how this kind of client behaves, for other authors")
+    description: str = Field(default="", max_length=MAX_BRIEFING,
+                             description="how this kind of client behaves, for other authors")
     initial: str = Field(description="the state the client starts in")
     rapport: Rapport = Field(default_factory=Rapport, description="where rapport starts and the range it stays in")
     thresholds: dict[str, Points] = Field(
@@ -169,7 +175,7 @@ class Beat(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="a short id for this part of the story")
     text: NonEmptyText = Field(min_length=1, description="what the client says when this part of their story comes out")
     unlock: BeatUnlock = Field(description="when it comes out: at_state, rapport_at_least, after (all must hold)")
-    summary: str = Field(default="", description="a few words for the debrief: 'lost custody last year'")
+    summary: str = Field(default="", max_length=MAX_LINE, description="a few words for the debrief: 'lost custody last year'")
 
 
 class Topic(_Strict):
@@ -195,27 +201,29 @@ class Persona(_Strict):
     name: str = Field(min_length=1, max_length=60, description="the name the trainee sees; lines can say ${name}")
     age: int | None = Field(default=None, ge=10, le=110, description="optional; shown on the client card")
     pronouns: str = Field(default="", description="for example she/her, he/him, they/them")
-    summary: str = Field(min_length=1, description="one line for the client list")
-    background: str = Field(min_length=1, description="what a peer specialist would be told before meeting them")
-    presenting_concern: str = Field(default="", description="what brings them to peer support, in a line")
-    opening_line: str = Field(min_length=1, description="the client's first words")
+    summary: str = Field(min_length=1, max_length=MAX_LINE, description="one line for the client list")
+    background: str = Field(min_length=1, max_length=MAX_BRIEFING,
+                            description="what a peer specialist would be told before meeting them")
+    presenting_concern: str = Field(default="", max_length=MAX_LINE,
+                                    description="what brings them to peer support, in a line")
+    opening_line: str = Field(min_length=1, max_length=MAX_LINE, description="the client's first words")
     difficulty: Literal["easy", "medium", "hard"] = Field(description="a label for trainees: easy, medium or hard")
     tree: str = Field(min_length=1, max_length=255,
                       description="a dialogue tree id, or a path to a tree file relative to this persona")
     skills: list[Lesson] = Field(default_factory=list, description="the lessons this client exercises")
-    content_note: str = Field(default="", description="shown before the session starts")
+    content_note: str = Field(default="", max_length=MAX_LINE, description="shown before the session starts")
     rapport_start: Points | None = Field(default=None, description="rapport before the first turn, instead of the tree's")
     thresholds: dict[str, Points] = Field(default_factory=dict, description="overrides of the tree's thresholds")
     sensitivities: dict[str, Multiplier] = Field(
         default_factory=dict, description="multipliers of the tree's effects, keyed by move id or family",
         json_schema_extra={"propertyNames": {"enum": [*MOVE_IDS, *FAMILY_IDS]}})
-    values: dict[str, str] = Field(default_factory=dict, description="fills ${placeholders} in reply lines")
+    values: dict[str, NonEmptyText] = Field(default_factory=dict, description="fills ${placeholders} in reply lines")
     beats: list[Beat] = Field(default_factory=list, description="parts of the client's story that come out as trust grows")
     replies: dict[str, dict[str, list[NonEmptyText]]] = Field(
         default_factory=dict, description="persona-specific reply pools per state; used before the tree's",
         json_schema_extra={"additionalProperties": {"type": "object", **_POOLS,
                                                     "additionalProperties": {"type": "array", "items": {"type": "string"}}}})
-    cues: dict[str, str] = Field(default_factory=dict, description="persona-specific non-verbal cues per state")
+    cues: dict[str, NonEmptyText] = Field(default_factory=dict, description="persona-specific non-verbal cues per state")
     topics: list[Topic] = Field(default_factory=list, description="things a trainee may ask about, answered "
                                                                   "from the client's own lines")
     examples: dict[str, list[NonEmptyText]] = Field(
