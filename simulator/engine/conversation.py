@@ -331,8 +331,10 @@ class Conversation:
         effects = []
         for move in acting:
             delta = self.effect_of(move)
-            if not_said is not None or (safety and move not in HARMFUL_MOVES):
-                delta = min(delta, 0) if not_said is not None else max(delta, 0)
+            if not_said is not None:
+                delta = min(delta, 0)
+            elif safety and move not in HARMFUL_MOVES:
+                delta = max(delta, 0)
             effects.append(Effect(move, delta))
             self.counts[move] = self.counts.get(move, 0) + 1
         self.rapport = self._clamp(self.rapport + sum(e.delta for e in effects))
