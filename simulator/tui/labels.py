@@ -21,3 +21,8 @@ FADE_OFF = 6
 
 def move_label(move: str) -> str:
     return move.replace("_", " ")
+
+
+def short_date(iso: str | None) -> str:
+    """"2026-01-05 10:00" from an ISO time stamp."""
+    return (iso or "")[:16].replace("T", " ")
