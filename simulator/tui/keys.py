@@ -35,8 +35,11 @@ def help_rows(*classes: type, skip_actions: frozenset[str] = frozenset({"app.hel
             text = binding.tooltip or (binding.description.lower() if binding.show else "")
             if text:
                 rows.append((key_label(binding), text))
-    seen: set[str] = set()
-    return [row for row in rows if not (row[0] in seen or seen.add(row[0]))]
+    listed: list[tuple[str, str]] = []
+    for keys, text in rows:  # a key listed by two screens (F2, Esc) is listed once
+        if all(keys != other for other, _ in listed):
+            listed.append((keys, text))
+    return listed
 
 
 def short_rows(*classes: type, hide: frozenset[str] = frozenset()) -> list[str]:

@@ -135,8 +135,8 @@ class ConversationScreen(Screen):
             # Most likely a paste gone wrong; the words stay in the box for the trainee to trim.
             event.box.restore(event.text)
             self.notify(f"That message is {len(text):,} characters long. A turn holds up to "
-                            f"{LONGEST_TURN:,}: trim it, or say it over several turns.",
-                            title="A very long message", severity="warning")
+                        f"{LONGEST_TURN:,}: trim it, or say it over several turns.",
+                        title="A very long message", severity="warning")
             return
         try:
             reading = self.session.read(text)
@@ -159,7 +159,7 @@ class ConversationScreen(Screen):
             self.session.ask = False
             self.post_message(SaveSetting("ask", "off"))
             self.notify("Unsure turns will be read as their most likely harmless move and marked for "
-                            "the debrief. Turn asking back on from the command palette (Ctrl+P).")
+                        "the debrief. Turn asking back on from the command palette (Ctrl+P).")
         chosen = move in (AS_IS, STOP_ASKING)
         self.send(self.session.as_read(reading) if chosen else self.session.reading_as(reading, move))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
@@ -23,10 +24,12 @@ class ComposeBox(TextArea):
     ComposeBox.-textual-compact { border: round $accent !important; }
     ComposeBox.-textual-compact:disabled { border: round $foreground 20% !important; }
     """
-    # Priority: checked before the TextArea's own handling of the keys (Enter would insert a line).
+    # The keys, for the help and the side pane. They are read in _on_key below, in order
+    # with the letters typed before them: a priority binding would run ahead of letters still
+    # on their way to the box, and send half a sentence (Textual's guide extends TextArea so).
     BINDINGS = [
-        Binding("enter", "send", "Send", show=False, priority=True, tooltip="send what you typed"),
-        Binding(",".join(NEWLINE_KEYS), "newline", "New line", show=False, priority=True, key_display="Ctrl+J",
+        Binding("enter", "send", "Send", show=False, tooltip="send what you typed"),
+        Binding(",".join(NEWLINE_KEYS), "newline", "New line", show=False, key_display="Ctrl+J",
                 tooltip="new line (Shift+Enter or Alt+Enter too, where the terminal sends them)"),
     ]
 
@@ -38,6 +41,17 @@ class ComposeBox(TextArea):
     def __init__(self, placeholder: str = "", **kwargs):
         super().__init__(soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
                          placeholder=placeholder, compact=True, **kwargs)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter" or event.key in NEWLINE_KEYS:
+            event.stop()
+            event.prevent_default()
+            if event.key == "enter":
+                self.action_send()
+            else:
+                self.action_newline()
+            return
+        await super()._on_key(event)
 
     def action_send(self) -> None:
         text = self.text

@@ -78,9 +78,6 @@ class Transcript(ScrollView, can_focus=False):
         self._drawn_for: tuple | None = None  # (width, show_why) the lines were drawn for
 
     # ----------------------------------------------------------------- adding
-    def add(self, kind: str, text: str, tone: str = "", shown: bool = True) -> None:
-        self.add_entries([Entry(kind, text, tone, shown)])
-
     def add_entries(self, entries: list[Entry]) -> None:
         """Append entries and keep the newest line in view. Only the new entries are drawn."""
         self.entries += entries
@@ -90,21 +87,6 @@ class Transcript(ScrollView, can_focus=False):
             self._set_height()
         self.refresh()
         self.scroll_end(animate=False, immediate=True, x_axis=False)
-
-    def add_client(self, name: str, text: str) -> None:
-        self.add("client", f"{name}: {text}")
-
-    def add_trainee(self, text: str) -> None:
-        self.add("trainee", text)
-
-    def add_cue(self, cue: str) -> None:
-        self.add("cue", f"({cue})")
-
-    def add_note(self, text: str) -> None:
-        self.add("note", text)
-
-    def add_chip(self, chip) -> None:
-        self.add_entries(chip_entries(chip))
 
     def clear(self) -> None:
         self.entries = []
