@@ -16,7 +16,7 @@ from simulator.debrief.scoring import (
     score_log, state_kind, strongest_turn, weakest_turn, withdrawal_triggers,
 )
 from simulator.engine import Conversation
-from simulator.moves.taxonomy import Lesson
+from simulator.moves.taxonomy import Lesson, move_label
 from simulator.scenario.loader import Scenario
 from simulator.session import SessionLog, TurnRecord, now_iso
 
@@ -60,12 +60,13 @@ class Debrief:
     caps: list[str] = field(default_factory=list)  # why the overall score was capped
 
 
-def label(move: str) -> str:
-    return move.replace("_", " ")
+def label(name: str) -> str:
+    """A state or lesson id in plain words: "opening_up" -> "opening up" (moves: move_label)."""
+    return name.replace("_", " ")
 
 
 def labels(moves: list[str]) -> str:
-    names = [label(m) for m in dict.fromkeys(moves)] or ["nothing"]
+    names = [move_label(m) for m in dict.fromkeys(moves)] or ["nothing"]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -87,7 +88,7 @@ MOVE_PHRASES = {
 
 
 def move_phrase(move: str) -> str:
-    return MOVE_PHRASES.get(move, label(move))
+    return MOVE_PHRASES.get(move, move_label(move))
 
 
 def _signed(n: int) -> str:

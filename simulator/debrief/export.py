@@ -14,7 +14,7 @@ from dataclasses import asdict
 from html import escape
 
 from simulator.debrief import CompareRow, Debrief, label, labels
-from simulator.moves.taxonomy import LESSON_TITLES, Lesson
+from simulator.moves.taxonomy import LESSON_TITLES, Lesson, move_label
 from simulator.safetext import json_safe, printable
 from simulator.session import SessionLog
 
@@ -69,7 +69,7 @@ def number_lines(d: Debrief, log: SessionLog) -> list[str]:
         f"non-adherent {m.mi_non_adherent}",
         f"First reflection: {('turn ' + str(m.time_to_first_reflection)) if m.time_to_first_reflection else 'none'}"
         f"; story beats uncovered {m.beats_uncovered} of {m.beats_total}",
-        "Moves read: " + (", ".join(f"{label(k)} {v}" for k, v in sorted(m.move_counts.items(),
+        "Moves read: " + (", ".join(f"{move_label(k)} {v}" for k, v in sorted(m.move_counts.items(),
                                                                         key=lambda kv: (-kv[1], kv[0])))
                           or "none"),
     ]

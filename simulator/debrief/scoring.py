@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, Lesson
+from simulator.moves.taxonomy import (BROKEN_BY, HARMFUL_MOVES, HELPFUL_MOVES, IN_A_STREAK, MOVES, SHOWN_BY,
+                                      UNASKED, Lesson)
 from simulator.session import SessionLog, TurnRecord
 
 # ----------------------------------------------------------------------------- MITI bands
@@ -288,20 +289,15 @@ def compute_metrics(log: SessionLog) -> Metrics:
 
 
 # ----------------------------------------------------------------------------- lessons
-# Per lesson: the moves that show it and the moves that break it (DESIGN.md's table).
+# Per lesson: the moves that show it and the moves that break it, from the taxonomy.
 # Each turn counts once as "showing" if it holds a showing move, and as "breaking" (with
 # the weight given) if it holds a breaking move; a turn can do both. A misstep weighs
 # double because a single one undoes several good turns with a guarded client.
-SHOWS: dict[str, frozenset[str]] = {
-    Lesson.CLIENT_FOCUS: frozenset({"reflection", "summary", "open_question", "affirmation", "repair"}),
-    Lesson.AUTONOMY: frozenset({"open_question", "autonomy_support"}),
-    Lesson.CONFIDENTIALITY: frozenset({"confidentiality_assurance"}),
-    Lesson.COLLABORATION: frozenset({"collaboration", "summary"}),
-    Lesson.ACTIVE_LISTENING: frozenset({"reflection", "summary"}),
-}
+SHOWS: dict[str, frozenset[str]] = {str(lesson): moves for lesson, moves in SHOWN_BY.items()}
 BREAK_WEIGHT = 2
 REPAIRED_WEIGHT = 1  # owning the misstep soon after halves it (a breach is heard, never undone)
 BREACH_WEIGHT = 4  # a breach of confidentiality can end the relationship on its own
+BREAK_WEIGHTS = {Lesson.CONFIDENTIALITY: BREACH_WEIGHT}  # every other lesson: BREAK_WEIGHT
 NOT_PRACTISED = 50  # the neutral score of a lesson nothing in the session touched
 REPAIR_WITHIN = 2  # a repair counts for a misstep in one of the next two turns, before any new harm
 # What the misstep did to the client caps the lesson it broke: it cannot score high when
@@ -350,17 +346,14 @@ def repairs(log: SessionLog) -> dict[int, int]:
 
 
 def _breaks(lesson: str, turn: TurnRecord, advice_turns: set[int], streak_turns: set[int]) -> int:
+    """The weight with which this turn goes against the lesson (0: it does not). A move
+    the taxonomy marks `unasked` or `in_a_streak` counts only on the turns so measured."""
     moves = set(acting_ids(turn))
-    if lesson == Lesson.CLIENT_FOCUS:
-        return BREAK_WEIGHT if "self_focused_story" in moves else 0
-    if lesson == Lesson.AUTONOMY:
-        return BREAK_WEIGHT if "judgment" in moves or turn.number in advice_turns else 0
-    if lesson == Lesson.CONFIDENTIALITY:
-        return BREACH_WEIGHT if "confidentiality_breach" in moves else 0
-    if lesson == Lesson.COLLABORATION:
-        return BREAK_WEIGHT if turn.number in advice_turns else 0
-    if lesson == Lesson.ACTIVE_LISTENING:
-        return BREAK_WEIGHT if "minimizing" in moves or turn.number in streak_turns else 0
+    measured = {UNASKED: advice_turns, IN_A_STREAK: streak_turns}
+    for move in BROKEN_BY[Lesson(lesson)]:
+        when = MOVES[move].breaks_when
+        if (turn.number in measured[when]) if when else (move in moves):
+            return BREAK_WEIGHTS.get(Lesson(lesson), BREAK_WEIGHT)
     return 0
 
 
