@@ -14,7 +14,7 @@ from simulator.debrief.scoring import lesson_scores
 from simulator.moves import move_label as moves_label
 from simulator.moves.reading import MoveSpan
 from simulator.moves.recognizer import choose_primary
-from simulator.moves.taxonomy import (ALWAYS, BREAKS_WHEN_WORDS, BROKEN_BY, LESSON_TITLES, MOVES, PRIMARY_ORDER,
+from simulator.moves.taxonomy import (BREAKS_WHEN_WORDS, BROKEN_BY, IN_A_STREAK, LESSON_TITLES, MOVES, PRIMARY_ORDER,
                                       SHOWN_BY, Lesson, Polarity, move_label)
 from simulator.tui.labels import move_label as tui_label
 from debrief_helpers import make_log
@@ -62,14 +62,20 @@ def one_turn(move: str):
 
 @pytest.mark.parametrize("move", list(MOVES))
 def test_scoring_counts_each_move_for_the_lessons_the_taxonomy_gives_it(move):
-    """A turn holding only this move shows exactly the lessons the taxonomy says it shows,
-    and goes against exactly those it breaks whenever it acts (not the measured ones)."""
+    """A session of one turn holding only this move shows exactly the lessons the taxonomy
+    says it shows, and goes against exactly those it breaks (a lone turn is never a streak
+    of closed questions, and nobody asked first for its advice)."""
     scores = lesson_scores(one_turn(move))
     shown = {Lesson(k) for k, s in scores.items() if s.shown}
     broken = {Lesson(k) for k, s in scores.items() if s.broken}
     assert shown == set(MOVES[move].shows)
-    always = set(MOVES[move].breaks) if MOVES[move].breaks_when == ALWAYS else set()
-    assert broken == always
+    assert broken == (set() if MOVES[move].breaks_when == IN_A_STREAK else set(MOVES[move].breaks))
+
+
+def test_closed_questions_break_listening_from_the_third_in_a_row():
+    asks = {"parts": [("closed_question", "Did you sleep?")]}
+    two, three = (lesson_scores(make_log([asks] * n))[Lesson.ACTIVE_LISTENING] for n in (2, 3))
+    assert (two.broken, three.broken) == (0, 1)
 
 
 def test_advice_breaks_its_lessons_only_without_asking_first():
