@@ -17,6 +17,7 @@ from simulator.debrief.scoring import (
 )
 from simulator.engine import Conversation
 from simulator.moves.taxonomy import Lesson, move_label
+from simulator.scenario.kinds import tree_kinds
 from simulator.scenario.loader import Scenario
 from simulator.session import SessionLog, TurnRecord, now_iso
 
@@ -243,15 +244,23 @@ def _persona(log: SessionLog, scenario: Scenario | None):
 
 
 def debrief(log: SessionLog, scenario: Scenario | None = None) -> Debrief:
-    scores = score_log(log)
+    if scenario is None:
+        try:
+            scenario = load_scenario_for(log)
+        except Exception:  # a deleted or broken persona file must not stop a debrief
+            scenario = None
+    # The tree's `kind:` of each state, so the scores and the suggestions read the tree;
+    # without the tree, the state ids are read as before.
+    kinds = tree_kinds(scenario.tree) if scenario is not None else {}
+    scores = score_log(log, kinds)
     summaries = _beat_summaries(log, scenario)
     fixed = repairs(log)
     notes = [turn_note(log, t, summaries, fixed.get(t.number)) for t in log.turns]
     by_number = {n.number: n for n in notes}
-    strong, weak = strongest_turn(log), weakest_turn(log)
+    strong, weak = strongest_turn(log), weakest_turn(log, kinds)
     better_move = better = None
     if weak is not None:
-        better_move, better = better_reply(weak, state_kind(weak.state_before), _persona(log, scenario),
+        better_move, better = better_reply(weak, state_kind(weak.state_before, kinds), _persona(log, scenario),
                                            client_said_until(log, weak.number), acting_ids(weak))
         if better is None:
             better_move = None
@@ -272,7 +281,7 @@ def debrief(log: SessionLog, scenario: Scenario | None = None) -> Debrief:
         strongest=strongest, weakest=weakest, better_reply=better, better_move=better_move,
         beats_uncovered=uncovered, beats_missed=missed, turn_notes=notes,
         feedback=feedback,
-        lesson_details=scores.lessons, withdrawal_triggers=withdrawal_triggers(log), states_reached=states,
+        lesson_details=scores.lessons, withdrawal_triggers=withdrawal_triggers(log, kinds), states_reached=states,
         caps=[why for _cap, why in caps])
 
 

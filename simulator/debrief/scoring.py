@@ -8,11 +8,15 @@ rule the engine applied), so the debrief explains exactly what the client reacte
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from simulator.moves.taxonomy import (BROKEN_BY, HARMFUL_MOVES, HELPFUL_MOVES, IN_A_STREAK, MOVES, SHOWN_BY,
                                       UNASKED, Lesson)
+from simulator.scenario.kinds import guess_kind
 from simulator.session import SessionLog, TurnRecord
+
+Kinds = Mapping[str, str]  # state id -> kind, from the tree a session was played on
 
 # ----------------------------------------------------------------------------- MITI bands
 # MITI 4.2.1 summary thresholds (expert opinion, not norms).
@@ -364,19 +368,20 @@ def _shows(lesson: str, log: SessionLog, turn: TurnRecord) -> bool:
     return lesson == Lesson.COLLABORATION and turn.ending == "plan"
 
 
-def _aftermath(log: SessionLog, index: int, repaired: bool) -> str:
+def _aftermath(log: SessionLog, index: int, repaired: bool, kinds: Kinds | None) -> str:
     """What an unrepaired misstep at turn `index` led to: "left", "stayed away" or ""."""
     if repaired:
         return ""
     turn = log.turns[index]
     if log.ending == "left" and not any("repair" in acting_ids(t) for t in log.turns[index + 1:]):
         return "left"
-    if is_withdrawal(turn) and state_kind(log.final_state) == "withdrawn":
+    if is_withdrawal(turn, kinds) and state_kind(log.final_state, kinds) == "withdrawn":
         return "stayed away"
     return ""
 
 
-def lesson_scores(log: SessionLog, metrics: Metrics | None = None) -> dict[str, LessonScore]:
+def lesson_scores(log: SessionLog, metrics: Metrics | None = None,
+                  kinds: Kinds | None = None) -> dict[str, LessonScore]:
     """0-100 per lesson: 100 x shown / (shown + weighted breaks); 50 when not practised.
     Active listening also averages in the MITI bands of R:Q and complex reflections.
     A repaired misstep weighs half; one the client left over, or never came back from, caps the lesson."""
@@ -397,7 +402,7 @@ def lesson_scores(log: SessionLog, metrics: Metrics | None = None) -> dict[str, 
                 repaired.append(turn.number)
                 w = REPAIRED_WEIGHT
             weight += w
-            after = _aftermath(log, index, turn.number in fixed)
+            after = _aftermath(log, index, turn.number in fixed, kinds)
             if after:
                 aftermath.add(after)
         parts = [round(100 * shown / (shown + weight))] if shown + weight else []
@@ -444,25 +449,16 @@ def overall_score(lessons: dict[str, LessonScore], log: SessionLog | None = None
 
 
 # ----------------------------------------------------------------------------- turns
-_WITHDRAWAL_WORDS = ("withdraw", "shut", "closed", "left", "leav", "defend", "gone")
-_KINDS = (("withdrawn", _WITHDRAWAL_WORDS), ("ambivalent", ("torn", "ambival", "weigh")),
-          ("guarded", ("guard", "wary", "testing", "rambl", "scatter")),
-          ("opening", ("warm", "open", "explor", "lean", "focus", "deep", "plan", "ahead", "circl")))
+def state_kind(state: str, kinds: Kinds | None = None) -> str:
+    """The situation a state stands for: withdrawn, ambivalent, guarded, opening or default.
+    `kinds` is the tree's (scenario.kinds.tree_kinds); a state it does not name, or a log
+    scored without its tree (a bundle from another computer), is read from its id."""
+    return (kinds or {}).get(state) or guess_kind(state)
 
 
-def state_kind(state: str) -> str:
-    """The situation a state stands for, from its id: withdrawn, ambivalent, guarded, opening or default.
-    Tree authors name states freely, so this reads the usual words in their ids."""
-    name = state.lower()
-    for kind, stems in _KINDS:
-        if any(stem in name for stem in stems):
-            return kind
-    return "default"
-
-
-def is_withdrawal(turn: TurnRecord) -> bool:
+def is_withdrawal(turn: TurnRecord, kinds: Kinds | None = None) -> bool:
     """The client pulled back on this turn: rapport dropped, or they moved into a withdrawal state."""
-    moved_away = turn.state_after != turn.state_before and state_kind(turn.state_after) == "withdrawn"
+    moved_away = turn.state_after != turn.state_before and state_kind(turn.state_after, kinds) == "withdrawn"
     return turn.rapport_after < turn.rapport_before or moved_away
 
 
@@ -483,20 +479,20 @@ def strongest_turn(log: SessionLog) -> TurnRecord | None:
     return best
 
 
-def weakest_turn(log: SessionLog) -> TurnRecord | None:
+def weakest_turn(log: SessionLog, kinds: Kinds | None = None) -> TurnRecord | None:
     worst = None
     for turn in log.turns:
-        hurt = effect_of(turn) < 0 or set(acting_ids(turn)) & HARMFUL_MOVES or is_withdrawal(turn)
+        hurt = effect_of(turn) < 0 or set(acting_ids(turn)) & HARMFUL_MOVES or is_withdrawal(turn, kinds)
         if hurt and (worst is None or effect_of(turn) < effect_of(worst)):
             worst = turn
     return worst
 
 
-def withdrawal_triggers(log: SessionLog) -> dict[str, int]:
+def withdrawal_triggers(log: SessionLog, kinds: Kinds | None = None) -> dict[str, int]:
     """Moves on the turns where the client pulled back (harmful ones if any, else the primary)."""
     counts: dict[str, int] = {}
     for turn in log.turns:
-        if is_withdrawal(turn):
+        if is_withdrawal(turn, kinds):
             harmful = [m for m in dict.fromkeys(acting_ids(turn)) if m in HARMFUL_MOVES]
             for move in harmful or [turn.primary]:
                 counts[move] = counts.get(move, 0) + 1
@@ -510,7 +506,7 @@ class Scores:
     overall: int
 
 
-def score_log(log: SessionLog) -> Scores:
+def score_log(log: SessionLog, kinds: Kinds | None = None) -> Scores:
     metrics = compute_metrics(log)
-    lessons = lesson_scores(log, metrics)
+    lessons = lesson_scores(log, metrics, kinds)
     return Scores(metrics, lessons, overall_score(lessons, log))
