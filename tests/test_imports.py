@@ -24,7 +24,7 @@ print(",".join(loaded))
 
 # Using the modules, not only importing them: the recogniser and the tree load lazily.
 USE = {
-    "simulator.engine": "from simulator.engine import Conversation\nConversation('marcus').step('How are you?')",
+    "simulator.engine": "from simulator.engine import Conversation\nfrom simulator.scenario.loader import load_scenario\nConversation(load_scenario('marcus')).step('How are you?')",
     "simulator.scenario.loader": "from simulator.scenario.loader import load_scenario\nload_scenario('dana')",
     "simulator.moves": "from simulator.moves import recognize\nrecognize('It sounds hard. What helps?')",
     "simulator.session": "",

@@ -11,7 +11,7 @@ import copy
 from dataclasses import dataclass, field
 
 from simulator.debrief.library import better_reply
-from simulator.debrief.scoring import (
+from simulator.scoring import (
     CR_AT_LEAST, RQ_AT_LEAST, LessonScore, Metrics, acting_ids, effect_of, heard_not_counted, overall_caps, repairs,
     score_log, state_kind, strongest_turn, weakest_turn, withdrawal_triggers,
 )
