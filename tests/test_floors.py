@@ -40,7 +40,7 @@ SIDEWAYS = {
     ("simulator.__main__", "simulator.cli"),
 }
 
-FLOOR_OF = {part: n for n, parts in enumerate(FLOORS) for part in parts}
+FLOOR_OF = {part: n for n, parts in enumerate(FLOORS, start=1) for part in parts}
 
 
 def module_name(path: Path) -> str:

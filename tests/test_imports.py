@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 MODULES = ["simulator.engine", "simulator.scenario.loader", "simulator.moves", "simulator.session",
-           "simulator.cli.core"]
+           "simulator.cli.core", "simulator.toolkit.lint"]
 
 CHECK = """
 import sys
@@ -29,6 +29,7 @@ USE = {
     "simulator.moves": "from simulator.moves import recognize\nrecognize('It sounds hard. What helps?')",
     "simulator.session": "",
     "simulator.cli.core": "",
+    "simulator.toolkit.lint": f"from simulator.toolkit.lint import lint_paths\nlint_paths([{str(ROOT / 'personas' / 'dana.yaml')!r}])",
 }
 
 
