@@ -14,7 +14,8 @@ from simulator.safetext import json_safe
 from simulator.scenario.errors import ScenarioError
 from simulator.scenario.editor_schemas import json_schemas
 from simulator.scenario.folders import load_library, validate_paths
-from simulator.scenario.loader import Scenario, load_scenario
+from simulator.scenario.checked import Scenario
+from simulator.scenario.loader import load_scenario
 
 if TYPE_CHECKING:
     from simulator.engine import ClientTurn, Conversation

@@ -17,7 +17,7 @@ from simulator.scoring import (
 )
 from simulator.engine import Conversation
 from simulator.moves.taxonomy import Lesson
-from simulator.scenario.loader import Scenario
+from simulator.scenario.checked import Scenario
 from simulator.session import SessionLog, TurnRecord, now_iso
 
 __all__ = ["Debrief", "Metrics", "TurnNote", "CompareRow", "branch", "compare", "debrief", "load_scenario_for",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from simulator.toolkit.lint import shown_path
-from simulator.scenario.loader import Scenario
+from simulator.scenario.checked import Scenario
 from simulator.toolkit.playtest import PlayTestResult
 from simulator.scenario.source import SourceMap
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.loader import Scenario, load_scenario
+from simulator.scenario.checked import Scenario
+from simulator.scenario.loader import load_scenario
 
 
 @dataclass(frozen=True)
