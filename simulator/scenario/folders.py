@@ -13,7 +13,6 @@ from pathlib import Path
 from simulator.scenario.errors import Problem, ScenarioError
 from simulator.scenario.library import local_files
 from simulator.scenario.loader import is_playtest, load_scenario, load_tree, shipped_persona_paths
-from simulator.scenario.playtest import check_playtest_file
 
 
 def kind_of(path: Path) -> str:
@@ -56,6 +55,9 @@ def validate_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     files, problems = yaml_files(paths)
     for path in files:
         if is_playtest(path):  # named on the command line; folders leave them out
+            # Imported here: building the play-test models costs `list` and the app tens of ms.
+            from simulator.scenario.playtest import check_playtest_file
+
             problems.extend(check_playtest_file(path))
             continue
         try:
