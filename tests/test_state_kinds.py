@@ -11,8 +11,8 @@ from debrief_helpers import make_log
 
 from simulator.cli import main
 from simulator.debrief import debrief
-from simulator.debrief.scoring import lesson_scores, withdrawal_triggers
-from simulator.scenario.kinds import guess_kind, kind_of, tree_kinds
+from simulator.scoring import lesson_scores, withdrawal_triggers
+from simulator.scenario.kinds import guess_kind, state_kind_of, tree_kinds
 from simulator.scenario.lint import lint_paths
 from simulator.scenario.loader import load_scenario, load_tree, shipped_tree_paths
 from simulator.scenario.schema import STATE_KINDS
@@ -61,10 +61,10 @@ transitions:
 
 def test_a_stated_kind_is_used_and_a_missing_one_is_guessed(tmp_path):
     guessed, _ = load_tree(write_tree(tmp_path))
-    assert kind_of(guessed, "hush") == guess_kind("hush") == "default"
+    assert state_kind_of(guessed, "hush") == guess_kind("hush") == "default"
     (tmp_path / "stated").mkdir()
     stated, _ = load_tree(write_tree(tmp_path / "stated", "kind: withdrawn"))
-    assert kind_of(stated, "hush") == "withdrawn" and tree_kinds(stated) == {"talking": "opening",
+    assert state_kind_of(stated, "hush") == "withdrawn" and tree_kinds(stated) == {"talking": "opening",
                                                                             "hush": "withdrawn"}
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from simulator.debrief import labels
-from simulator.debrief.scoring import lesson_scores
+from simulator.scoring import lesson_scores
 from simulator.moves import move_label as moves_label
 from simulator.moves.reading import MoveSpan
 from simulator.moves.recognizer import choose_primary

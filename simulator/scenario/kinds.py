@@ -31,7 +31,7 @@ def guess_kind(state: str) -> str:
     return "default"
 
 
-def kind_of(tree: Tree, state: str) -> str:
+def state_kind_of(tree: Tree, state: str) -> str:
     """The state's `kind:`, or the guess from its id when the tree does not say."""
     declared = tree.states[state].kind if state in tree.states else None
     return declared or guess_kind(state)
@@ -39,4 +39,4 @@ def kind_of(tree: Tree, state: str) -> str:
 
 def tree_kinds(tree: Tree) -> Mapping[str, str]:
     """Every state's kind, for code that holds a session log and the tree it was played on."""
-    return {sid: kind_of(tree, sid) for sid in tree.states}
+    return {sid: state_kind_of(tree, sid) for sid in tree.states}
