@@ -13,7 +13,7 @@ from simulator.cli import main
 from simulator.debrief import debrief
 from simulator.scoring import lesson_scores, withdrawal_triggers
 from simulator.scenario.kinds import guess_kind, state_kind_of, tree_kinds
-from simulator.scenario.lint import lint_paths
+from simulator.toolkit.lint import lint_paths
 from simulator.scenario.loader import load_scenario, load_tree, shipped_tree_paths
 from simulator.scenario.schema import STATE_KINDS
 
