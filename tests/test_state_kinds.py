@@ -18,7 +18,6 @@ from simulator.scenario.loader import load_scenario, load_tree, shipped_tree_pat
 from simulator.scenario.schema import STATE_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = ROOT / "simulator" / "scenario" / "templates" / "tree.yaml"
 
 
 def test_every_shipped_state_says_its_kind():
@@ -26,7 +25,6 @@ def test_every_shipped_state_says_its_kind():
         tree, _ = load_tree(path)
         unsaid = [sid for sid, state in tree.states.items() if state.kind is None]
         assert unsaid == [], f"{path.name}: {unsaid}"
-    assert "kind:" in TEMPLATE.read_text(encoding="utf-8")
 
 
 def test_peersim_schema_lists_the_kind_of_a_state(capsys):
@@ -115,3 +113,13 @@ def test_a_kind_that_does_not_exist_is_refused_with_the_choices(tmp_path, capsys
     err = capsys.readouterr()
     said = err.out + err.err
     assert "kind" in said and "withdrawn" in said
+
+
+def test_a_new_tree_from_the_template_says_every_kind(tmp_path, monkeypatch):
+    (tmp_path / "dialogue_trees").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "tree", "Quiet"]) == 0
+    path = tmp_path / "dialogue_trees" / "quiet.yaml"
+    tree, _ = load_tree(path)
+    assert all(state.kind for state in tree.states.values())
+    assert not [p for p in lint_paths([path])[1] if p.code == "PS0013"]
