@@ -11,13 +11,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import yaml
 
 from simulator.cli import add_clients_option, seed_number
+from simulator.cli.output import write_output
 from simulator.toolkit.coverage import Coverage
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.toolkit.graph import FORMATS, render, resolve_graph_target, to_dot
@@ -272,15 +272,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         text = text.replace("<svg", "<!-- drawn by Graphviz dot (renderer: dot) -->\n<svg", 1)
     else:
         text = render(tree, args.format, thresholds)
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise ScenarioError([Problem(args.output, 0, 0, f"cannot write the file ({exc.strerror})",
-                                         "check that the folder exists and that you can write there")]) from None
-        print(f"wrote {args.output}")
-    else:
-        sys.stdout.write(text)
+    write_output(text, args.output)
     return 0
 
 

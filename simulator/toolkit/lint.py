@@ -22,6 +22,7 @@ from simulator.scenario.diagnostics import classify, diagnostic
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.checked import Scenario
 from simulator.scenario.folders import kind_of, yaml_files
+from simulator.scenario.kinds import guess_kind
 from simulator.scenario.loader import is_playtest, load_scenario, load_tree
 from simulator.scenario.playtest import check_playtest_file
 from simulator.scenario.schema import FIRST_STEP, Conditions, Transition, Tree
@@ -261,6 +262,8 @@ def lint_tree(tree: Tree, smap: SourceMap) -> list[Problem]:
                 "add pools for the families that deserve their own answer: " + ", ".join(families), key=True))
         found += _pool_sizes(smap, state.replies, ("states", sid, "replies"), sid)
 
+    found += _kinds_guessed(tree, smap)
+
     used = set()
     for tr in tree.transitions:
         for name in ("rapport_at_least", "rapport_at_most"):
@@ -274,6 +277,22 @@ def lint_tree(tree: Tree, smap: SourceMap) -> list[Problem]:
                 key=True))
     found += tree_traps(tree, smap)
     return found
+
+
+def _kinds_guessed(tree: Tree, smap: SourceMap, shown: int = 6) -> list[Problem]:
+    """PS0013: one gentle note for the states that have no `kind:` (their ids are read instead)."""
+    guessed = [sid for sid, state in tree.states.items() if state.kind is None]
+    if not guessed:
+        return []
+    names = ", ".join(f"{sid} ({guess_kind(sid)})" for sid in guessed[:shown])
+    if len(guessed) > shown:
+        names += f" and {len(guessed) - shown} more"
+    many = len(guessed) != 1
+    return [diagnostic("PS0013").at(
+        smap, ("states",), f"{len(guessed)} state{'s have' if many else ' has'} no `kind:`, so peersim guesses "
+        f"{'each one' if many else 'it'} from the id: {names}",
+        f"add `kind: {guess_kind(guessed[0])}` (or the kind you mean) under '{guessed[0]}'"
+        + (", and likewise for the others" if many else ""), key=True)]
 
 
 def _pool_sizes(smap: SourceMap, pools: dict[str, list[str]], loc: tuple, state: str) -> list[Problem]:
