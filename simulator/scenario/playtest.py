@@ -126,8 +126,8 @@ def scenario_for(path: Path, spec: PlayTestFile, smap: SourceMap) -> Scenario:
     return load_scenario(found)
 
 
-def load_playtests(path: Path | str) -> tuple[PlayTestFile, SourceMap]:
-    data, smap = read_yaml(path)
+def load_playtests(path: Path | str, text: str | None = None) -> tuple[PlayTestFile, SourceMap]:
+    data, smap = read_yaml(path, text)
     if not isinstance(data, dict):
         raise ScenarioError([smap.problem((), "a play-test file is a mapping with `tests:`", "see docs/authoring.md")])
     try:
@@ -148,12 +148,12 @@ def run_playtests(path: Path | str, scenario: Scenario | None = None) -> list[Pl
     return [_run_one(path, smap, scenario, i, test) for i, test in enumerate(spec.tests)]
 
 
-def check_playtest_file(path: Path | str) -> list[Problem]:
+def check_playtest_file(path: Path | str, text: str | None = None) -> list[Problem]:
     """Every problem `peersim test` would stop at before playing: the file's shape, its
-    persona, and the names its expectations use."""
+    persona, and the names its expectations use (`text`: the file's unsaved text)."""
     path = Path(path)
     try:
-        spec, smap = load_playtests(path)
+        spec, smap = load_playtests(path, text)
         return check_names(spec, smap, scenario_for(path, spec, smap))
     except ScenarioError as exc:
         return exc.problems
