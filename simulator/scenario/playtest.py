@@ -41,8 +41,11 @@ class Expect(_Strict):
     beats_not: list[str] | None = Field(default=None, description="none of these beats has been told")
     beats_at_least: Count | None = Field(default=None, description="at least this many beats have been told")
     ended: bool | None = None
-    ending: str | None = Field(default=None, description="'left' or 'plan'")
-    primary: str | None = Field(default=None, description="the move read as primary on this turn")
+    # Enumerated for an editor's schema, as a rule's `move:` is (check_names says it in words).
+    ending: str | None = Field(default=None, description="'left' or 'plan'",
+                               json_schema_extra={"anyOf": [{"enum": ["left", "plan"]}, {"type": "null"}]})
+    primary: str | None = Field(default=None, description="the move read as primary on this turn",
+                                json_schema_extra={"anyOf": [{"enum": list(MOVE_IDS)}, {"type": "null"}]})
     topic: str | None = Field(default=None, description="the reply on this turn answered this topic of the persona")
     safety_check: bool | None = Field(default=None, description="this turn asked a safety question the client answered")
 
