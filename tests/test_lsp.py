@@ -368,3 +368,40 @@ def test_without_pygls_the_command_says_how_to_install_it(monkeypatch, capsys):
     assert main(["lsp"]) == 1
     err = capsys.readouterr().err
     assert "needs the pygls package" in err and "pip install 'peersim[lsp]'" in err
+
+
+# ------------------------------------------------------------------------- the editor's schema
+def test_the_schema_underlines_what_an_editor_should(tmp_path, capsys):
+    """`peersim schema all` under a real JSON Schema validator: a misspelt move in a rule or a
+    play-test, an unknown pool key in a persona, a sensitivity out of bounds, a missing default."""
+    import jsonschema
+
+    out = tmp_path / "schemas.json"
+    assert main(["schema", "all", "-o", str(out)]) == 0
+    capsys.readouterr()
+    schemas = json.loads(out.read_text(encoding="utf-8"))
+
+    def errors(kind: str, data) -> list[str]:
+        return [e.message for e in jsonschema.Draft202012Validator(schemas[kind]).iter_errors(data)]
+
+    tree, _ = read_yaml(shipped_dir("dialogue_trees") / "guarded.yaml")
+    assert errors("tree", tree) == []
+    tree["transitions"][0]["move"] = "reflecton"
+    del next(iter(tree["states"].values()))["replies"]["default"]
+    found = errors("tree", tree)
+    assert any("'reflecton'" in e for e in found) and any("'default' is a required property" in e for e in found)
+
+    persona, _ = read_yaml(shipped_dir("personas") / "marcus.yaml")
+    assert errors("persona", persona) == []
+    persona["sensitivities"]["judgment"] = 50
+    state = next(iter(persona["replies"]))
+    persona["replies"][state]["listenning"] = ["Yeah."]
+    found = errors("persona", persona)
+    assert any("50 is greater than the maximum of 10" in e for e in found)
+    assert any("'listenning'" in e for e in found)
+
+    spec, _ = read_yaml(shipped_dir("personas") / "marcus.test.yaml")
+    assert errors("test", spec) == []
+    turn = next(t for t in spec["tests"][0]["turns"] if isinstance(t, dict) and "expect" in t)
+    turn["expect"]["primary"] = "reflecton"
+    assert errors("test", spec)
