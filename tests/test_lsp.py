@@ -405,3 +405,29 @@ def test_the_schema_underlines_what_an_editor_should(tmp_path, capsys):
     turn = next(t for t in spec["tests"][0]["turns"] if isinstance(t, dict) and "expect" in t)
     turn["expect"]["primary"] = "reflecton"
     assert errors("test", spec)
+
+
+# ------------------------------------------------------------------------- the guide's snippets
+def _guide_block(lang: str, after: str) -> str:
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
+    section = guide[guide.index(after):]
+    return section[section.index(f"```{lang}\n") + len(lang) + 4:].split("```", 1)[0]
+
+
+def test_the_guides_editor_settings_read_and_start_peersim_lsp():
+    import tomllib
+
+    helix = tomllib.loads(_guide_block("toml", "### Helix"))
+    assert helix["language-server"]["peersim"] == {"command": "peersim", "args": ["lsp"]}
+    assert helix["language"][0]["name"] == "yaml" and "peersim" in helix["language"][0]["language-servers"]
+    vscode = json.loads(_guide_block("json", "### VS Code"))
+    assert (vscode["glspc.server.command"], vscode["glspc.server.commandArguments"]) == ("peersim", ["lsp"])
+    assert "cmd = { 'peersim', 'lsp' }" in _guide_block("lua", "### Neovim")
+
+
+def test_the_guides_hover_example_is_what_hover_says(root):
+    tree = root / "dialogue_trees" / "guarded.yaml"
+    _, smap = read_yaml(tree)
+    line = smap.locate(("transitions", 7))[0] - 1
+    shown = [row.strip() for row in _guide_block("text", "## Diagnostics in your editor").strip().split("\n")]
+    assert shown == hover.hover_text(tree, tree.read_text(encoding="utf-8"), line).split("\n")
