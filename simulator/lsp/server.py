@@ -48,7 +48,7 @@ def publish(ls: LanguageServer, uri: str) -> None:
         return
     found = diagnose.diagnostics(path, doc.source)
     for d in found:
-        d.range = doc.range_to_client_units(d.range)
+        d.range = doc.position_codec.range_to_client_units(doc.lines, d.range)
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=uri, version=doc.version, diagnostics=found))
 
@@ -76,11 +76,13 @@ def did_close(ls: LanguageServer, params: types.DidCloseTextDocumentParams) -> N
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 
 
+# Positions go through the document's codec (`position_codec`, in pygls 2.0 and 2.1 alike): the
+# editor counts in UTF-16 units by default, peersim in characters.
 def _at(doc: TextDocument, position: types.Position) -> tuple[int, int]:
     """The editor's position as (line, character) in characters."""
     if position.line >= len(doc.lines):          # the empty line after the last newline
         return position.line, 0
-    at = doc.position_from_client_units(position)
+    at = doc.position_codec.position_from_client_units(doc.lines, position)
     return at.line, at.character
 
 
@@ -96,7 +98,7 @@ def completions(ls: LanguageServer, params: types.CompletionParams) -> types.Com
     replaced = types.Range(start=types.Position(line=line, character=found.start),
                            end=types.Position(line=line, character=column))
     if line < len(doc.lines):
-        replaced = doc.range_to_client_units(replaced)
+        replaced = doc.position_codec.range_to_client_units(doc.lines, replaced)
     items = [types.CompletionItem(label=s.label, kind=KINDS.get(s.kind), detail=s.detail or None,
                                   text_edit=types.TextEdit(range=replaced, new_text=s.insert or s.label))
              for s in found.items]
