@@ -169,6 +169,27 @@ def test_an_unsaved_change_is_checked_not_the_file_on_disk(client, library):
     assert path.read_text(encoding="utf-8") == saved
 
 
+def test_columns_are_counted_as_the_editor_counts_them(client, library):
+    """An editor counts a line in UTF-16 units by default: an emoji before the mistake is two."""
+    path = library / "personas" / "marcus.yaml"
+    text = path.read_text(encoding="utf-8").replace("cues:\n", 'cues:\n  gaurded: "🙂 looks away"\n', 1)
+    uri = path.as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1,
+                                                            "text": text}})
+    line = line_of(text, "gaurded:")
+    found = [d for d in client.diagnostics(uri) if d["range"]["start"]["line"] == line]
+    assert [(d["code"], d["range"]["start"]["character"], d["range"]["end"]["character"]) for d in found] == \
+        [("PS0003", 2, 9)]
+    # A finding after the emoji, on the same line, counts it as two units.
+    lines = path.read_text(encoding="utf-8").split("\n")
+    line = line_of("\n".join(lines), "  guarded: sits nearest")
+    lines[line] = '  guarded: "🙂 ${cousn} looks away"'
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                             "contentChanges": [{"text": "\n".join(lines)}]})
+    found = [d for d in client.diagnostics(uri) if d["code"] == "PS0030"]
+    assert [d["range"]["start"] for d in found] == [{"line": line, "character": lines[line].index("${") + 1}]
+
+
 def test_completion_offers_move_ids_after_move(client, library):
     path = library / "dialogue_trees" / "guarded.yaml"
     text = path.read_text(encoding="utf-8")
