@@ -22,8 +22,8 @@ from lsprotocol import types
 from simulator.cli import main
 from simulator.cli.authoring import new_file
 from simulator.engine import Conversation
-from simulator.lsp import complete, diagnose, hover
-from simulator.lsp.document import is_scenario_file
+from simulator.toolkit.lsp import complete, diagnose, hover
+from simulator.toolkit.lsp.document import is_scenario_file
 from simulator.scenario.errors import Problem
 from simulator.scenario.loader import load_scenario, shipped_dir
 from simulator.scenario.source import read_yaml
@@ -385,7 +385,7 @@ def test_hover_finds_the_rule_by_its_lines():
 def test_without_pygls_the_command_says_how_to_install_it(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "pygls", None)
     monkeypatch.setitem(sys.modules, "pygls.lsp.server", None)
-    monkeypatch.delitem(sys.modules, "simulator.lsp.server", raising=False)
+    monkeypatch.delitem(sys.modules, "simulator.toolkit.lsp.server", raising=False)
     assert main(["lsp"]) == 1
     err = capsys.readouterr().err
     assert "needs the pygls package" in err and "pip install 'peersim[lsp]'" in err

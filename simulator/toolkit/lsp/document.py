@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.loader import is_playtest, kind_of, resolve_persona, resolve_tree, tree_reference_problem
+from simulator.scenario.folders import kind_of
+from simulator.scenario.loader import is_playtest, resolve_persona, resolve_tree, tree_reference_problem
 from simulator.scenario.playtest import persona_for
 from simulator.scenario.source import SourceMap, read_yaml
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.lsp.document import Names, names
+from simulator.toolkit.lsp.document import Names, names
 from simulator.moves.taxonomy import FAMILIES, FAMILY_IDS, MOVE_IDS, MOVES
 from simulator.scenario.schema import NOT_SAID, Conditions
 

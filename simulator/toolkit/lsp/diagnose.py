@@ -12,7 +12,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from simulator.scenario.errors import Problem
-from simulator.scenario.lint import lint_paths
+from simulator.toolkit.lint import lint_paths
 
 SEVERITIES = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
               "info": types.DiagnosticSeverity.Information}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from simulator.lsp.document import names
-from simulator.scenario.graph import rule_words
+from simulator.toolkit.lsp.document import names
+from simulator.toolkit.graph import rule_words
 from simulator.scenario.schema import Transition
 
 

@@ -13,8 +13,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
-from simulator.lsp import complete, diagnose, hover
-from simulator.lsp.document import is_scenario_file
+from simulator.toolkit.lsp import complete, diagnose, hover
+from simulator.toolkit.lsp.document import is_scenario_file
 
 PAUSE = 0.25   # seconds without a change before a changed file is checked again
 
@@ -24,13 +24,7 @@ KINDS = {"move": types.CompletionItemKind.EnumMember, "state": types.CompletionI
          "value": types.CompletionItemKind.Variable, "ending": types.CompletionItemKind.EnumMember}
 
 
-def _version() -> str:
-    from simulator.cli import _version
-
-    return _version()
-
-
-server = LanguageServer("peersim", _version())
+server = LanguageServer("peersim", "0")   # serve() gives the version the command knows
 
 
 def _ours(doc: TextDocument) -> Path | None:
@@ -117,8 +111,9 @@ def on_hover(ls: LanguageServer, params: types.HoverParams) -> types.Hover | Non
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.PlainText, value=words))
 
 
-def serve() -> int:
+def serve(version: str) -> int:
     """Talk LSP over this process's own stdin and stdout until the editor says exit."""
+    server.version = version
     # The command line wraps sys.stdout to keep escapes off a terminal; the protocol needs the raw bytes.
     server.start_io(sys.__stdin__.buffer, sys.__stdout__.buffer)
     return 0
