@@ -277,6 +277,15 @@ def test_the_unsaved_text_is_what_the_traps_read(library):
     assert [(p.line, p.column) for p in found] == [(line + 1, cut.split("\n")[line].index("#1") + 1)]
 
 
+def test_a_file_not_saved_yet_is_checked_from_its_text(library):
+    path = library / "personas" / "rosa.yaml"
+    assert not path.exists()
+    text = (library / "personas" / "marcus.yaml").read_text(encoding="utf-8").replace("tree: guarded", "tree: gaurded")
+    found = diagnose.findings(path, text)
+    assert [(p.code, p.line) for p in found] == [("PS0003", line_of(text, "tree: gaurded") + 1)]
+    assert "did you mean 'guarded'?" in found[0].hint and not path.exists()
+
+
 def test_a_persona_whose_tree_is_broken_names_the_tree_at_its_top(library):
     tree = library / "dialogue_trees" / "guarded.yaml"
     tree.write_text(tree.read_text(encoding="utf-8").replace("initial: guarded", "initial: gaurded"), encoding="utf-8")
