@@ -85,15 +85,18 @@ def completion(path: Path, text: str, line: int, column: int) -> Completion:
     lines = text.split("\n")
     current = lines[line] if 0 <= line < len(lines) else ""
     before = current[:column]
-    found = names(path, text, typing_line=line)
-
     opened = before.rfind("${")
-    if opened >= 0 and "}" not in before[opened:]:
+    placeholder = opened >= 0 and "}" not in before[opened:]
+    value = _VALUE_AT.search(before)
+    # Only a placeholder or a beat needs the personas that use a tree.
+    found = names(path, text, typing_line=line,
+                  personas_of_tree=placeholder or bool(value and value.group(1) in BEAT_FIELDS))
+
+    if placeholder:
         closes = current[column:column + 1] == "}"
         return Completion(opened + 2, [Suggestion(v, "value", "a value this persona defines",
                                                   v if closes else v + "}") for v in found.values])
 
-    value = _VALUE_AT.search(before)
     if value:
         field, word = value.groups()
         return Completion(column - len(word), _values_for(field, found))

@@ -98,7 +98,9 @@ class Names:
     values: list[str] = field(default_factory=list)
 
 
-def names(path: Path, text: str, typing_line: int | None = None) -> Names:
+def names(path: Path, text: str, typing_line: int | None = None, *, personas_of_tree: bool = True) -> Names:
+    """`personas_of_tree`: for a tree, read the personas that use it for their beats and values
+    (a few files to parse; hover and most completions do not need them)."""
     found = Names(kind(path, text))
     found.data, found.smap = parse(path, text, typing_line)
     data = found.data or {}
@@ -106,7 +108,7 @@ def names(path: Path, text: str, typing_line: int | None = None) -> Names:
     personas: list[dict] = []
     if found.kind == "tree":
         tree = data
-        personas = _personas_using(path)
+        personas = _personas_using(path) if personas_of_tree else []
     elif found.kind == "persona":
         personas = [data]
         tree = _tree_of(path, data)

@@ -31,7 +31,7 @@ def rule_at(lines: list[str], starts: list[int], line: int) -> int | None:
 
 def hover_text(path: Path, text: str, line: int) -> str | None:
     """What the rule at `line` (0-based) of a tree's text does, or None when no rule is there."""
-    found = names(path, text)
+    found = names(path, text, personas_of_tree=False)
     if found.kind != "tree" or found.data is None or found.smap is None:
         return None
     rules = found.data.get("transitions")
