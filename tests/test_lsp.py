@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from simulator.cli import main
+from simulator.cli import _version, main
 from simulator.cli.authoring import new_file
 from simulator.engine import Conversation
 from simulator.toolkit.lsp import complete, diagnose, hover
@@ -119,7 +119,7 @@ def library(tmp_path: Path) -> Path:
 def client(library: Path):
     c = Client(library)
     reply = c.request("initialize", {"processId": os.getpid(), "rootUri": library.as_uri(), "capabilities": {}})
-    assert reply["serverInfo"]["name"] == "peersim"
+    assert reply["serverInfo"] == {"name": "peersim", "version": _version()}
     c.notify("initialized", {})
     yield c
     assert c.close() == 0
@@ -284,6 +284,17 @@ def test_a_file_not_saved_yet_is_checked_from_its_text(library):
     found = diagnose.findings(path, text)
     assert [(p.code, p.line) for p in found] == [("PS0003", line_of(text, "tree: gaurded") + 1)]
     assert "did you mean 'guarded'?" in found[0].hint and not path.exists()
+
+
+def test_a_play_tests_unsaved_text_is_checked_against_its_persona(library):
+    shutil.copy(shipped_dir("personas") / "marcus.test.yaml", library / "personas")
+    path = library / "personas" / "marcus.test.yaml"
+    saved = path.read_text(encoding="utf-8")
+    assert diagnose.findings(path, saved) == []
+    typed = saved.replace("{state: warming,", "{state: warmin,", 1)
+    found = diagnose.findings(path, typed)
+    assert [(p.code, p.line) for p in found] == [("PS0003", line_of(typed, "{state: warmin,") + 1)]
+    assert "did you mean 'warming'?" in found[0].hint
 
 
 def test_a_persona_whose_tree_is_broken_names_the_tree_at_its_top(library):

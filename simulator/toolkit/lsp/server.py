@@ -113,7 +113,7 @@ def on_hover(ls: LanguageServer, params: types.HoverParams) -> types.Hover | Non
 
 def serve(version: str) -> int:
     """Talk LSP over this process's own stdin and stdout until the editor says exit."""
-    server.version = version
+    server.protocol.server_info = types.ServerInfo(name=server.name, version=version)   # sent on initialize
     # The command line wraps sys.stdout to keep escapes off a terminal; the protocol needs the raw bytes.
     server.start_io(sys.__stdin__.buffer, sys.__stdout__.buffer)
     return 0
