@@ -408,7 +408,7 @@ def test_without_pygls_the_command_says_how_to_install_it(monkeypatch, capsys):
     monkeypatch.delitem(sys.modules, "simulator.toolkit.lsp.server", raising=False)
     assert main(["lsp"]) == 1
     err = capsys.readouterr().err
-    assert "needs the pygls package" in err and "pip install 'peersim[lsp]'" in err
+    assert "needs the pygls package" in err and "pip install '.[lsp]'" in err
 
 
 # ------------------------------------------------------------------------- the editor's schema

@@ -368,8 +368,8 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------------- lsp
 LSP_INSTALL = ("peersim lsp needs the pygls package, which is not installed here.\n"
-               "Install it with:  pip install 'peersim[lsp]'\n"
-               "(from a copy of the peersim repository:  pip install '.[lsp]')")
+               "Install it from a copy of the peersim repository with:  pip install '.[lsp]'\n"
+               "(or into the environment peersim runs in:  pip install 'pygls>=2.0')")
 
 
 def cmd_lsp(args: argparse.Namespace) -> int:
