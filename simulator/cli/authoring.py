@@ -77,6 +77,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=seed_number, default=0)
     p.set_defaults(func=cmd_play)
 
+    p = sub.add_parser("lsp", help="a language server for your editor: lint's findings as you type, "
+                                   "completion and rule explanations in persona, tree and play-test files")
+    add_clients_option(p)
+    p.set_defaults(func=cmd_lsp)
+
 
 # ------------------------------------------------------------------------- new
 def id_from(name: str) -> str:
@@ -351,6 +356,25 @@ def cmd_test(args: argparse.Namespace) -> int:
             print("\ncoverage (what the play-tests reached):")
             print(coverage.report())
     return 1 if failed_count or problems else 0
+
+
+# ------------------------------------------------------------------------- lsp
+LSP_INSTALL = ("peersim lsp needs the pygls package, which is not installed here.\n"
+               "Install it from a copy of the peersim repository with:  pip install '.[lsp]'\n"
+               "(or into the environment peersim runs in:  pip install 'pygls>=2.0')")
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    try:
+        from simulator.toolkit.lsp.server import serve
+    except ImportError as exc:
+        if (exc.name or "").partition(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        print(LSP_INSTALL, file=sys.stderr)
+        return 1
+    from simulator.cli import _version
+
+    return serve(_version())
 
 
 # ------------------------------------------------------------------------- play
