@@ -179,16 +179,19 @@ class Session:
         reading = self.read(said) if isinstance(said, str) else said
         if plain_text(reading.text) != reading.text:
             reading = dataclasses.replace(reading, text=plain_text(reading.text))
-        before = self.convo.snapshot()
-        try:
+        if self.store is None or not self.log.id:  # nothing to save, so nothing to undo
             turn = self.convo.step(reading)
             record = TurnRecord.from_turn(turn, at=clock())
-            if self.store is not None and self.log.id:
+        else:
+            before = self.convo.snapshot()
+            try:
+                turn = self.convo.step(reading)
+                record = TurnRecord.from_turn(turn, at=clock())
                 # Saved at once: a killed terminal loses nothing and the session can be resumed.
                 self.store.append_turn(self.log.id, record)
-        except BaseException:
-            self.convo.restore(before)
-            raise
+            except BaseException:
+                self.convo.restore(before)
+                raise
         self.log.turns.append(record)
         return turn, record
 
@@ -197,9 +200,12 @@ class Session:
             self.store.finish_session(self.log.id)
         self.log.ended_at = self.log.ended_at or now_iso()
 
-    def save_whole(self, store) -> str:
-        """Save a session played without a store (`peersim replay --save`) in one
-        transaction, finished and scored. Returns its id."""
-        self.log.ended_at = self.log.ended_at or now_iso()
-        self.store = store
-        return store.create_session(self.log)
+
+def save_played(sessions: list[Session], store) -> list[str]:
+    """Save sessions played without a store (`peersim replay --save`), finished and scored,
+    in one transaction: a run stopped half-way saves none of its scripts, and can simply be
+    run again. Returns their ids."""
+    for session in sessions:
+        session.log.ended_at = session.log.ended_at or now_iso()
+        session.store = store
+    return store.create_sessions([s.log for s in sessions])

@@ -6,6 +6,7 @@ behaviour is checked through `peersim talk` and the app (Pilot)."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import sqlite3
 import sys
@@ -210,3 +211,29 @@ def test_a_resume_whose_persona_file_is_gone_says_so_instead_of_using_another_cl
     mine.unlink()
     with pytest.raises(FilesGone, match="put that file back"):
         Session.resume(store.load_session(session.log.id), store)
+
+
+# ----------------------------------------------------------------------------- replay --save
+def test_replay_save_plays_each_script_once_and_opens_the_store_once(tmp_path, monkeypatch, capsys):
+    from simulator.engine import Conversation
+
+    scripts = []
+    for n in range(3):
+        path = tmp_path / f"s{n}.txt"
+        path.write_text(f"{OPEN}\n{ASK}\n", encoding="utf-8")
+        scripts.append(str(path))
+    steps, opened = [], []
+    real_step, real_init = Conversation.step, Store.__init__
+    monkeypatch.setattr(Conversation, "step", lambda self, said: steps.append(1) or real_step(self, said))
+    monkeypatch.setattr(Store, "__init__", lambda self, *a, **k: opened.append(1) or real_init(self, *a, **k))
+    assert main(["replay", "marcus", *scripts, "--save", "--json", "--data-dir", str(tmp_path / "d")]) == 0
+    out = capsys.readouterr()
+    assert (len(steps), len(opened)) == (6, 1)
+    ids = [line.rsplit(" ", 1)[1] for line in out.err.splitlines() if "saved as session" in line]
+    printed = [[t["reply"] for t in json.loads(line)["turns"]] for line in out.out.splitlines()]
+    monkeypatch.undo()
+    with Store(tmp_path / "d") as store:
+        saved = [store.load_session(i) for i in ids]
+    # The turns saved are the very turns printed.
+    assert [[t.reply for t in log.turns] for log in saved] == printed
+    assert all(log.ended_at and log.mode == "replay" for log in saved)

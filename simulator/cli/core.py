@@ -269,8 +269,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.save:
         from simulator.cli.sessions import open_replay_store
 
-        # Opened once for every script; each script is saved in one transaction.
+        # Opened once; every script is played once and the run is saved in one transaction.
         store, trainee = open_replay_store(getattr(args, "data_dir", None), args.trainee)
+    played = []
     try:
         for script in args.scripts:
             path = Path(script)
@@ -284,7 +285,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             session, start, turns = replay_script(scenario, lines, args.seed, trainee)
             convo = session.convo
             if store is not None:
-                print(f"{script}: saved as session {session.save_whole(store)}", file=sys.stderr)
+                played.append((script, session))
             final = {"state": convo.state, "rapport": convo.rapport, "ended": convo.ended,
                      "ending": convo.ending, "beats": list(convo.revealed)}
             if args.json:
@@ -292,6 +293,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
                                   "start": start, "turns": turns, "final": final}, ensure_ascii=False))
             else:
                 print_transcript(script, scenario, convo, start, turns, final)
+        if store is not None:
+            from simulator.service import save_played
+
+            for (script, _), saved in zip(played, save_played([s for _, s in played], store)):
+                print(f"{script}: saved as session {saved}", file=sys.stderr)
     finally:
         if store is not None:
             store.close()

@@ -14,7 +14,7 @@ import os
 import secrets
 import sqlite3
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from simulator.engine import Effect, TransitionInfo
@@ -121,8 +121,13 @@ _TURN_COLUMNS = ("number, trainee, primary_move, confidence, moves, state_before
 # A turn's typed parts become JSON here and nowhere else. Every field is written (a span's
 # confidence unrounded, its source, what the harm gate held back), so a loaded turn is the
 # reading it was played with; rows written before a field existed read with its default.
+_SPAN_FIELDS = tuple(f.name for f in fields(MoveSpan))
+_TRANSITION_FIELDS = tuple(f.name for f in fields(TransitionInfo))
+
+
 def _spans_json(spans: list[MoveSpan]) -> str:
-    return json.dumps([asdict(s) for s in spans])
+    # getattr by field name, not asdict: asdict deep-copies, and a turn is saved on every Enter.
+    return json.dumps([{name: getattr(s, name) for name in _SPAN_FIELDS} for s in spans])
 
 
 def _spans(text: str) -> list[MoveSpan]:
@@ -138,7 +143,9 @@ def _effects(text: str) -> list[Effect]:
 
 
 def _transition_json(tr: TransitionInfo | None) -> str | None:
-    return json.dumps(asdict(tr)) if tr is not None else None
+    if tr is None:
+        return None
+    return json.dumps({name: getattr(tr, name) for name in _TRANSITION_FIELDS})
 
 
 def _transition(text: str | None) -> TransitionInfo | None:
@@ -217,30 +224,40 @@ class Store:
                 raise
 
     # ----------------------------------------------------------------- sessions
-    def _new_id(self) -> str:
+    def _new_id(self, taken: set[str] = frozenset()) -> str:
         while True:
             candidate = secrets.token_hex(5)
-            if not self._conn.execute("SELECT 1 FROM sessions WHERE id = ?", (candidate,)).fetchone():
+            if candidate not in taken and \
+                    not self._conn.execute("SELECT 1 FROM sessions WHERE id = ?", (candidate,)).fetchone():
                 return candidate
 
     def create_session(self, log: SessionLog) -> str:
         """Insert the session (and any turns it already holds, as a branch does); sets log.id."""
+        return self.create_sessions([log])[0]
+
+    def create_sessions(self, logs: list[SessionLog]) -> list[str]:
+        """Insert sessions with their turns in one transaction (all are saved, or none); a
+        finished one is scored for the history list at once. Sets each log's id."""
         with self._lock:
-            if not log.id or self._conn.execute("SELECT 1 FROM sessions WHERE id = ?", (log.id,)).fetchone():
-                log.id = self._new_id()
-            statements = [(
-                "INSERT INTO sessions (id, persona_id, persona_name, tree_id, seed, opening_line, start_state, "
-                "start_rapport, beats_total, mode, trainee, started_at, ended_at, parent_id, branch_turn, "
-                "persona_path, tree_path, persona_sha, tree_sha, overall) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (log.id, log.persona_id, log.persona_name, log.tree_id, log.seed, log.opening_line,
-                 log.start_state, log.start_rapport, json.dumps(log.beats_total), log.mode, log.trainee or "",
-                 log.started_at, log.ended_at, log.parent_id, log.branch_turn, log.persona_path or "",
-                 log.tree_path or "", log.persona_sha or "", log.tree_sha or "",
-                 _overall(log) if log.ended_at else None))]
-            statements += [self._turn_insert(log.id, turn) for turn in log.turns]
+            statements, taken = [], set()
+            for log in logs:
+                if not log.id or log.id in taken or \
+                        self._conn.execute("SELECT 1 FROM sessions WHERE id = ?", (log.id,)).fetchone():
+                    log.id = self._new_id(taken)
+                taken.add(log.id)
+                statements.append((
+                    "INSERT INTO sessions (id, persona_id, persona_name, tree_id, seed, opening_line, start_state, "
+                    "start_rapport, beats_total, mode, trainee, started_at, ended_at, parent_id, branch_turn, "
+                    "persona_path, tree_path, persona_sha, tree_sha, overall) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (log.id, log.persona_id, log.persona_name, log.tree_id, log.seed, log.opening_line,
+                     log.start_state, log.start_rapport, json.dumps(log.beats_total), log.mode, log.trainee or "",
+                     log.started_at, log.ended_at, log.parent_id, log.branch_turn, log.persona_path or "",
+                     log.tree_path or "", log.persona_sha or "", log.tree_sha or "",
+                     _overall(log) if log.ended_at else None)))
+                statements += [self._turn_insert(log.id, turn) for turn in log.turns]
             self._write(statements)
-            return log.id
+            return [log.id for log in logs]
 
     @staticmethod
     def _turn_insert(session_id: str, t: TurnRecord) -> tuple[str, tuple]:
