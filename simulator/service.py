@@ -19,7 +19,8 @@ from typing import Callable
 from simulator.engine import ClientTurn, Conversation
 from simulator.engine.conversation import plain_text
 from simulator.moves.reading import Reading
-from simulator.scenario.loader import Scenario, load_scenario
+from simulator.scenario.checked import Scenario
+from simulator.scenario.loader import load_scenario
 from simulator.session import SessionLog, TurnRecord, file_digest, now_iso
 
 

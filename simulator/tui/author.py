@@ -26,9 +26,10 @@ from textual.widgets import Footer, Header, Input, Static
 
 from simulator.engine import ClientTurn, Conversation, ConversationOver
 from simulator.scenario.errors import Problem, ScenarioError
-from simulator.scenario.graph import describe_conditions
-from simulator.scenario.lint import moves_of, sources_of
-from simulator.scenario.loader import Scenario, load_scenario, resolve_persona
+from simulator.toolkit.graph import describe_conditions
+from simulator.toolkit.lint import moves_of, sources_of
+from simulator.scenario.checked import Scenario
+from simulator.scenario.loader import load_scenario, resolve_persona
 from simulator.scenario.schema import Conditions
 
 Signature = tuple[tuple[int, int] | None, ...]

@@ -17,7 +17,7 @@ from simulator.moves import MoveSpan, Reading, explain
 from simulator.moves import gate_question as moves_gate_question
 from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, MOVES
 from simulator.debrief.library import fill, fitting_lines
-from simulator.debrief.scoring import acting_ids, state_kind
+from simulator.scoring import acting_ids, state_kind
 from simulator.scenario.validate import as_list
 from simulator.service import Session
 from simulator.session import SessionLog, TurnRecord, now_iso

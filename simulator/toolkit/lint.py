@@ -20,7 +20,9 @@ from pathlib import Path
 from simulator.moves.taxonomy import FAMILIES, MOVE_IDS, family_of
 from simulator.scenario.diagnostics import classify, diagnostic
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
-from simulator.scenario.loader import Scenario, is_playtest, kind_of, load_scenario, load_tree, yaml_files
+from simulator.scenario.checked import Scenario
+from simulator.scenario.folders import kind_of, yaml_files
+from simulator.scenario.loader import is_playtest, load_scenario, load_tree
 from simulator.scenario.playtest import check_playtest_file
 from simulator.scenario.schema import FIRST_STEP, Conditions, Transition, Tree
 from simulator.scenario.source import SourceMap
@@ -444,16 +446,16 @@ def lint_persona(scenario: Scenario) -> list[Problem]:
 
 
 def tree_traps(tree: Tree, smap: SourceMap) -> list[Problem]:
-    from simulator.scenario import traps
+    from simulator.toolkit import traps
 
     return traps.text_traps(smap, traps.tree_texts(tree)) + traps.trap_states(tree, smap)
 
 
 def persona_traps(scenario: Scenario) -> list[Problem]:
-    from simulator.scenario import traps
+    from simulator.toolkit import traps
 
     persona = scenario.persona
-    from simulator.scenario.behaviour import behaviour_checks
+    from simulator.toolkit.behaviour import behaviour_checks
 
     return (traps.text_traps(scenario.persona_map, traps.persona_texts(persona), persona.values)
             + traps.beat_order_unreachable(scenario.tree, scenario.tree_map, persona, scenario.persona_map)
