@@ -151,18 +151,19 @@ def cut_off_talk(persona: Path, lines: list[str], monkeypatch) -> int:
     return main(["talk", str(persona)])
 
 
-def expected_next_reply(persona: Path, reading: Reading) -> str:
+def expected_reply(persona: Path, *turns: str | Reading) -> str:
+    """The reply to the last of `turns` in a session played straight through with `persona`."""
     reference = Session.start(load_scenario(persona))
-    reference.play(OPEN)
-    return reference.play(reading)[0].reply
+    return [reference.play(turn)[0].reply for turn in turns][-1]
 
 
 async def test_a_trainers_own_marcus_resumes_with_the_trainers_lines_in_the_app_and_the_cli(tmp_path, monkeypatch,
                                                                                              capsys):
-    mine = trainer_marcus(tmp_path / "trainer" / "personas")
+    mine, shipped = trainer_marcus(tmp_path / "trainer" / "personas"), shipped_dir("personas") / "marcus.yaml"
     assert cut_off_talk(mine, [OPEN], monkeypatch) == 130
-    reply = expected_next_reply(mine, said("reflection", "So you are trying to stay out of everyone's way."))
-    assert reply != expected_next_reply(shipped_dir("personas") / "marcus.yaml", said("reflection", "So you are trying to stay out of everyone's way."))
+    second = said("reflection", "So you are trying to stay out of everyone's way.")
+    reply = expected_reply(mine, OPEN, second)
+    assert reply != expected_reply(shipped, OPEN, second)
 
     app = make_app()  # the shipped Marcus is on its list, under the same id
     async with app.run_test(size=(80, 24)) as pilot:
@@ -172,15 +173,18 @@ async def test_a_trainers_own_marcus_resumes_with_the_trainers_lines_in_the_app_
         session = app.screen.session
         assert Path(session.convo.scenario.persona_path).resolve() == mine.resolve()
         assert session.log.opening_line.startswith("Trainer line.")
-        turn, _ = session.say(said("reflection", "So you are trying to stay out of everyone's way."))
+        turn, _ = session.say(second)
         assert turn.reply == reply
         notes = [str(w.render()) for w in app.screen.query(".note")]
         assert not any("changed" in n for n in notes)
 
     capsys.readouterr()
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    assert main(["talk", "--resume", "last"]) == 0
-    assert "changed" not in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{ASK}\n"))
+    assert main(["talk", "--resume", "last", "--json"]) == 0
+    out, err = capsys.readouterr()
+    replies = [json.loads(line)["reply"] for line in out.splitlines() if '"turn"' in line]
+    assert replies == [expected_reply(mine, OPEN, second, ASK)] != [expected_reply(shipped, OPEN, second, ASK)]
+    assert "changed" not in err
 
 
 async def test_resuming_after_the_clients_file_changed_warns_in_both_faces(tmp_path, monkeypatch, capsys):
