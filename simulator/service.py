@@ -177,9 +177,11 @@ class Session:
     def play(self, said: str | Reading, clock: Callable[[], str] = now_iso) -> tuple[ClientTurn, TurnRecord]:
         """Play one turn and save it, as one unit: if saving fails, the engine and the log are
         as they were and the error is raised (the trainee's words are the caller's to keep)."""
-        reading = self.read(said) if isinstance(said, str) else said
-        if plain_text(reading.text) != reading.text:
-            reading = dataclasses.replace(reading, text=plain_text(reading.text))
+        if isinstance(said, str):
+            reading = self.read(said)
+        else:  # a reading built by a face (a choice, "did you mean"): its words cleaned the same way
+            cleaned = plain_text(said.text)
+            reading = said if cleaned == said.text else dataclasses.replace(said, text=cleaned)
         if self.store is None or not self.log.id:  # nothing to save, so nothing to undo
             turn = self.convo.step(reading)
             record = TurnRecord.from_turn(turn, at=clock())
