@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simulator.cli import add_clients_option, seed_number
+from simulator.cli.output import write_output
 from simulator.safetext import json_safe
 from simulator.scenario.errors import ScenarioError
 from simulator.scenario.folders import load_library, validate_paths
@@ -347,14 +348,5 @@ def cmd_schema(args: argparse.Namespace) -> int:
         out = {k: schemas[k] for k in ("persona", "tree")}
     else:
         out = schemas if args.which == "all" else schemas[args.which]
-    if getattr(args, "output", None):
-        try:
-            Path(args.output).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            print(f"peersim: cannot write {args.output} ({exc.strerror or exc}); "
-                  "check that the folder exists and you may write there", file=sys.stderr)
-            return 1
-        print(f"wrote {args.output}")
-        return 0
-    print(json.dumps(out, indent=2))
+    write_output(json.dumps(out, indent=2) + "\n", getattr(args, "output", None))
     return 0

@@ -43,8 +43,11 @@ class Expect(_Strict):
     beats_not: list[str] | None = Field(default=None, description="none of these beats has been told")
     beats_at_least: Count | None = Field(default=None, description="at least this many beats have been told")
     ended: bool | None = None
-    ending: str | None = Field(default=None, description="'left' or 'plan'")
-    primary: str | None = Field(default=None, description="the move read as primary on this turn")
+    # Enumerated for an editor's schema, as a rule's `move:` is (check_names says it in words).
+    ending: str | None = Field(default=None, description="'left' or 'plan'",
+                               json_schema_extra={"anyOf": [{"enum": ["left", "plan"]}, {"type": "null"}]})
+    primary: str | None = Field(default=None, description="the move read as primary on this turn",
+                                json_schema_extra={"anyOf": [{"enum": list(MOVE_IDS)}, {"type": "null"}]})
     topic: str | None = Field(default=None, description="the reply on this turn answered this topic of the persona")
     safety_check: bool | None = Field(default=None, description="this turn asked a safety question the client answered")
 
@@ -104,8 +107,8 @@ def scenario_for(path: Path, spec: PlayTestFile, smap: SourceMap) -> Scenario:
     return load_scenario(found)
 
 
-def load_playtests(path: Path | str) -> tuple[PlayTestFile, SourceMap]:
-    data, smap = read_yaml(path)
+def load_playtests(path: Path | str, text: str | None = None) -> tuple[PlayTestFile, SourceMap]:
+    data, smap = read_yaml(path, text)
     if not isinstance(data, dict):
         raise ScenarioError([smap.problem((), "a play-test file is a mapping with `tests:`", "see docs/authoring.md")])
     try:
@@ -114,12 +117,12 @@ def load_playtests(path: Path | str) -> tuple[PlayTestFile, SourceMap]:
         raise ScenarioError(pydantic_problems(exc, PlayTestFile, smap)) from None
 
 
-def check_playtest_file(path: Path | str) -> list[Problem]:
+def check_playtest_file(path: Path | str, text: str | None = None) -> list[Problem]:
     """Every problem `peersim test` would stop at before playing: the file's shape, its
-    persona, and the names its expectations use."""
+    persona, and the names its expectations use (`text`: the file's unsaved text)."""
     path = Path(path)
     try:
-        spec, smap = load_playtests(path)
+        spec, smap = load_playtests(path, text)
         return check_names(spec, smap, scenario_for(path, spec, smap))
     except ScenarioError as exc:
         return exc.problems

@@ -41,6 +41,18 @@ class SourceMap:
     file: str
     marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    # The text read, when it was given instead of read from `file` (an editor's unsaved
+    # buffer, `peersim lsp`): checks that look at the raw lines read this, not the disk.
+    text: str | None = field(default=None, repr=False, compare=False)
+
+    def lines(self) -> list[str] | None:
+        """The file's lines as read: the text given, else the file on disk (None if unreadable)."""
+        if self.text is not None:
+            return self.text.splitlines()
+        try:
+            return Path(self.file).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
 
     def locate(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """The position of `loc`, or of its nearest ancestor that exists in the file."""
@@ -186,7 +198,7 @@ _control = CONTROLS.search
 def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap]:
     """Parse one YAML document into plain Python values and a SourceMap."""
     path = Path(path)
-    smap = SourceMap(str(path))
+    smap = SourceMap(str(path), text=text)
     if text is None:
         try:
             info = path.stat()

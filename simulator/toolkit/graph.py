@@ -74,6 +74,21 @@ def move_words(tr: Transition) -> str:
     return "any move" if "any" in moves else ", ".join(moves)
 
 
+def rule_words(rule: Transition, number: int, thresholds: dict[str, int], *,
+               source: str | None = None, move: str | None = None) -> list[str]:
+    """A rule in the words of the author's why pane: where it goes on which moves, its
+    conditions and its note. `source` and `move`: the state and move it fired from, when it did
+    (the pane); else every state and move it is written for (an editor's hover)."""
+    sources = as_list(rule.from_)
+    where = source or ("any state" if "any" in sources else ", ".join(sources))
+    conditions = describe_conditions(rule.when, thresholds)
+    lines = [f"T{number}: {where} -> {rule.to} on {move or move_words(rule)}",
+             "when     " + ("; ".join(conditions) if conditions else "no conditions")]
+    if rule.note:
+        lines.append(f"note     {rule.note}")
+    return lines
+
+
 @dataclass(frozen=True)
 class Edge:
     number: int  # 1-based, as in lint messages

@@ -59,17 +59,10 @@ def persona_texts(persona: Persona) -> Iterator[tuple[tuple, str]]:
                 yield ("topics", i, "replies", str(level), j), line
 
 
-def _file_lines(smap: SourceMap) -> list[str] | None:
-    try:
-        return Path(smap.file).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-
-
 def text_traps(smap: SourceMap, texts: Iterator[tuple[tuple, str]], values: dict[str, str] | None = None) -> list[Problem]:
     """PS0050 and PS0051 over a file's visible lines; PS0052 over a persona's values."""
     found: list[Problem] = []
-    lines = _file_lines(smap)
+    lines = smap.lines()
     for loc, text in texts:
         if lines is not None:
             cut = _cut_by_comment(lines, smap, loc, text)
