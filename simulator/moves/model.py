@@ -104,6 +104,32 @@ def _length_bucket(n: int) -> str:
     return "len:" + ("1" if n <= 2 else "s" if n <= 6 else "m" if n <= 14 else "l" if n <= 30 else "xl")
 
 
+_last_piece: list = [None, None, None]    # the piece whose features were last listed: norm, words, feats
+
+
+def piece_features(norm: str) -> tuple[list[str], list[str]]:
+    """(words, every other feature but the words' own) of one piece, as features() names
+    them; the words' rows (the word and its character trigrams) are summed per word
+    (LinearModel._word_row). Both models read the same piece in turn, so the lists of
+    the last piece are kept and shared."""
+    last = _last_piece
+    if last[0] == norm:
+        return last[1], last[2]
+    words = _words(norm)
+    seq = ["<s>", *words, "</s>"]
+    feats = ["b:" + a + " " + b for a, b in zip(seq, seq[1:])]
+    if len(words) >= 2:
+        feats.append("f2:" + words[0] + " " + words[1])
+    if len(words) >= 3:
+        feats.append("f3:" + " ".join(words[:3]))
+    question = norm.rstrip().endswith("?")
+    feats.append("q:yes" if question else "q:no")
+    feats.append(_length_bucket(len(words)))
+    feats += context(words, question)
+    last[0], last[1], last[2] = norm, words, feats
+    return words, feats
+
+
 class Prediction(NamedTuple):     # (a named tuple: made for every piece read, so cheap to make)
     move: str
     probability: float
@@ -133,6 +159,7 @@ class LinearModel:
         self._rows: dict[str, int] = {}     # feature -> its row as one integer (memo)
         self._word_rows: dict[str, int] = {}     # word -> the rows it contributes, summed (memo)
         self._last: tuple | None = None          # the piece last summed: (norm, words, feats, rows)
+        self._last_exps: tuple | None = None     # the piece last scored: (norm, extra, exps)
 
     @classmethod
     def load(cls, meta_path: Path = MODEL_META, bin_path: Path = MODEL_BIN) -> "LinearModel":
@@ -165,17 +192,7 @@ class LinearModel:
         """The sum of the rows of every feature of `norm` (see features()) and their count.
         Integer addition is exact and order-free, so grouping rows by word gives the very
         same total as summing features(norm) one by one."""
-        words = _words(norm)
-        seq = ["<s>", *words, "</s>"]
-        feats = ["b:" + a + " " + b for a, b in zip(seq, seq[1:])]
-        if len(words) >= 2:
-            feats.append("f2:" + words[0] + " " + words[1])
-        if len(words) >= 3:
-            feats.append("f3:" + " ".join(words[:3]))
-        question = norm.rstrip().endswith("?")
-        feats.append("q:yes" if question else "q:no")
-        feats.append(_length_bucket(len(words)))
-        feats += context(words, question)
+        words, feats = piece_features(norm)
         rows = list(map(self._rows.get, feats))
         if None in rows:
             rows = [r if r is not None else self._row(f) for r, f in zip(rows, feats)]
@@ -188,13 +205,13 @@ class LinearModel:
         count = len(feats) + len(words) + sum(len(w) for w in words if len(w) >= 5)
         return sum(rows) + sum(per_word), count
 
-    def predict(self, norm: str, explain: bool = True, exclude: set[str] | frozenset = frozenset(),
-                extra: tuple[str, ...] = ()) -> Prediction:
-        """Probabilities of every move for one normalised piece. Moves in `exclude` (ruled
-        out by a lexicon veto, such as negated advice) get probability zero. With
-        `explain`, the phrases that pushed most towards the winner come along (without
-        it, evidence(prediction) can still name them later). `extra`: named features that
-        do not come from the words (the harm model's "cue:<move>", see recognizer.py)."""
+    def _exps(self, norm: str, extra: tuple[str, ...]) -> list[float]:
+        """exp(logit - top) for every class. The gate reads a piece twice with the same
+        model (once with every move allowed, once with the harmful ones ruled out), so the
+        last piece's values are kept: ruling moves out only zeroes some of them."""
+        last = self._last_exps
+        if last is not None and last[0] == norm and last[1] == extra:
+            return last[2]
         total, n = self._lane_total(norm)
         if extra:
             total += sum(map(self._row, extra))
@@ -204,6 +221,17 @@ class LinearModel:
         logits = [(((total >> shift) & 0xFFFFFF) - offset) * scale + b for shift, b in zip(self._shifts, self.bias)]
         top = max(logits)
         exps = [exp(x - top) for x in logits]
+        self._last_exps = (norm, extra, exps)
+        return exps
+
+    def predict(self, norm: str, explain: bool = True, exclude: set[str] | frozenset = frozenset(),
+                extra: tuple[str, ...] = ()) -> Prediction:
+        """Probabilities of every move for one normalised piece. Moves in `exclude` (ruled
+        out by a lexicon veto, such as negated advice) get probability zero. With
+        `explain`, the phrases that pushed most towards the winner come along (without
+        it, evidence(prediction) can still name them later). `extra`: named features that
+        do not come from the words (the harm model's "cue:<move>", see recognizer.py)."""
+        exps = self._exps(norm, extra)
         if exclude:
             exps = [0.0 if c in exclude else e for c, e in zip(self.classes, exps)]
         z = sum(exps) or 1.0
