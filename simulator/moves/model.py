@@ -264,8 +264,9 @@ class LinearModel:
     @staticmethod
     def _scored(feats: list[str], rows: list[int], best: int) -> tuple[str, ...]:
         shift = 24 * best
-        scored = sorted(zip([((r >> shift) & 0xFF) - 128 for r in rows], feats))
-        return _readable(f for w, f in reversed(scored) if w > 0)
+        # Only phrases that push towards the move are shown, so only those are sorted.
+        scored = sorted([(w, f) for w, f in zip([((r >> shift) & 0xFF) - 128 for r in rows], feats) if w > 0])
+        return _readable(f for w, f in reversed(scored))
 
 
 # Single words too common to tell a trainee anything on their own.

@@ -266,6 +266,8 @@ _FILLERS = frozenset(("um", "umm", "uh", "uhh", "erm", "er", "uhm"))
 
 
 def _unfill(tokens: list[str]) -> list[str]:
+    if _FILLERS.isdisjoint(tokens) and tokens[0] != "," and not _may_restart(tokens):
+        return tokens             # most pieces: nothing to read past
     kept: list[str] = []
     last_word = ""
     for tok in tokens:
@@ -283,3 +285,16 @@ def _unfill(tokens: list[str]) -> list[str]:
             last_word = tok
         kept.append(tok)
     return kept if any(t[0].isalnum() for t in kept) else tokens
+
+
+def _may_restart(tokens: list[str]) -> bool:
+    """Whether _unfill could find a restart: a word said twice in a row ("you're you're")
+    or either side of a comma ("you're, you're"). Errs towards yes (a comma after
+    punctuation), since _unfill then simply looks properly."""
+    for a, b in zip(tokens, tokens[1:]):
+        if a == b and a[0].isalnum():
+            return True
+    for a, comma, b in zip(tokens, tokens[1:], tokens[2:]):
+        if comma == "," and b[0].isalnum() and (a == b or not a[0].isalnum()):
+            return True
+    return False
