@@ -250,7 +250,10 @@ class LinearModel:
             # Just predicted (the usual case): its words, word pairs and rows are at hand.
             _, words, feats, rows = last
             words = ["w:" + w for w in words]
-            return self._scored([*words, *feats], [*map(self._row, words), *rows], best)
+            word_rows = list(map(self._rows.get, words))
+            if None in word_rows:
+                word_rows = [r if r is not None else self._row(f) for r, f in zip(word_rows, words)]
+            return self._scored(words + feats, word_rows + rows, best)
         return self._evidence(features(pred.norm, chars=False), best)
 
     def _evidence(self, feats: list[str], best: int) -> tuple[str, ...]:
@@ -264,9 +267,11 @@ class LinearModel:
     @staticmethod
     def _scored(feats: list[str], rows: list[int], best: int) -> tuple[str, ...]:
         shift = 24 * best
-        # Only phrases that push towards the move are shown, so only those are sorted.
-        scored = sorted([(w, f) for w, f in zip([((r >> shift) & 0xFF) - 128 for r in rows], feats) if w > 0])
-        return _readable(f for w, f in reversed(scored))
+        # Only phrases that push towards the move (a stored weight over 128) are shown, so
+        # only those are sorted, strongest first.
+        scored = [(w, f) for w, f in zip([(r >> shift) & 0xFF for r in rows], feats) if w > 128]
+        scored.sort(reverse=True)
+        return _readable([f for _, f in scored])
 
 
 # Single words too common to tell a trainee anything on their own.

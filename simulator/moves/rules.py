@@ -19,6 +19,7 @@ import json
 import os
 import re
 from bisect import bisect_left
+from itertools import chain
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -183,7 +184,9 @@ def rule_keys(parsed) -> tuple[frozenset | None, bool, bool]:
 
 # The 8 characters from the start of each word (fewer at the end of the piece), after
 # \\b and a word character as the rules' own \\b reads them: one pass of the engine.
-_WORD_START = re.compile(r"(?=\b(\w.{2}.{0,5}))", re.DOTALL)
+# Each match gives the 8, 5 and 3 characters there (the longer ones only where the piece
+# is long enough), so one call of the engine lists every gram.
+_WORD_START = re.compile(r"(?=\b(((\w.{2})(?:.{2})?)(?:.{3})?))", re.DOTALL)
 
 
 def word_grams(text: str) -> set[str]:
@@ -191,10 +194,7 @@ def word_grams(text: str) -> set[str]:
     piece: enough to find the rules whose matches all begin at a word (Rule.words), and
     a few times fewer than trigrams(), which a lexicon with other rules needs. (A word
     near the end of the piece adds a string of another length, which no key is.)"""
-    found = _WORD_START.findall(text)
-    grams = set(found)
-    grams.update([g[:5] for g in found])
-    grams.update([g[:3] for g in found])
+    grams = set(chain.from_iterable(_WORD_START.findall(text)))
     grams.add(START + text[:2])
     grams.add(START + text[:4])
     grams.add(START + text[:7])
