@@ -17,6 +17,10 @@ turn; the words' memos stay warm, as in a session). Wall time and the thread's C
 are both given: on a busy machine the wall time's tail is mostly waiting for a core. `--esconv` times ESConv's test turns
 instead (../shared/data/esconv, read to measure only).
 
+`--classify` times one `peersim classify` call per side instead (start-up included, default
+worker processes), over every distinct ESConv supporter turn (train, valid and test: 17,331
+lines), as `bench_harm.py --speed` does; the lines go to a temporary file only.
+
 `--same` compares, item by item, `Reading.to_dict()` and `explain()` of every span for
 every held-out, register and corpus item (and ESConv's supporter turns when present), and
 prints only how many differ per source: the held-out items are never shown.
@@ -132,12 +136,41 @@ def _run(code: Path | None, *args: str) -> dict:
     return json.loads(out)
 
 
+def classify_ab(before: Path | None, rounds: int) -> int:
+    import tempfile
+
+    lines = list(dict.fromkeys(_esconv(("test", "valid", "train"))))
+    lines = [" ".join(t.split()) for t in lines]      # one turn per line
+    env = dict(os.environ)
+    env.pop("PYTHONUNBUFFERED", None)      # as a user runs it (see bench_moves.classify_throughput)
+    env.pop("PYTHONPATH", None)
+    sides = [("after", ROOT)] + ([("before", before)] if before else [])
+    got: dict[str, list[float]] = {name: [] for name, _ in sides}
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+        fh.flush()
+        for _ in range(rounds):
+            for name, code in sides:
+                with open(fh.name, encoding="utf-8") as stdin:
+                    began = time.perf_counter()
+                    out = subprocess.run([sys.executable, "-m", "simulator", "classify"], stdin=stdin, cwd=code,
+                                         env=env, check=True, stdout=subprocess.PIPE).stdout
+                    got[name].append(len(lines) / (time.perf_counter() - began))
+                assert out.count(b"\n") == len(lines)
+    for name, runs in got.items():
+        print(f"{name}: " + ", ".join(f"{x:,.0f}" for x in runs) + f" lines/s ({len(lines):,} lines, one call each)")
+    if before:
+        print("after / before: " + ", ".join(f"{a / b:.2f}" for a, b in zip(got["after"], got["before"])))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", type=Path, help="a folder holding the other simulator/ to compare with")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--esconv", action="store_true", help="time ESConv's test turns instead")
     parser.add_argument("--same", action="store_true", help="compare every reading instead of timing")
+    parser.add_argument("--classify", action="store_true", help="time one peersim classify call per side instead")
     parser.add_argument("--worker", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker is not None:
@@ -161,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
             differ = sum(a != b for a, b in zip(before, digests)) + abs(len(before) - len(digests))
             print(f"{name}: {len(digests)} items, {differ} read differently")
         return 0
+    if args.classify:
+        return classify_ab(args.before, args.rounds)
     job = "esconv" if args.esconv else "items"
     sides = [("after", None)] + ([("before", args.before)] if args.before else [])
     got: dict[str, list[dict]] = {name: [] for name, _ in sides}
