@@ -462,11 +462,11 @@ def default_lexicon() -> Lexicon:
 # A question often opens with a word that only takes the floor ("oh, what happened?").
 _LEAD = r"(?:(?:oh|ah|aw|hmm|hm|wow|yes|yeah|alright|right|i see|oh no|oh wow|okay so|and so)[,!.]? )?"
 OPEN_START = re.compile(
-    r"^" + _LEAD + r"(?:and |so |but |okay,? |well,? )?(what|how(?! (?:many|much|long|old|often)\b)|why|tell me|talk me|walk me|help me understand|describe|say more|"
+    r"^" + _LEAD + r"(?:and |so,? |but |okay,? |well,? )?(what|how(?! (?:many|much|long|old|often)\b)|why|tell me|talk me|walk me|help me understand|describe|say more|"
     r"in what way|which|where (?:do|would|should|did)|who (?:do|would|could|helps)|i'?m curious|i wonder what|"
     r"i wonder how|i'?d love to hear)\b")
 CLOSED_START = re.compile(
-    r"^" + _LEAD + r"(?:and |so |but |okay,? )?(do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|shall|"
+    r"^" + _LEAD + r"(?:and |so,? |but |okay,? )?(do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|shall|"
     r"may|might|am|don'?t|doesn'?t|didn'?t|aren'?t|isn'?t|won'?t|wouldn'?t|haven'?t|when|where|who|how)\b")
 # Without a question mark, only an auxiliary followed by its subject asks ("do you feel
 # stuck"); "don't be so hard on yourself" is not a question.
@@ -476,6 +476,9 @@ CLOSED_NO_MARK = re.compile(
 # Advice asked as a question is still advice.
 ADVICE_QUESTION = re.compile(
     r"\b(why don'?t you|why not|have you tried|did you try|(have|did) you (considered|thought about|looked into) (?!what|how|why|whether|that)\w+ing|"
+    r"(have|did) you (considered|thought about|looked into) (just |maybe |even )?(therapy|counsell?ing|rehab|treatment|"
+    r"a therapist|a counsell?or|meds|medication|aa|na|meetings|a meeting|a group|a support group|support groups|a sponsor|"
+    r"a doctor|yoga|meditation|journaling|exercise|\w+ing)\b|"
     r"how about (you |trying|talking|going|getting|taking|doing|making|writing|calling|looking|joining|finding|asking)|"
     r"what about (trying|talking|going|getting|doing|calling|asking)|(maybe|perhaps) you (could|should|can|might)|could you (try|maybe)|"
     r"would you consider|do you think it (would|might|could) (help|be (a good idea|helpful|worth|useful|good|better))|"
@@ -558,8 +561,13 @@ def read_piece(norm: str, lexicon: Lexicon) -> tuple[set[str], Cue | None]:
     return ruled_out, _strongest(cue_text, cue_rules, ruled_out, grams if same else None)
 
 
+# A spoken statement often ends in a tag ("..., you know?", "..., okay?"): the question mark
+# then asks for agreement, not for an answer, so advice said that way is still advice.
+_TAG = re.compile(r"[,\s](you know|ya know|y'?know|okay|ok|yeah|right|alright|no|yes|don'?t you think|isn'?t it)\?$")
+
+
 def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: set[str] | None) -> Cue | None:
-    question = bare.endswith("?")
+    question = bare.endswith("?") and not _TAG.search(bare)
     bare = bare.rstrip("?").rstrip()
     # Candidates come strongest first, so the first that matches (and is not ruled out)
     # is the strongest cue: weaker rules need not be tried at all.
