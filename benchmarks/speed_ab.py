@@ -65,7 +65,7 @@ def _esconv(splits=("test",)) -> list[str]:
 def sources() -> dict[str, list[str]]:
     return {"heldout": _jsonl_texts("tests/data/heldout/*.jsonl"),
             "registers": _jsonl_texts("tools/corpus/registers/*.jsonl"),
-            "corpus": _jsonl_texts("simulator/moves/data/moves.jsonl"),
+            "corpus": _jsonl_texts("tools/corpus/moves.jsonl"),
             "esconv": _esconv(("valid", "test"))}
 
 
