@@ -21,6 +21,7 @@ import json
 import zlib
 from typing import NamedTuple
 from functools import lru_cache
+from itertools import repeat
 from math import exp
 from pathlib import Path
 
@@ -97,7 +98,7 @@ def bucket(feature: str) -> int:
 
 def _words(norm: str) -> list[str]:
     """The words of a piece as features() sees them (punctuation stripped, empties dropped)."""
-    return [w for w in (w.strip(".,!?;:\"()…-") for w in norm.split()) if w]
+    return list(filter(None, map(str.strip, norm.split(), repeat(".,!?;:\"()…-"))))
 
 
 def _length_bucket(n: int) -> str:
@@ -130,6 +131,25 @@ def piece_features(norm: str) -> tuple[list[str], list[str]]:
     return words, feats
 
 
+class _Memo(dict):
+    """A bounded memo that works out a missing entry itself (dict.__missing__), so a list
+    of look-ups is one map() call, with no second pass over it for the misses."""
+
+    def __init__(self, make, limit: int):
+        super().__init__()
+        self.make, self.limit = make, limit
+
+    def __missing__(self, key):
+        value = self.make(key)
+        if len(self) < self.limit:
+            self[key] = value
+        return value
+
+
+# How many rows a word adds: its own and, for a longer word, one per character trigram.
+_word_count = _Memo(lambda w: 1 + (len(w) if len(w) >= 5 else 0), 100_000)
+
+
 class Prediction(NamedTuple):     # (a named tuple: made for every piece read, so cheap to make)
     move: str
     probability: float
@@ -156,8 +176,8 @@ class LinearModel:
         self.bias = bias
         self.scale = scale
         self._shifts = [24 * c for c in range(self.k)]   # where each move's lane sits
-        self._rows: dict[str, int] = {}     # feature -> its row as one integer (memo)
-        self._word_rows: dict[str, int] = {}     # word -> the rows it contributes, summed (memo)
+        self._rows = _Memo(self._make_row, 300_000)            # feature -> its row as one integer
+        self._word_rows = _Memo(self._make_word_row, 100_000)  # word -> the rows it contributes, summed
         self._last: tuple | None = None          # the piece last summed: (norm, words, feats, rows)
         self._last_exps: tuple | None = None     # the piece last scored: (norm, extra, exps)
 
@@ -169,41 +189,32 @@ class LinearModel:
         return cls(meta["classes"], zlib.decompress(bin_path.read_bytes()), meta["bias"], meta["scale"])
 
     def _row(self, feature: str) -> int:
-        row = self._rows.get(feature)
-        if row is None:
-            start = bucket(feature) * self.row_bytes
-            row = int.from_bytes(self.rows[start:start + self.row_bytes], "little")
-            if len(self._rows) < 300_000:     # words repeat: a bounded memo saves the hashing
-                self._rows[feature] = row
-        return row
+        return self._rows[feature]      # words repeat: the memo saves the hashing
+
+    def _make_row(self, feature: str) -> int:
+        start = bucket(feature) * self.row_bytes
+        return int.from_bytes(self.rows[start:start + self.row_bytes], "little")
 
     def _word_row(self, word: str) -> int:
         """The summed rows of everything a word contributes on its own: the word and, for
         a longer word, its character trigrams. Words repeat across pieces, so this is
         memoised: one look-up instead of up to a dozen per word."""
-        found = self._word_rows.get(word)
-        if found is None:
-            found = sum(self._row(f) for f in ("w:" + word, *_char_grams(word)))
-            if len(self._word_rows) < 100_000:
-                self._word_rows[word] = found
-        return found
+        return self._word_rows[word]
+
+    def _make_word_row(self, word: str) -> int:
+        return sum(map(self._rows.__getitem__, ("w:" + word, *_char_grams(word))))
 
     def _lane_total(self, norm: str) -> tuple[int, int]:
         """The sum of the rows of every feature of `norm` (see features()) and their count.
         Integer addition is exact and order-free, so grouping rows by word gives the very
         same total as summing features(norm) one by one."""
         words, feats = piece_features(norm)
-        rows = list(map(self._rows.get, feats))
-        if None in rows:
-            rows = [r if r is not None else self._row(f) for r, f in zip(rows, feats)]
+        rows = list(map(self._rows.__getitem__, feats))
         self._last = (norm, words, feats, rows)      # evidence() of this piece starts from here
-        per_word = list(map(self._word_rows.get, words))
-        if None in per_word:
-            per_word = [r if r is not None else self._word_row(w) for r, w in zip(per_word, words)]
         # Rows counted: the word pairs and the rest, one per word, and a longer word's
         # character trigrams (as many as its letters: see _char_grams).
-        count = len(feats) + len(words) + sum(len(w) for w in words if len(w) >= 5)
-        return sum(rows) + sum(per_word), count
+        count = len(feats) + sum(map(_word_count.__getitem__, words))
+        return sum(rows) + sum(map(self._word_rows.__getitem__, words)), count
 
     def _exps(self, norm: str, extra: tuple[str, ...]) -> list[float]:
         """exp(logit - top) for every class. The gate reads a piece twice with the same
