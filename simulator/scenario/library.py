@@ -40,7 +40,7 @@ def clients_dirs() -> list[Path]:
     elif os.environ.get(ENV_CLIENTS, "").strip():
         parts = _split(os.environ[ENV_CLIENTS])
     else:
-        from simulator.store import resolve_data_dir
+        from simulator.paths import resolve_data_dir     # not simulator.store: it imports the engine
 
         return [resolve_data_dir(_data_dir) / "clients"]
     return [Path(p).expanduser() for p in parts]
