@@ -48,12 +48,17 @@ class SourceMap:
         self._later = later
 
     def _fill(self) -> None:
-        later, self._later = self._later, None
+        # Marks first, then `_later` cleared: a second thread asking meanwhile works them out
+        # too, rather than seeing none.
+        later = self._later
+        if later is None:
+            return
         try:
             found = later()
+            self._marks, self._key_marks = found.marks, found.key_marks
         except ScenarioError:       # the bytes read clean once; nothing to mark otherwise
-            return
-        self._marks, self._key_marks = found.marks, found.key_marks
+            pass
+        self._later = None
 
     @property
     def marks(self) -> dict[Loc, tuple[int, int]]:
