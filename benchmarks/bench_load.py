@@ -29,7 +29,7 @@ import yaml
 
 # simulator first, from PYTHONPATH when it is set: bench_core puts this checkout on the path.
 from simulator.scenario import loader, source  # noqa: E402
-from simulator.scenario.graph import to_svg  # noqa: E402
+from simulator.toolkit.graph import to_svg  # noqa: E402
 from simulator.scenario.loader import load_scenario, load_tree, shipped_persona_paths  # noqa: E402
 from simulator.scenario.schema import Tree  # noqa: E402
 

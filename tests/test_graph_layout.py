@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.scenario.graph import ANY, to_svg
+from simulator.toolkit.graph import ANY, to_svg
 from simulator.scenario.loader import load_tree, shipped_tree_paths
 
 ROOT = Path(__file__).resolve().parent.parent

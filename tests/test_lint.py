@@ -8,7 +8,7 @@ import pytest
 
 from simulator.cli import main
 from simulator.scenario.diagnostics import CATALOGUE, render_markdown
-from simulator.scenario.lint import lint_paths
+from simulator.toolkit.lint import lint_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "authoring"

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simulator.cli import add_clients_option, seed_number
+from simulator.cli.output import write_output
 from simulator.safetext import json_safe
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.library import load_library
-from simulator.scenario.loader import Scenario, load_scenario, validate_paths
-from simulator.scenario.schema import json_schemas
+from simulator.scenario.folders import load_library, validate_paths
+from simulator.scenario.checked import Scenario
+from simulator.scenario.loader import load_scenario
 
 if TYPE_CHECKING:
     from simulator.engine import ClientTurn, Conversation
@@ -322,19 +323,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from simulator.scenario.editor_schemas import json_schemas  # the play-test models are slow to build
+
     schemas = json_schemas()
     if args.which == "both":
         out = {k: schemas[k] for k in ("persona", "tree")}
     else:
         out = schemas if args.which == "all" else schemas[args.which]
-    if getattr(args, "output", None):
-        try:
-            Path(args.output).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            print(f"peersim: cannot write {args.output} ({exc.strerror or exc}); "
-                  "check that the folder exists and you may write there", file=sys.stderr)
-            return 1
-        print(f"wrote {args.output}")
-        return 0
-    print(json.dumps(out, indent=2))
+    write_output(json.dumps(out, indent=2) + "\n", getattr(args, "output", None))
     return 0

@@ -14,17 +14,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from simulator.cli import add_clients_option, seed_number
+from simulator.cli.output import write_output
 from simulator.debrief import compare, debrief, replay_log
-from simulator.debrief.export import compare_text, export, to_text
+from simulator.debrief.export import EXPORT_FORMATS, compare_text, export, to_text
 from simulator.debrief.report import build_report, to_csv
 from simulator.debrief.report import to_markdown as report_markdown
 from simulator.engine import Conversation
 from simulator.safetext import json_safe, printable
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.loader import Scenario, load_scenario
+from simulator.scenario.checked import Scenario
+from simulator.scenario.loader import load_scenario
 from simulator.session import LONGEST_TURN, SessionLog, TurnRecord
-from simulator.store import (NewerDatabaseError, SessionNotFound, Store, StoreError, resolve_data_dir,
-                             write_private)
+from simulator.store import NewerDatabaseError, SessionNotFound, Store, StoreError, resolve_data_dir
 
 DATA_DIR_HELP = "folder of the session database (default: $PEERSIM_DATA_DIR, else your user data folder)"
 
@@ -67,10 +68,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     _data_dir(p)
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("export", help="write a session's debrief as Markdown, a self-contained HTML page, or JSON; "
+    titles = [f"{f.title} ({f.name})" for f in EXPORT_FORMATS.values()]
+    p = sub.add_parser("export", help=f"write a session's debrief as {', '.join(titles[:-1])} or {titles[-1]}; "
                                       "or, with --all --bundle, your sessions as one file for your trainer")
     p.add_argument("session", nargs="?", help="a session id, a unique prefix of one, or 'last'")
-    p.add_argument("--format", choices=["md", "html", "json"], default="md")
+    p.add_argument("--format", choices=list(EXPORT_FORMATS), default="md",
+                   help="; ".join(f"{f.name}: {f.title}" for f in EXPORT_FORMATS.values()) + " (default: md)")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of to standard output")
     p.add_argument("--all", action="store_true", help="every saved session (with --bundle)")
     p.add_argument("--bundle", action="store_true",
@@ -145,22 +148,6 @@ def _since(value: str | None) -> str | None:
 
 def _trainee(store: Store, given: str | None) -> str:
     return given if given is not None else (store.get_setting("trainee") or "")
-
-
-def _write(text: str, output: str | None) -> None:
-    if output:
-        path = Path(output)
-        try:
-            write_private(path, text)
-        except OSError as exc:
-            if not path.parent.is_dir():
-                raise CommandError(f"cannot write {output}: the folder {path.parent} does not exist; "
-                                   "create it first or choose another file") from None
-            raise CommandError(f"cannot write {output} ({(exc.strerror or str(exc)).lower()}); "
-                               "choose another file with -o") from None
-        print(f"wrote {output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
 
 
 def record_turn(store: Store, log: SessionLog, convo: Conversation, said) -> TurnRecord:
@@ -314,7 +301,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CommandError("name a session to export (an id, a prefix, or 'last'), or use --all --bundle")
     with Store(data_dir_of(args)) as store:
         log = store.load_session(args.session)
-    _write(export(debrief(log), log, args.format), args.output)
+    write_output(export(debrief(log), log, args.format), args.output)
     return 0
 
 
@@ -326,7 +313,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     with Store(data_dir_of(args)) as store:
         logs = [store.load_session(s.id) for s in store.list_sessions(trainee=args.trainee, since=since)]
     rows = build_report(logs)
-    _write(to_csv(rows) if args.format == "csv" else report_markdown(rows, args.since), args.output)
+    write_output(to_csv(rows) if args.format == "csv" else report_markdown(rows, args.since), args.output)
     return 0
 
 
@@ -355,7 +342,7 @@ def export_bundle(args: argparse.Namespace) -> int:
     if not trainee:
         raise CommandError("a bundle carries your name so your trainer can tell it from others': "
                            "give it with --trainee NAME")
-    _write(write_bundle(logs, trainee), args.output)
+    write_output(write_bundle(logs, trainee), args.output)
     print(f"{len(logs)} session{'' if len(logs) == 1 else 's'} in the bundle, under the name {trainee}",
           file=sys.stderr)
     return 0
@@ -369,5 +356,5 @@ def cohort_report(args: argparse.Namespace) -> int:
     render = {"csv": to_cohort_csv, "md": to_cohort_markdown, "html": to_cohort_html}[args.format]
     for problem in cohort.problems:
         print(f"peersim: not counted: {problem}", file=sys.stderr)
-    _write(render(cohort), args.output)
+    write_output(render(cohort), args.output)
     return 1 if cohort.problems else 0

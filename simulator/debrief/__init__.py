@@ -11,13 +11,14 @@ import copy
 from dataclasses import dataclass, field
 
 from simulator.debrief.library import better_reply
-from simulator.debrief.scoring import (
+from simulator.scoring import (
     CR_AT_LEAST, RQ_AT_LEAST, LessonScore, Metrics, acting_ids, effect_of, heard_not_counted, overall_caps, repairs,
     score_log, state_kind, strongest_turn, weakest_turn, withdrawal_triggers,
 )
 from simulator.engine import Conversation
-from simulator.moves.taxonomy import Lesson
-from simulator.scenario.loader import Scenario
+from simulator.moves.taxonomy import Lesson, move_label
+from simulator.scenario.checked import Scenario
+from simulator.scenario.kinds import tree_kinds
 from simulator.session import SessionLog, TurnRecord, now_iso
 
 __all__ = ["Debrief", "Metrics", "TurnNote", "CompareRow", "branch", "compare", "debrief", "load_scenario_for",
@@ -60,12 +61,13 @@ class Debrief:
     caps: list[str] = field(default_factory=list)  # why the overall score was capped
 
 
-def label(move: str) -> str:
-    return move.replace("_", " ")
+def label(name: str) -> str:
+    """A state or lesson id in plain words: "opening_up" -> "opening up" (moves: move_label)."""
+    return name.replace("_", " ")
 
 
 def labels(moves: list[str]) -> str:
-    names = [label(m) for m in dict.fromkeys(moves)] or ["nothing"]
+    names = [move_label(m) for m in dict.fromkeys(moves)] or ["nothing"]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -87,7 +89,7 @@ MOVE_PHRASES = {
 
 
 def move_phrase(move: str) -> str:
-    return MOVE_PHRASES.get(move, label(move))
+    return MOVE_PHRASES.get(move, move_label(move))
 
 
 def _signed(n: int) -> str:
@@ -242,15 +244,23 @@ def _persona(log: SessionLog, scenario: Scenario | None):
 
 
 def debrief(log: SessionLog, scenario: Scenario | None = None) -> Debrief:
-    scores = score_log(log)
+    if scenario is None:
+        try:
+            scenario = load_scenario_for(log)
+        except Exception:  # a deleted or broken persona file must not stop a debrief
+            scenario = None
+    # The tree's `kind:` of each state, so the scores and the suggestions read the tree;
+    # without the tree, the state ids are read as before.
+    kinds = tree_kinds(scenario.tree) if scenario is not None else {}
+    scores = score_log(log, kinds)
     summaries = _beat_summaries(log, scenario)
     fixed = repairs(log)
     notes = [turn_note(log, t, summaries, fixed.get(t.number)) for t in log.turns]
     by_number = {n.number: n for n in notes}
-    strong, weak = strongest_turn(log), weakest_turn(log)
+    strong, weak = strongest_turn(log), weakest_turn(log, kinds)
     better_move = better = None
     if weak is not None:
-        better_move, better = better_reply(weak, state_kind(weak.state_before), _persona(log, scenario),
+        better_move, better = better_reply(weak, state_kind(weak.state_before, kinds), _persona(log, scenario),
                                            client_said_until(log, weak.number), acting_ids(weak))
         if better is None:
             better_move = None
@@ -271,7 +281,7 @@ def debrief(log: SessionLog, scenario: Scenario | None = None) -> Debrief:
         strongest=strongest, weakest=weakest, better_reply=better, better_move=better_move,
         beats_uncovered=uncovered, beats_missed=missed, turn_notes=notes,
         feedback=feedback,
-        lesson_details=scores.lessons, withdrawal_triggers=withdrawal_triggers(log), states_reached=states,
+        lesson_details=scores.lessons, withdrawal_triggers=withdrawal_triggers(log, kinds), states_reached=states,
         caps=[why for _cap, why in caps])
 
 

@@ -26,16 +26,9 @@ from simulator.moves import rules
 from simulator.moves.model import LinearModel, default_harm_model, default_model
 from simulator.moves.reading import MoveSpan, Reading
 from simulator.moves.segment import normalise, segments
-from simulator.moves.taxonomy import HARMFUL_MOVES
+from simulator.moves.taxonomy import HARMFUL_MOVES, PRIMARY_ORDER
 
-# What the client responds to most when a turn holds several moves (docs/recogniser.md):
-# harm is heard over everything else, worst first; then a promise of privacy; then the
-# moves that invite the client to answer or decide; then listening; then the rest.
-PRIMARY_ORDER = (
-    "confidentiality_breach", "judgment", "self_focused_story", "directive_advice", "minimizing", "repair",
-    "confidentiality_assurance", "summary", "collaboration", "autonomy_support", "open_question",
-    "reflection", "closed_question", "affirmation", "self_disclosure", "information", "greeting", "other",
-)
+# PRIMARY_ORDER: the moves by their rank in the taxonomy (docs/recogniser.md).
 RANK = {m: i for i, m in enumerate(PRIMARY_ORDER)}
 
 UNCLEAR_BELOW = 0.5        # a reading less sure than this is shown as "unclear"

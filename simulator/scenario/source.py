@@ -26,7 +26,7 @@ from simulator.safetext import CONTROLS
 from simulator.scenario.errors import Problem, ScenarioError
 
 MAX_BYTES = 2_000_000
-MAX_NODES = 200_000
+MAX_NODES = 200_000     # texts, lists and mappings in one file; the largest shipped file has 1,215
 MAX_DEPTH = 64          # lists and mappings inside each other; real files need fewer than 10
 MAX_KEY = 200           # characters in a mapping key (ids, move names, field names)
 
@@ -41,11 +41,23 @@ class SourceMap:
 
     def __init__(self, file: str, marks: dict[Loc, tuple[int, int]] | None = None,
                  key_marks: dict[Loc, tuple[int, int]] | None = None, *,
-                 later: Callable[[], SourceMap] | None = None):
+                 text: str | None = None, later: Callable[[], SourceMap] | None = None):
         self.file = file
         self._marks = {} if marks is None else marks
         self._key_marks = {} if key_marks is None else key_marks
+        # The text read, when it was given instead of read from `file` (an editor's unsaved
+        # buffer, `peersim lsp`): checks that look at the raw lines read this, not the disk.
+        self.text = text
         self._later = later
+
+    def lines(self) -> list[str] | None:
+        """The file's lines as read: the text given, else the file on disk (None if unreadable)."""
+        if self.text is not None:
+            return self.text.splitlines()
+        try:
+            return Path(self.file).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
 
     def _fill(self) -> None:
         # Marks first, then `_later` cleared: a second thread asking meanwhile works them out
@@ -74,7 +86,7 @@ class SourceMap:
 
     def named(self, file: str) -> SourceMap:
         """The same marks under another spelling of the file's name (worked out once for both)."""
-        return self if file == self.file else SourceMap(file, later=lambda: self)
+        return self if file == self.file else SourceMap(file, text=self.text, later=lambda: self)
 
     def locate(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """The position of `loc`, or of its nearest ancestor that exists in the file."""
@@ -221,7 +233,7 @@ _control = CONTROLS.search
 def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap]:
     """Parse one YAML document into plain Python values and a SourceMap."""
     path = Path(path)
-    smap = SourceMap(str(path))
+    smap = SourceMap(str(path), text=text)
     if text is None:
         try:
             info = path.stat()
@@ -264,6 +276,11 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
         raise ScenarioError([Problem(str(path), 1, 1, f"text is longer than {MAX_BYTES:,} bytes", "")])
     try:
         node = _compose(text)
+    except TooManyValues:
+        raise ScenarioError([Problem(str(path), 1, 1,
+                                     f"the file holds more than {MAX_NODES:,} values (texts, lists and mappings); "
+                                     "a large tree needs about a tenth of that",
+                                     "split it, or check that it is the right file")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context in _STARTED_AT and exc.context_mark:
@@ -309,6 +326,11 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
     return data, smap
 
 
+class TooManyValues(yaml.YAMLError):
+    """A file holds more values than any persona, tree or play-test needs (MAX_NODES), counted
+    while libyaml composes it; the builder counts again after anchors and aliases are expanded."""
+
+
 def _compose(text: str) -> yaml.Node | None:
     """The node tree of `text`: libyaml's composer where it is installed (about six times
     faster, with the same values and marks: tests/test_yaml_paths.py checks), and PyYAML's
@@ -351,6 +373,11 @@ if _CSafe is not None:
             pass
 
         def resolve(self, kind, value, implicit):
+            # libyaml builds a Python node for every value, and asks this for each one: the
+            # one place to stop a file of a million tiny values before it takes seconds.
+            self._values = getattr(self, "_values", 0) + 1
+            if self._values > MAX_NODES:
+                raise TooManyValues()
             if kind is yaml.ScalarNode:
                 if implicit[0]:
                     for tag, regexp in _RESOLVERS.get(value[:1], ()):

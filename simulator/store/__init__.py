@@ -17,7 +17,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.paths import ENV_DATA_DIR, resolve_data_dir
+from simulator.datadir import ENV_DATA_DIR, resolve_data_dir
+from simulator.scoring import score_log
 from simulator.session import SessionLog, TurnRecord, now_iso
 from simulator.store.migrations import LATEST, NewerDatabaseError, migrate
 
@@ -312,6 +313,4 @@ class Store:
 def _overall(log: SessionLog) -> int | None:
     if not log.turns:
         return None
-    from simulator.debrief.scoring import score_log
-
     return score_log(log).overall

@@ -21,7 +21,7 @@ from simulator.tui.screens.choose import ChooseScreen
 from simulator.tui.screens.modals import BeforeStartScreen, NameScreen, TooSmallScreen
 
 if TYPE_CHECKING:
-    from simulator.scenario.loader import Scenario
+    from simulator.scenario.checked import Scenario
     from simulator.session import SessionLog
 
 # The engine, the scenario loader and the store are imported when first needed (in the
@@ -343,14 +343,13 @@ class PeersimApp(App):
 def write_export(log: SessionLog, fmt: str, scenario: Scenario | None, data_dir=None) -> Path:
     """Render the debrief (debrief module) and write it under the data folder's exports/."""
     from simulator.debrief import debrief
-    from simulator.debrief.export import export
+    from simulator.debrief.export import export, file_name
     from simulator.store import resolve_data_dir, write_private
 
     text = export(debrief(log, scenario), log, fmt)
     folder = Path(resolve_data_dir(data_dir)) / "exports"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    stamp = (log.started_at or "")[:10]
-    return write_private(folder / f"{stamp}-{log.persona_id}-{log.id or 'session'}.{fmt}", text)
+    return write_private(folder / file_name(log, fmt), text)
 
 
 def run_app(args: argparse.Namespace | None = None) -> int:

@@ -26,9 +26,10 @@ from textual.widgets import Footer, Header, Input, Static
 
 from simulator.engine import ClientTurn, Conversation, ConversationOver
 from simulator.scenario.errors import Problem, ScenarioError
-from simulator.scenario.graph import describe_conditions
-from simulator.scenario.lint import moves_of, sources_of
-from simulator.scenario.loader import Scenario, load_scenario, resolve_persona
+from simulator.toolkit.graph import describe_conditions, rule_words
+from simulator.toolkit.lint import moves_of, sources_of
+from simulator.scenario.checked import Scenario
+from simulator.scenario.loader import load_scenario, resolve_persona
 from simulator.scenario.schema import Conditions
 
 Signature = tuple[tuple[int, int] | None, ...]
@@ -63,12 +64,9 @@ def explain(convo: Conversation, turn: ClientTurn | None) -> str:
     else:
         rule = convo.tree.transitions[tr.index]
         where = convo.scenario.tree_map.locate(("transitions", tr.index))[0]
-        lines.append(f"rule     T{tr.index + 1}: {tr.source} -> {tr.dest} on {tr.move}"
-                     f"  ({convo.scenario.tree_path.name}:{where})")
-        conditions = describe_conditions(rule.when, convo.thresholds)
-        lines.append("when     " + ("; ".join(conditions) if conditions else "no conditions"))
-        if tr.note:
-            lines.append(f"note     {tr.note}")
+        first, *rest = rule_words(rule, tr.index + 1, convo.thresholds, source=tr.source, move=tr.move)
+        lines.append(f"rule     {first}  ({convo.scenario.tree_path.name}:{where})")
+        lines += rest
     source, state, key, index = turn.reply_from
     if source:
         lines.append(f"reply    {source} pool {state} / {key}, line {index + 1}")

@@ -17,8 +17,9 @@ from simulator.moves import MoveSpan, Reading, explain
 from simulator.moves import gate_question as moves_gate_question
 from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, MOVES
 from simulator.debrief.library import fill, fitting_lines
-from simulator.debrief.scoring import acting_ids, state_kind
-from simulator.scenario.loader import Scenario
+from simulator.scoring import acting_ids
+from simulator.scenario.checked import Scenario
+from simulator.scenario.kinds import state_kind_of
 from simulator.scenario.validate import as_list
 from simulator.session import SessionLog, TurnRecord, now_iso
 from simulator.tui.labels import FADE_AFTER, FADE_OFF, MODE_TITLES, MODES, move_label  # noqa: F401
@@ -240,7 +241,7 @@ class PracticeSession:
         """Example lines of a move that fit this client now: their own first, then the
         debrief's library, then choice mode's (all filled from the client's values)."""
         persona, said = self.convo.persona, self.client_said()
-        lines = fitting_lines(move, state_kind(self.convo.state), persona, said)
+        lines = fitting_lines(move, state_kind_of(self.convo.tree, self.convo.state), persona, said)
         values = {**(persona.values or {}), "name": persona.name}
         for line in self.library.get(move, []):
             filled = fill(line, values, said if move in HELPFUL_MOVES else None)

@@ -59,17 +59,10 @@ def persona_texts(persona: Persona) -> Iterator[tuple[tuple, str]]:
                 yield ("topics", i, "replies", str(level), j), line
 
 
-def _file_lines(smap: SourceMap) -> list[str] | None:
-    try:
-        return Path(smap.file).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-
-
 def text_traps(smap: SourceMap, texts: Iterator[tuple[tuple, str]], values: dict[str, str] | None = None) -> list[Problem]:
     """PS0050 and PS0051 over a file's visible lines; PS0052 over a persona's values."""
     found: list[Problem] = []
-    lines = _file_lines(smap)
+    lines = smap.lines()
     for loc, text in texts:
         if lines is not None:
             cut = _cut_by_comment(lines, smap, loc, text)
@@ -112,7 +105,7 @@ def _cut_by_comment(lines: list[str], smap: SourceMap, loc: tuple, text: str) ->
 
 # ------------------------------------------------------------------------- the machine
 def _usable(tree: Tree) -> list[int]:
-    from simulator.scenario.lint import TreeIndex, never_holds
+    from simulator.toolkit.lint import TreeIndex, never_holds
 
     facts = TreeIndex(tree)     # once: built per rule, it made the graph of a big tree quadratic
     return [i for i in range(len(tree.transitions)) if not never_holds(tree, i, tree.thresholds, facts)]
@@ -149,7 +142,7 @@ def trap_states(tree: Tree, smap: SourceMap) -> list[Problem]:
 def beat_order_unreachable(tree: Tree, tmap: SourceMap, persona: Persona, pmap: SourceMap) -> list[Problem]:
     """PS0053: states the tree reaches, but this persona never does, because a rule on the way
     waits for a beat that only comes out in a state reached after it."""
-    from simulator.scenario.lint import reachable_states
+    from simulator.toolkit.lint import reachable_states
 
     ending = {sid for sid, st in tree.states.items() if st.ending}
     usable = _usable(tree)

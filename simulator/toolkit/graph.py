@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
-from simulator.scenario.loader import (kind_of, load_scenario, load_tree, shipped_dir, shipped_persona_paths,
-                                       shipped_tree_paths)
+from simulator.scenario.folders import kind_of
+from simulator.scenario.loader import load_scenario, load_tree, shipped_dir, shipped_persona_paths, shipped_tree_paths
 from simulator.scenario.schema import Conditions, Transition, Tree
 from simulator.scenario.validate import as_list
 
@@ -72,6 +72,21 @@ def describe_conditions(when: Conditions, thresholds: dict[str, int]) -> list[st
 def move_words(tr: Transition) -> str:
     moves = as_list(tr.move)
     return "any move" if "any" in moves else ", ".join(moves)
+
+
+def rule_words(rule: Transition, number: int, thresholds: dict[str, int], *,
+               source: str | None = None, move: str | None = None) -> list[str]:
+    """A rule in the words of the author's why pane: where it goes on which moves, its
+    conditions and its note. `source` and `move`: the state and move it fired from, when it did
+    (the pane); else every state and move it is written for (an editor's hover)."""
+    sources = as_list(rule.from_)
+    where = source or ("any state" if "any" in sources else ", ".join(sources))
+    conditions = describe_conditions(rule.when, thresholds)
+    lines = [f"T{number}: {where} -> {rule.to} on {move or move_words(rule)}",
+             "when     " + ("; ".join(conditions) if conditions else "no conditions")]
+    if rule.note:
+        lines.append(f"note     {rule.note}")
+    return lines
 
 
 @dataclass(frozen=True)
@@ -191,8 +206,8 @@ def _ranks(tree: Tree) -> dict[str, int]:
 
 def state_marks(tree: Tree) -> dict[str, str]:
     """States a reader should notice: "unreachable" (PS0010) or "trap" (PS0054)."""
-    from simulator.scenario.lint import reachable_states
-    from simulator.scenario.traps import trap_states
+    from simulator.toolkit.lint import reachable_states
+    from simulator.toolkit.traps import trap_states
     from simulator.scenario.source import SourceMap
 
     reach = reachable_states(tree)

@@ -1,5 +1,5 @@
-"""Where peersim keeps things on this machine, found without importing what uses them
-(`peersim list` needs the clients folder in the data folder, not the session store)."""
+"""Where peersim keeps a user's files: the session database, exports, the error log and the
+local clients folder. Both the store and the client library ask here, so it sits below both."""
 
 from __future__ import annotations
 

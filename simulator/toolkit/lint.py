@@ -20,7 +20,10 @@ from pathlib import Path
 from simulator.moves.taxonomy import FAMILIES, MOVE_IDS, family_of
 from simulator.scenario.diagnostics import classify, diagnostic
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
-from simulator.scenario.loader import Scenario, is_playtest, kind_of, load_scenario, load_tree, yaml_files
+from simulator.scenario.checked import Scenario
+from simulator.scenario.folders import kind_of, yaml_files
+from simulator.scenario.kinds import guess_kind
+from simulator.scenario.loader import is_playtest, load_scenario, load_tree
 from simulator.scenario.playtest import check_playtest_file
 from simulator.scenario.schema import FIRST_STEP, Conditions, Transition, Tree
 from simulator.scenario.source import SourceMap
@@ -259,6 +262,8 @@ def lint_tree(tree: Tree, smap: SourceMap) -> list[Problem]:
                 "add pools for the families that deserve their own answer: " + ", ".join(families), key=True))
         found += _pool_sizes(smap, state.replies, ("states", sid, "replies"), sid)
 
+    found += _kinds_guessed(tree, smap)
+
     used = set()
     for tr in tree.transitions:
         for name in ("rapport_at_least", "rapport_at_most"):
@@ -272,6 +277,22 @@ def lint_tree(tree: Tree, smap: SourceMap) -> list[Problem]:
                 key=True))
     found += tree_traps(tree, smap)
     return found
+
+
+def _kinds_guessed(tree: Tree, smap: SourceMap, shown: int = 6) -> list[Problem]:
+    """PS0013: one gentle note for the states that have no `kind:` (their ids are read instead)."""
+    guessed = [sid for sid, state in tree.states.items() if state.kind is None]
+    if not guessed:
+        return []
+    names = ", ".join(f"{sid} ({guess_kind(sid)})" for sid in guessed[:shown])
+    if len(guessed) > shown:
+        names += f" and {len(guessed) - shown} more"
+    many = len(guessed) != 1
+    return [diagnostic("PS0013").at(
+        smap, ("states",), f"{len(guessed)} state{'s have' if many else ' has'} no `kind:`, so peersim guesses "
+        f"{'each one' if many else 'it'} from the id: {names}",
+        f"add `kind: {guess_kind(guessed[0])}` (or the kind you mean) under '{guessed[0]}'"
+        + (", and likewise for the others" if many else ""), key=True)]
 
 
 def _pool_sizes(smap: SourceMap, pools: dict[str, list[str]], loc: tuple, state: str) -> list[Problem]:
@@ -330,12 +351,11 @@ def beats_that_unlock(scenario: Scenario) -> tuple[set[str], dict[str, str], lis
     return ok, why_not, cycles
 
 
-def _point_at(problem: Problem, needle: str) -> Problem:
+def _point_at(problem: Problem, needle: str, smap: SourceMap) -> Problem:
     """Move the column to `needle` when it stands on the finding's line (a one-line text);
     otherwise keep the start of the text. Read afresh: findings of this kind are few."""
-    try:
-        lines = Path(problem.file).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+    lines = smap.lines()
+    if lines is None:
         return problem
     if 0 < problem.line <= len(lines):
         at = lines[problem.line - 1].find(needle, max(0, problem.column - 1))
@@ -396,7 +416,7 @@ def lint_persona(scenario: Scenario) -> list[Problem]:
                     smap, loc, f"'${{{name}}}' is not defined by {whose}; the trainee would see it as written",
                     f"add `{name}:` under `values:` in {scenario.persona_path}, or "
                     + did_you_mean(name, sorted(defined)))
-                found.append(_point_at(problem, "${" + name + "}"))
+                found.append(_point_at(problem, "${" + name + "}", smap))
 
     for field_name in ("opening_line",):
         check_text(pmap, (field_name,), getattr(persona, field_name), "this persona")
@@ -444,16 +464,16 @@ def lint_persona(scenario: Scenario) -> list[Problem]:
 
 
 def tree_traps(tree: Tree, smap: SourceMap) -> list[Problem]:
-    from simulator.scenario import traps
+    from simulator.toolkit import traps
 
     return traps.text_traps(smap, traps.tree_texts(tree)) + traps.trap_states(tree, smap)
 
 
 def persona_traps(scenario: Scenario) -> list[Problem]:
-    from simulator.scenario import traps
+    from simulator.toolkit import traps
 
     persona = scenario.persona
-    from simulator.scenario.behaviour import behaviour_checks
+    from simulator.toolkit.behaviour import behaviour_checks
 
     return (traps.text_traps(scenario.persona_map, traps.persona_texts(persona), persona.values)
             + traps.beat_order_unreachable(scenario.tree, scenario.tree_map, persona, scenario.persona_map)
@@ -513,9 +533,16 @@ def _sibling_personas(path: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if not p.name.endswith((".test.yaml", ".test.yml")))
 
 
-def lint_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Lint files or folders. Returns the files read and every finding, errors first per file."""
-    files, problems = yaml_files(paths)
+def lint_paths(paths: list[str | Path], texts: dict[Path, str] | None = None) -> tuple[list[Path], list[Problem]]:
+    """Lint files or folders. Returns the files read and every finding, errors first per file.
+
+    `texts` gives the text of some files (keyed by resolved path) instead of the disk's: an
+    editor's unsaved buffers (`peersim lsp`). Such a file need not exist yet. A tree given as
+    text is not checked against the personas beside it: they load the saved tree."""
+    texts = texts or {}
+    given = [Path(p) for p in paths if Path(p).resolve() in texts]
+    files, problems = yaml_files([p for p in paths if Path(p).resolve() not in texts])
+    files += given
     problems = [classify(p) for p in problems]
     trees_done: set[Path] = set()
     personas_done: set[Path] = set()
@@ -526,7 +553,7 @@ def lint_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
         key = path.resolve()
         if key not in loaded:
             try:
-                loaded[key] = load_scenario(path)
+                loaded[key] = load_scenario(path, texts.get(key))
             except ScenarioError as exc:
                 loaded[key] = exc
         if isinstance(loaded[key], ScenarioError):
@@ -545,7 +572,7 @@ def lint_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
             return
         trees_done.add(key)
         try:
-            tree, smap = load_tree(path)
+            tree, smap = load_tree(path, texts.get(key))
         except ScenarioError as exc:
             problems.extend(classify(p) for p in exc.problems)
             return
@@ -575,12 +602,12 @@ def lint_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
 
     for path in files:
         if is_playtest(path):  # named on the command line: check its shape; `peersim test` runs it
-            problems.extend(classify(p) for p in check_playtest_file(path))
+            problems.extend(classify(p) for p in check_playtest_file(path, texts.get(path.resolve())))
             continue
-        if kind_of(path) == "tree":
+        if kind_of(path, texts.get(path.resolve())) == "tree":
             do_tree(path)
             # Tree lines are checked against the personas beside it that use it.
-            for persona_path in _sibling_personas(path):
+            for persona_path in [] if path.resolve() in texts else _sibling_personas(path):
                 try:
                     uses = scenario_of(persona_path).tree_path.resolve() == path.resolve()
                 except ScenarioError:
