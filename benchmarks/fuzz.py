@@ -15,6 +15,7 @@ Markdown section for benchmarks/RESULTS.md and every failure with the seed that 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -23,6 +24,8 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Thousands of mutated files must not each leave an entry in the user's cache of checked files.
+os.environ.setdefault("PEERSIM_CACHE_DIR", "off")
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from simulator.moves.reading import MoveSpan
 from simulator.moves.taxonomy import (BROKEN_BY, HARMFUL_MOVES, HELPFUL_MOVES, IN_A_STREAK, MOVES, SHOWN_BY,
                                       UNASKED, Lesson)
 from simulator.scenario.kinds import guess_kind
@@ -117,23 +118,18 @@ def is_filler(text: str) -> bool:
     return not re.sub(r"[^a-z]", "", _FILLER.sub(" ", _plain(text)))
 
 
-def counted_spans(log_turn: TurnRecord) -> list[dict]:
-    """The acting spans as dicts, with filler "questions" left out."""
-    out = []
-    for span in acting(log_turn):
-        d = span.to_dict()
-        if span.move in QUESTIONS and is_filler(span_text(log_turn, d)):
-            continue
-        out.append(d)
-    return out
+def counted_spans(log_turn: TurnRecord) -> list[MoveSpan]:
+    """The acting spans, with filler "questions" left out."""
+    return [span for span in acting(log_turn)
+            if not (span.move in QUESTIONS and is_filler(span_text(log_turn, span)))]
 
 
 def turn_moves(turn: TurnRecord) -> set[str]:
-    return {d["move"] for d in counted_spans(turn)}
+    return {span.move for span in counted_spans(turn)}
 
 
-def span_text(turn: TurnRecord, span: dict) -> str:
-    start, end = int(span.get("start", 0)), int(span.get("end", 0))
+def span_text(turn: TurnRecord, span: MoveSpan) -> str:
+    start, end = span.start, span.end
     text = turn.trainee[start:end] if 0 <= start < end <= len(turn.trainee) else ""
     return text or turn.trainee
 
@@ -184,7 +180,7 @@ def move_counts(log: SessionLog) -> dict[str, int]:
     counts: dict[str, int] = {}
     for turn in log.turns:
         for span in counted_spans(turn):
-            counts[span["move"]] = counts.get(span["move"], 0) + 1
+            counts[span.move] = counts.get(span.move, 0) + 1
     return counts
 
 
@@ -194,9 +190,9 @@ def reflection_judgements(log: SessionLog) -> list[tuple[int, str, bool, list[st
     for index, turn in enumerate(log.turns):
         said = client_words_before(log, index)
         for span in counted_spans(turn):
-            if span["move"] == "summary":
+            if span.move == "summary":
                 out.append((turn.number, span_text(turn, span), True, ["a summary gathers several things"]))
-            elif span["move"] == "reflection":
+            elif span.move == "reflection":
                 text = span_text(turn, span)
                 why = complex_markers(text, said)
                 out.append((turn.number, text, bool(why), why))
@@ -464,7 +460,7 @@ def is_withdrawal(turn: TurnRecord, kinds: Kinds | None = None) -> bool:
 
 def effect_of(turn: TurnRecord) -> int:
     """The sum of the moves' rapport effects (before clamping, so a turn at the ceiling still counts)."""
-    return sum(int(e.get("delta", 0)) for e in turn.effects)
+    return sum(e.delta for e in turn.effects)
 
 
 def strongest_turn(log: SessionLog) -> TurnRecord | None:

@@ -15,16 +15,14 @@ from pathlib import Path
 
 from simulator.cli import add_clients_option, seed_number
 from simulator.cli.output import write_output
-from simulator.debrief import compare, debrief, replay_log
+from simulator.debrief import compare, debrief
 from simulator.debrief.export import EXPORT_FORMATS, compare_text, export, to_text
 from simulator.debrief.report import build_report, to_csv
 from simulator.debrief.report import to_markdown as report_markdown
-from simulator.engine import Conversation
 from simulator.safetext import json_safe, printable
-from simulator.scenario.errors import ScenarioError
-from simulator.scenario.checked import Scenario
 from simulator.scenario.loader import load_scenario
-from simulator.session import LONGEST_TURN, SessionLog, TurnRecord
+from simulator.service import FilesGone, Session, scenario_if_there
+from simulator.session import LONGEST_TURN, TurnRecord
 from simulator.store import NewerDatabaseError, SessionNotFound, Store, StoreError, resolve_data_dir
 
 DATA_DIR_HELP = "folder of the session database (default: $PEERSIM_DATA_DIR, else your user data folder)"
@@ -150,32 +148,21 @@ def _trainee(store: Store, given: str | None) -> str:
     return given if given is not None else (store.get_setting("trainee") or "")
 
 
-def record_turn(store: Store, log: SessionLog, convo: Conversation, said) -> TurnRecord:
-    """Play one turn and save it at once (committed before the reply is shown)."""
-    record = TurnRecord.from_turn(convo.step(said))
-    log.turns.append(record)
+def play_turn(session: Session, said) -> TurnRecord:
+    """Play one turn and save it at once (committed before the reply is shown), as one unit."""
     try:
-        store.append_turn(log.id, record)
+        return session.play(said)[1]
     except sqlite3.IntegrityError:  # the same session resumed in two windows at once
-        raise CommandError(f"turn {record.number} of session {log.id} was just saved from another window, so "
-                           f"this one was not; close the other window and run `peersim talk --resume {log.id}` "
+        number, sid = len(session.log.turns) + 1, session.log.id
+        raise CommandError(f"turn {number} of session {sid} was just saved from another window, so "
+                           f"this one was not; close the other window and run `peersim talk --resume {sid}` "
                            "to carry on") from None
-    return record
 
 
-def save_replay(scenario: Scenario, lines: list[str], seed: int, data_dir: str | None = None,
-                trainee: str | None = None) -> str:
-    """`peersim replay --save`: play a script as a saved session (mode "replay")."""
-    with Store(data_dir) as store:
-        convo = Conversation(scenario, seed=seed)
-        log = SessionLog.start(convo, mode="replay", trainee=_trainee(store, trainee))
-        store.create_session(log)
-        for text in lines:
-            if convo.ended:
-                break
-            record_turn(store, log, convo, text)
-        store.finish_session(log.id)
-        return log.id
+def open_replay_store(data_dir: str | None = None, trainee: str | None = None) -> tuple[Store, str]:
+    """`peersim replay --save`: the store, opened once for every script, and the trainee's name."""
+    store = Store(data_dir)
+    return store, _trainee(store, trainee)
 
 
 # ----------------------------------------------------------------------------- talk
@@ -194,32 +181,26 @@ def cmd_talk(args: argparse.Namespace) -> int:
                                    f"{'left' if log.ending == 'left' else 'and you agreed a plan'}; "
                                    f"start a new one with `peersim talk {log.persona_id}`")
             try:
-                convo, differs = replay_log(log)
-            except ScenarioError:
-                if log.persona_path and not Path(log.persona_path).is_file():
-                    raise CommandError(f"session {log.id} was played with {log.persona_path}, which is not there "
-                                       "any more; put that file back to carry on (`peersim show "
-                                       f"{log.id}` still shows its debrief)") from None
-                raise
-            if differs:
-                print(f"peersim: note: the persona's files changed since this session; from turn {differs[0]} "
-                      "the client may not answer as before", file=sys.stderr)
-            if log.ended_at:
-                store.reopen_session(log.id)
+                session = Session.resume(log, store)
+            except FilesGone as exc:
+                raise CommandError(str(exc)) from None
+            if session.note:
+                print(f"peersim: note: {session.note}", file=sys.stderr)
+            convo = session.convo
             emit({"session": log.id, "persona": log.persona_id, "resumed_after": len(log.turns),
                   "state": convo.state, "rapport": convo.rapport},
                  f"session {log.id}: {log.persona_name}, resumed after turn {len(log.turns)} "
                  f"({convo.state}, rapport {convo.rapport})")
         else:
             seed = getattr(args, "seed", None)
-            convo = Conversation(load_scenario(args.persona), seed=0 if seed is None else seed)
-            log = SessionLog.start(convo, mode="practice", trainee=_trainee(store, args.trainee))
-            store.create_session(log)
+            session = Session.start(load_scenario(args.persona), mode="practice", seed=0 if seed is None else seed,
+                                    trainee=_trainee(store, args.trainee), store=store)
+            log, convo = session.log, session.convo
             emit({"session": log.id, "persona": log.persona_id, "opening": convo.opening_line,
                   "state": convo.state, "rapport": convo.rapport},
                  f"session {log.id}: {log.persona_name}, seed {log.seed}\n{log.persona_name}: {convo.opening_line}")
         name = log.persona_name
-        while not convo.ended:
+        while not session.ended:
             raw = sys.stdin.readline()
             if not raw:
                 break
@@ -231,14 +212,22 @@ def cmd_talk(args: argparse.Namespace) -> int:
                      f"That turn is {len(text):,} characters long and was not sent: a turn holds up to "
                      f"{LONGEST_TURN:,}. Trim it, or say it over several turns.")
                 continue
-            r = record_turn(store, log, convo, text)
+            try:
+                r = play_turn(session, text)
+            except (sqlite3.Error, OSError):
+                # Not played and not saved: the words are given back so nothing typed is lost.
+                emit({"not_saved": text, "turns": len(log.turns)},
+                     f"This turn was not saved, so {name} has not answered it: {text}")
+                print(f"peersim: carry on later with `peersim talk --resume {log.id}`; "
+                      f"{len(log.turns)} turn{'' if len(log.turns) == 1 else 's'} are saved", file=sys.stderr)
+                raise
             emit({"turn": r.number, "trainee": r.trainee, "moves": r.acting_moves, "state": r.state_after,
                   "rapport": r.rapport_after, "beats": r.beats, "reply": r.reply, "ending": r.ending},
                  f"{r.number}. read as {', '.join(r.acting_moves) or 'nothing'}; {r.state_after}, rapport "
                  f"{r.rapport_after}\n{name}: {r.reply}")
-        if convo.ended:
+        if session.ended:
             emit({"over": convo.over_reason()}, convo.over_reason())
-        store.finish_session(log.id)
+        session.finish()
         emit({"saved": log.id, "turns": len(log.turns)},
              f"saved as session {log.id}; see `peersim show {log.id}`")
     return 0
@@ -287,7 +276,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if other is not None:
         sys.stdout.write(compare_text(compare(log, other), log, other))
         return 0
-    sys.stdout.write(to_text(debrief(log), log))
+    sys.stdout.write(to_text(debrief(log, scenario_if_there(log)), log))
     return 0
 
 
@@ -301,7 +290,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CommandError("name a session to export (an id, a prefix, or 'last'), or use --all --bundle")
     with Store(data_dir_of(args)) as store:
         log = store.load_session(args.session)
-    write_output(export(debrief(log), log, args.format), args.output)
+    write_output(export(debrief(log, scenario_if_there(log)), log, args.format), args.output)
     return 0
 
 

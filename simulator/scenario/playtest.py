@@ -111,10 +111,56 @@ def load_playtests(path: Path | str, text: str | None = None) -> tuple[PlayTestF
     data, smap = read_yaml(path, text)
     if not isinstance(data, dict):
         raise ScenarioError([smap.problem((), "a play-test file is a mapping with `tests:`", "see docs/authoring.md")])
+    slips, data = _colon_slips(data, smap)
     try:
-        return PlayTestFile.model_validate(data), smap
+        spec = PlayTestFile.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(pydantic_problems(exc, PlayTestFile, smap)) from None
+        raise ScenarioError(slips + pydantic_problems(exc, PlayTestFile, smap)) from None
+    if slips:
+        raise ScenarioError(slips)
+    return spec, smap
+
+
+def _colon_slips(data: dict, smap: SourceMap) -> tuple[list[Problem], dict]:
+    """A turn written `- I hear you: that sounds hard` is read by YAML as a field named
+    "I hear you", and pydantic would only say "missing field say". Each such turn is named
+    with what the trainer wrote and its quoted form, and is read as that text, so the rest
+    of the file is still checked."""
+    tests = data.get("tests")
+    if not isinstance(tests, list):
+        return [], data
+    problems: list[Problem] = []
+    fixed_tests = list(tests)
+    for i, test in enumerate(tests):
+        turns = test.get("turns") if isinstance(test, dict) else None
+        if not isinstance(turns, list):
+            continue
+        fixed = list(turns)
+        for n, turn in enumerate(turns):
+            if not isinstance(turn, dict) or "say" in turn:
+                continue
+            keys = [k for k in turn if k != "expect"]
+            if len(keys) != 1 or not _scalar(turn[keys[0]]) or did_you_mean(keys[0], ("say", "expect")).startswith("did"):
+                continue        # a misspelt field name: pydantic's "unknown field" says it better
+            key, value = keys[0], turn[keys[0]]
+            said = f"{key}:" if value is None else f"{key}: {str(value).lower() if isinstance(value, bool) else value}"
+            quoted = '"' + said.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            name = test.get("name")
+            where = f"turn {n + 1} of '{name}'" if isinstance(name, str) else f"turn {n + 1}"
+            form = f"- say: {quoted}" if "expect" in turn else f"- {quoted}"
+            problems.append(smap.problem(
+                ("tests", i, "turns", n, key),
+                f"{where}: YAML read `{said}` as a field named '{key}' because of the ': ' in it, "
+                "not as what the trainee says",
+                f"put the whole turn in double quotes: {form}", key=True))
+            fixed[n] = {"say": said, "expect": turn["expect"]} if "expect" in turn else said
+        if fixed != turns:
+            fixed_tests[i] = {**test, "turns": fixed}
+    return problems, ({**data, "tests": fixed_tests} if problems else data)
+
+
+def _scalar(value: object) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
 
 
 def check_playtest_file(path: Path | str, text: str | None = None) -> list[Problem]:

@@ -186,20 +186,17 @@ class PeersimApp(App):
 
     # ----------------------------------------------------------------- data for screens
     def remember_scenarios(self, scenarios: Iterable[Scenario]) -> None:
+        # Kept by file, not by id: a trainer's own marcus.yaml is not the shipped Marcus.
         for scenario in scenarios:
-            self.scenarios[scenario.persona.id] = scenario
+            self.scenarios[str(Path(scenario.persona_path).resolve())] = scenario
 
     def scenario_for(self, log: SessionLog) -> Scenario | None:
-        if log.persona_id in self.scenarios:
-            return self.scenarios[log.persona_id]
-        from simulator.scenario.loader import load_scenario
+        """The files a session was played with, for its debrief (None if they are gone)."""
+        if log.persona_path in self.scenarios:
+            return self.scenarios[log.persona_path]
+        from simulator.service import scenario_if_there
 
-        try:
-            scenario = load_scenario(log.persona_path or log.persona_id)
-        except Exception:
-            return None
-        self.scenarios[log.persona_id] = scenario
-        return scenario
+        return scenario_if_there(log)
 
     def unfinished_sessions(self) -> list:
         if self.store is None:
@@ -260,25 +257,23 @@ class PeersimApp(App):
 
         try:
             log = self.store.load_session(session_id)
-            session = PracticeSession.resume(log, self.scenario_for(log), self.store)
+            # Against the files it was played with, read afresh (never a client cached by id).
+            session = PracticeSession.resume(log, self.store)
             session.ask = self.asking()
         except Exception as exc:
             self.show_error("That session could not be resumed", exc)
             return
         self.push_screen(screen_class("conversation")(session))
+        if session.note:
+            self.notify(f"{session.note[:1].upper()}{session.note[1:]}.", title="This client has changed",
+                        severity="warning", timeout=12)
 
     def retry_from(self, log: SessionLog, after: int) -> None:
         from simulator.tui.practice import PracticeSession
 
         try:
-            from simulator.debrief import branch
-
-            new_log, convo = branch(log, after)
-            new_log.started_at = self.clock()
-            new_log.ended_at = None
-            if self.store is not None:
-                self.store.create_session(new_log)
-            session = PracticeSession(convo, new_log, self.store, ask=self.asking())
+            session = PracticeSession.branch(log, after, self.store, clock=self.clock)
+            session.ask = self.asking()
         except Exception as exc:
             self.show_error("Could not go back to that turn", exc)
             return
@@ -286,7 +281,7 @@ class PeersimApp(App):
         self.push_screen(screen_class("conversation")(session))
 
     def show_debrief(self, log: SessionLog, replace: bool = False) -> None:
-        screen = screen_class("debrief")(log, self.scenarios.get(log.persona_id))
+        screen = screen_class("debrief")(log, self.scenarios.get(log.persona_path or ""))
         if replace:
             self.switch_screen(screen)
         else:
@@ -298,7 +293,7 @@ class PeersimApp(App):
         except Exception as exc:
             self.show_error("That session could not be opened", exc)
             return
-        self.push_screen(screen_class("debrief")(log, self.scenarios.get(log.persona_id)))
+        self.push_screen(screen_class("debrief")(log, self.scenarios.get(log.persona_path or "")))
 
     @work(thread=True, group="export")
     def export_debrief(self, log: SessionLog, fmt: str) -> None:

@@ -89,7 +89,8 @@ class ConversationScreen(Screen):
             where = f"after turn {s.log.branch_turn}" if s.log.branch_turn else "the start"
             entries.append(Entry("note", f"A new try from {where}. Your first session is kept as it was."))
         elif s.log.turns:
-            entries.append(Entry("note", "Session resumed. Carry on where you left off."))
+            changed = f" Note: {s.note}." if s.note else ""
+            entries.append(Entry("note", f"Session resumed. Carry on where you left off.{changed}"))
         self.query_one(Transcript).add_entries(entries)
         self.update_status()
         self.refresh_choices()

@@ -47,7 +47,7 @@ class DebriefScreen(Screen):
     def __init__(self, log: SessionLog, scenario=None):
         super().__init__()
         self.session_log = log
-        self.scenario = scenario  # the client it was played with, when the app knows it
+        self.scenario = scenario  # the client it was played with, when the app has it loaded
         self.result = None
 
     def compose(self) -> ComposeResult:
@@ -66,7 +66,11 @@ class DebriefScreen(Screen):
         try:
             from simulator.debrief import debrief
 
-            result = debrief(self.session_log, self.scenario)
+            from simulator.service import scenario_if_there
+
+            # The files it was played with, if the app has not got them loaded already.
+            scenario = self.scenario or scenario_if_there(self.session_log)
+            result = debrief(self.session_log, scenario)
         except Exception as exc:
             self.post_message(ShowError("The debrief could not be prepared", exc))
             return
