@@ -625,3 +625,43 @@ async def test_a_turn_that_cannot_be_saved_is_not_played_and_the_screen_says_so_
         assert session.convo.turn == 1 and [t.trainee for t in session.log.turns] == [REFLECT]
         with Store(session.store.path.parent) as store:
             assert [t.trainee for t in store.load_session(session.log.id).turns] == [REFLECT]
+
+
+async def test_when_turns_cannot_be_saved_the_session_can_move_to_another_folder(monkeypatch, tmp_path):
+    # Issue 17: the screen offers another folder; the session so far is copied there and saving
+    # goes on there, with nothing lost and the trainee's words still in the box.
+    import sqlite3
+
+    from simulator.tui.screens.modals import FolderScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_client(pilot)
+        screen = app.screen
+        session = screen.session
+        assert "f8" not in app.active_bindings                       # nothing to offer while turns save
+        await say(pilot, ASK)                                       # saved where it is
+
+        def full(*args, **kwargs):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(session.store, "append_turn", full)
+        await say(pilot, REFLECT)
+        banner = screen.query_one("#not-saved", Static)
+        assert banner.display and "F8" in str(banner.render())
+        assert "f8" in app.active_bindings                           # offered while it lasts
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, FolderScreen)
+        other = tmp_path / "usb stick"
+        app.screen.query_one("#folder").value = str(other)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and not banner.display
+        assert screen.query_one("#say").text == REFLECT              # the words wait to be sent
+        await pilot.press("enter")
+        await settle(pilot)
+        assert session.convo.turn == 2
+        with Store(other) as store:
+            assert [t.trainee for t in store.load_session(session.log.id).turns] == [ASK, REFLECT]
+        assert "f8" not in app.active_bindings

@@ -308,6 +308,23 @@ class PeersimApp(App):
     def on_show_error(self, message: messages.ShowError) -> None:
         self.show_error(message.what, message.error)
 
+    def on_save_elsewhere(self, message: messages.SaveElsewhere) -> None:
+        """Copy the running session, every turn so far, into a store in another folder and
+        save the rest of it there (the old folder keeps what it had, if anything)."""
+        from simulator.store import Store
+
+        folder = Path(message.folder).expanduser()
+        session = message.screen.session
+        try:
+            store = Store(folder)
+            store.create_session(session.log)
+        except Exception as exc:
+            self.show_error(f"It cannot be saved in {folder} either", exc)
+            return
+        session.store = store
+        self.store, self.data_dir = store, folder
+        message.screen.saved_elsewhere(str(folder))
+
     def on_save_setting(self, message: messages.SaveSetting) -> None:
         self.save_setting(message.key, message.value)
 

@@ -80,3 +80,11 @@ class GoHome(Message):
 
 class CheckSize(Message):
     """Look at the window size again (the too-small notice may be out of date)."""
+
+
+@dataclass
+class SaveElsewhere(Message):
+    """The session's folder cannot be written: copy the session to `folder` and save there."""
+
+    folder: str
+    screen: Any

@@ -4,6 +4,7 @@ trainee's box (or, in choice mode, a list of replies to pick from)."""
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,10 +18,10 @@ from simulator.engine import ClientTurn
 from simulator.moves import Reading
 from simulator.session import LONGEST_TURN
 from simulator.tui.keys import short_rows
-from simulator.tui.messages import SaveSetting, ShowDebrief, ShowError
+from simulator.tui.messages import SaveElsewhere, SaveSetting, ShowDebrief, ShowError
 from simulator.tui.practice import MODE_TITLES, Chip, Choice, PracticeSession
 from simulator.tui.practice import gate_question
-from simulator.tui.screens.modals import AS_IS, STOP_ASKING, ClarifyScreen, CoachScreen, ConfirmScreen
+from simulator.tui.screens.modals import AS_IS, STOP_ASKING, ClarifyScreen, CoachScreen, ConfirmScreen, FolderScreen
 from simulator.tui.widgets.compose import ComposeBox
 from simulator.tui.widgets.rapport import RapportMeter
 from simulator.tui.widgets.transcript import Entry, Transcript, chip_entries
@@ -46,6 +47,9 @@ class ConversationScreen(Screen):
                 key_display="PageUp/PageDown", tooltip="scroll the conversation (from the box where you type)"),
         Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False, priority=True),
         Binding("f5", "newest", "Newest", show=False, tooltip="jump to the newest turn"),
+        # Shown only while turns cannot be saved (check_action).
+        Binding("f8", "save_elsewhere", "Save elsewhere",
+                tooltip="while turns cannot be saved: copy this session to another folder and save there"),
         Binding("escape,f10", "end", "End session", tooltip="end the session (asks first) and see the debrief"),
         Binding("f1", "app.help", "Help"),
     ]
@@ -187,10 +191,33 @@ class ConversationScreen(Screen):
         must never go unnoticed (a 10-second notice is easy to miss)."""
         banner = self.query_one("#not-saved", Static)
         banner.display = exc is not None
+        self.not_saved = None if exc is None else str(exc)
         if exc is not None:
             banner.update(f"Not saved: {exc}. Your words are back in the box and the client has not "
-                          "answered yet. Free some space and press Enter again, or end the session (Esc) "
-                          "and start peersim with --data-dir pointing to another folder.")
+                          "answered yet. Free some space and press Enter again, or press F8 to save this "
+                          "session in another folder.")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save_elsewhere":
+            return getattr(self, "not_saved", None) is not None
+        return True
+
+    def action_save_elsewhere(self) -> None:
+        problem = f"This session cannot be saved where it is ({self.not_saved})."
+        dialog = FolderScreen(str(Path.home() / "peersim-sessions"), problem)
+
+        def chosen(folder: str | None) -> None:
+            if folder:
+                self.post_message(SaveElsewhere(folder, self))
+            self.focus_input()
+
+        self.app.push_screen(dialog, chosen)
+
+    def saved_elsewhere(self, folder: str) -> None:
+        """The app copied the session to `folder`: saving goes on there."""
+        self.show_not_saved(None)
+        self.notify(f"This session is now saved in {folder}. Press Enter to send your words.")
 
     def restore_words(self, text: str) -> None:
         box = self.query(ComposeBox)

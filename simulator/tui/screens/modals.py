@@ -41,6 +41,51 @@ class NameScreen(ModalScreen[str]):
         self.dismiss("")
 
 
+class FolderScreen(ModalScreen[str | None]):
+    """Where to save a session when its folder cannot be written (a full disk, a folder
+    gone read-only): the session so far is copied there and saving goes on. Esc keeps it."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, suggestion: str, problem: str = ""):
+        super().__init__()
+        self.suggestion = suggestion
+        self.problem = problem
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Save in another folder", classes="dialog-title")
+            yield Static(f"{self.problem} Type a folder (on a USB stick or another disk, say): this "
+                         "session, with every turn so far, is saved there and the rest of it too.",
+                         classes="dialog-body", markup=False)
+            yield Input(value=self.suggestion, id="folder", max_length=1000)
+            yield Static("", id="folder-problem", classes="dialog-body", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save here", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.chosen(event.value)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.chosen(self.query_one(Input).value)
+        else:
+            self.dismiss(None)
+
+    def chosen(self, value: str) -> None:
+        if value.strip():
+            self.dismiss(value.strip())
+        else:
+            self.query_one("#folder-problem", Static).update("Type a folder first.")
+
+    def show_problem(self, text: str) -> None:
+        self.query_one("#folder-problem", Static).update(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class BeforeStartScreen(ModalScreen[str | None]):
     """The content note and the choice of mode, with a way back."""
 
