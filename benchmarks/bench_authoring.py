@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_core import generate_tree  # noqa: E402
 from machine import machine_info  # noqa: E402
 
-from simulator.scenario.graph import to_dot, to_mermaid, to_svg  # noqa: E402
-from simulator.scenario.lint import lint_paths, lint_tree  # noqa: E402
+from simulator.toolkit.graph import to_dot, to_mermaid, to_svg  # noqa: E402
+from simulator.toolkit.lint import lint_paths, lint_tree  # noqa: E402
 from simulator.scenario.loader import load_tree  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

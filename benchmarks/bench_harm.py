@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_esconv:
         out["esconv"] = esconv(recognize)
     if args.dev:
-        from simulator.moves.train import dev_items
+        from tools.recogniser.train import dev_items
 
         import tempfile
         with tempfile.TemporaryDirectory() as tmp:

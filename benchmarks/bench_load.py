@@ -22,7 +22,7 @@ from pathlib import Path
 
 # simulator first, from PYTHONPATH when it is set: bench_core puts this checkout on the path.
 from simulator.scenario import loader, source  # noqa: E402
-from simulator.scenario.graph import to_svg  # noqa: E402
+from simulator.toolkit.graph import to_svg  # noqa: E402
 from simulator.scenario.loader import load_scenario, load_tree, shipped_persona_paths  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -5,7 +5,7 @@
 
 Prints the figures reported in benchmarks/RESULTS.md, each with the command that
 reproduces it on its own:
-- macro-F1 on the project's own held-out split (simulator/moves/data/moves.jsonl, split=test),
+- macro-F1 on the project's own held-out split (tools/corpus/moves.jsonl, split=test),
   with the rules alone and with rules + model;
 - macro-F1 on ESConv's test split mapped onto move groups (--map esconv), if ../shared/data
   is present (ESConv is read for measuring only and is never copied into the repository);
@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from simulator.moves.evaluate import evaluate, load_map  # noqa: E402
 from simulator.moves.recognizer import Recognizer  # noqa: E402
 from simulator.moves.segment import normalise  # noqa: E402
-from simulator.moves.train import CORPUS, read_corpus  # noqa: E402
+from tools.recogniser.train import CORPUS, read_corpus  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from esconv_to_jsonl import DEFAULT_SRC as ESCONV_TEST  # noqa: E402

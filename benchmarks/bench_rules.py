@@ -40,8 +40,8 @@ def child(checkout: Path) -> dict:
     from bench_core import PERSONA, generate_tree
 
     from simulator.engine import Conversation
-    from simulator.scenario.behaviour import reading
-    from simulator.scenario.lint import lint_paths, lint_tree
+    from simulator.toolkit.behaviour import reading
+    from simulator.toolkit.lint import lint_paths, lint_tree
     from simulator.scenario.loader import load_scenario, load_tree, shipped_persona_paths
 
     assert Path(sys.modules["simulator"].__file__).resolve().is_relative_to(checkout.resolve())

@@ -26,6 +26,7 @@ from machine import machine_line  # noqa: E402
 from simulator.debrief import debrief, resume_conversation  # noqa: E402
 from simulator.debrief.export import to_html, to_json, to_markdown, to_text  # noqa: E402
 from simulator.engine import Conversation  # noqa: E402
+from simulator.scenario.loader import load_scenario  # noqa: E402
 from simulator.moves.reading import MoveSpan, Reading  # noqa: E402
 from simulator.session import SessionLog, TurnRecord  # noqa: E402
 from simulator.store import Store  # noqa: E402
@@ -52,7 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="peersim-bench-"))
     store = Store(folder)
-    convo = Conversation("marcus", seed=1)
+    convo = Conversation(load_scenario("marcus"), seed=1)
     log = SessionLog.start(convo)
     store.create_session(log)
     commits = []

@@ -1,7 +1,7 @@
 """How far is the ESConv gap the learner's fault, and how far the domain's?
 
 Trains the recogniser's own learner (the same hashed n-gram features and softmax
-regression as `python -m simulator.moves.train`) in memory on ESConv's *train* split,
+regression as `python -m tools.recogniser.train`) in memory on ESConv's *train* split,
 with ESConv's own eight strategies as labels, and scores it on the *test* split. Nothing
 is written: ESConv's licence (CC BY-NC 4.0, research use) lets us measure with it, not
 ship a model trained on it. Needs numpy (`pip install '.[train]'`) and ../shared/data/esconv/.
@@ -22,7 +22,7 @@ from esconv_to_jsonl import DEFAULT_SRC, supporter_turns  # noqa: E402
 from simulator.moves.evaluate import score  # noqa: E402
 from simulator.moves.model import bucket, features  # noqa: E402
 from simulator.moves.segment import normalise  # noqa: E402
-from simulator.moves.train import fit  # noqa: E402
+from tools.recogniser.train import fit  # noqa: E402
 
 LISTENING = {"Restatement or Paraphrasing", "Reflection of feelings"}
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import multiprocessing
 import random
 import re
 import resource
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -240,27 +242,35 @@ def turns_case(folder: Path, persona: str, turns: list[str]) -> list[str]:
     return failures
 
 
-def _child(conn, fn, args, memory: int) -> None:
+def _child(conn, fn, args, memory: int, cpu: float | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    if cpu is not None:
+        # The kernel stops a child that has used `cpu` seconds of processor time (SIGXCPU): on a
+        # shared machine, waiting for a core is not the child's slowness, so a hang is measured in CPU.
+        limit = max(1, math.ceil(cpu))
+        resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 5))
     try:
         failures = fn(*args)
     except MemoryError:
         failures = ["memory: over the limit"]
     except Exception:
         failures = [f"runner: {traceback.format_exc().strip().splitlines()[-1]}"]
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    conn.send((failures, peak_kb * 1024))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    conn.send((failures, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime))
     conn.close()
 
 
-def isolated(fn, *args, timeout: float = 10.0, memory: int = 2 << 30) -> tuple[list[str], float, int]:
+def isolated(fn, *args, timeout: float = 10.0, memory: int = 2 << 30,
+             cpu: float | None = None) -> tuple[list[str], float, int]:
     """Run fn(*args) in a forked child with an address-space limit: (failures, seconds, peak
-    bytes). A child still running after `timeout` is a hang; one that dies is a crash."""
+    bytes). A child still running after `timeout` seconds of wall time is a hang; with `cpu`,
+    so is one that uses more than `cpu` seconds of processor time (the seconds returned are
+    then CPU seconds). One that dies otherwise is a crash."""
     import time
 
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args, memory))
+    proc = ctx.Process(target=_child, args=(child, fn, args, memory, cpu))
     start = time.perf_counter()
     proc.start()
     child.close()
@@ -277,9 +287,11 @@ def isolated(fn, *args, timeout: float = 10.0, memory: int = 2 << 30) -> tuple[l
         return [f"hang: still running after {timeout:.0f} s"], seconds, 0
     proc.join(5)
     if result is None:
+        if cpu is not None and proc.exitcode == -signal.SIGXCPU:
+            return [f"hang: over {cpu:.0f} s of CPU"], float(cpu), 0
         return [f"crash: the process died (exit {proc.exitcode})"], seconds, 0
-    failures, peak = result
-    return failures, seconds, peak
+    failures, peak, cpu_seconds = result
+    return failures, (cpu_seconds if cpu is not None else seconds), peak
 
 
 def lexicon_case(folder: Path, text: str) -> list[str]:

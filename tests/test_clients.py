@@ -40,7 +40,7 @@ def said(*moves: str, text: str = "") -> Reading:
 
 
 def client(tree: str, level: str = "easy", seed: int = 0) -> Conversation:
-    return Conversation(FIXTURES / f"sam_{tree}_{level}.yaml", seed=seed)
+    return Conversation(load_scenario(FIXTURES / f"sam_{tree}_{level}.yaml"), seed=seed)
 
 
 def play(convo: Conversation, *moves):
@@ -446,7 +446,7 @@ def by_moves(moves) -> Reading:
 
 
 def final_rapport(path: Path, script: list) -> tuple[int, str | None]:
-    convo = Conversation(path, seed=0)
+    convo = Conversation(load_scenario(path), seed=0)
     for moves in script:
         if convo.ended:
             break
@@ -456,7 +456,7 @@ def final_rapport(path: Path, script: list) -> tuple[int, str | None]:
 
 def turn_back(path: Path, script: list) -> int:
     """The turn on which the client is out of the state the misstep sent them to."""
-    convo = Conversation(path, seed=0)
+    convo = Conversation(load_scenario(path), seed=0)
     away, gone_to = withdrawal_states(convo), None
     for number, moves in enumerate(script, start=1):
         turn = convo.step(by_moves(moves))
@@ -481,7 +481,7 @@ def test_scripted_trainees_listening_is_warmest_and_a_breach_lowest(path):
     assert results["judging throughout"][1] == "left"
     # Advice between questions is a bad session, and the client ends it closed or gone.
     assert rapport["advice throughout"] < rapport["one misstep then listening"]
-    convo = Conversation(path, seed=0)
+    convo = Conversation(load_scenario(path), seed=0)
     for moves in SCRIPTS["advice throughout"]:
         if not convo.ended:
             convo.step(by_moves(moves))
@@ -490,7 +490,7 @@ def test_scripted_trainees_listening_is_warmest_and_a_breach_lowest(path):
 
 def test_on_every_shipped_tree_the_harder_client_takes_longer_to_win_back():
     def turns_back(path: Path) -> int:
-        convo = Conversation(path, seed=0)
+        convo = Conversation(load_scenario(path), seed=0)
         play(convo, "reflection", "open_question", "directive_advice")
         away, n = withdrawal_states(convo), 0
         while convo.state in away and n < 30:

@@ -4,6 +4,7 @@ import pytest
 
 from simulator.debrief import branch, compare, resume_conversation
 from simulator.engine import Conversation
+from simulator.scenario.loader import load_scenario
 from simulator.moves.reading import MoveSpan, Reading
 from simulator.session import SessionLog, TurnRecord
 from simulator.store import Store
@@ -23,7 +24,7 @@ SCRIPT = [said("greeting", "Hi, thanks for coming in."),
 
 
 def play(readings, seed=5):
-    convo = Conversation("marcus", seed=seed)
+    convo = Conversation(load_scenario("marcus"), seed=seed)
     log = SessionLog.start(convo, trainee="Ana")
     snaps = [convo.snapshot()]
     for r in readings:

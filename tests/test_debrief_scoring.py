@@ -5,7 +5,7 @@ import pytest
 from debrief_helpers import make_log
 from simulator.debrief import debrief
 from simulator.debrief.library import examples_for
-from simulator.debrief.scoring import (
+from simulator.scoring import (
     complex_markers, compute_metrics, lesson_scores, overall_score, state_kind, withdrawal_triggers, words,
 )
 

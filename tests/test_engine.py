@@ -84,7 +84,7 @@ def lab(tmp_path: Path, transitions: str, persona_extra: str = "", seed: int = 0
     (tmp_path / "dialogue_trees" / "lab.yaml").write_text(LAB_TREE + rules, encoding="utf-8")
     persona = tmp_path / "personas" / "labby.yaml"
     persona.write_text(LAB_PERSONA + textwrap.dedent(persona_extra), encoding="utf-8")
-    return Conversation(persona, seed=seed)
+    return Conversation(load_scenario(persona), seed=seed)
 
 
 # ----------------------------------------------------------------------------- shipped personas
@@ -95,7 +95,7 @@ DANA_TO_A_PLAN = ["reflection", "open_question", "reflection", "autonomy_support
 
 
 def test_marcus_opens_up_across_a_listening_script():
-    convo = Conversation("marcus", seed=0)
+    convo = Conversation(load_scenario("marcus"), seed=0)
     assert convo.state == "guarded"
     states = [t.state for t in play(convo, *LISTENING_MARCUS)]
     assert states[-1] == "open"
@@ -113,7 +113,7 @@ def test_marcus_listening_script_as_text_reaches_open():
               "So you're trying to stay out of everyone's way.", "That sounds exhausting.",
               "It's your call what we talk about.", "It sounds like you've been shut out every time you try.",
               "You're carrying a lot on your own.", "You've held on through a lot."]
-    convo = Conversation("marcus", seed=0)
+    convo = Conversation(load_scenario("marcus"), seed=0)
     for line in script:
         convo.step(line)
     assert convo.state == "open"
@@ -121,7 +121,7 @@ def test_marcus_listening_script_as_text_reaches_open():
 
 @pytest.mark.parametrize("misstep", ["self_focused_story", "directive_advice"])
 def test_marcus_withdraws_after_a_misstep(misstep):
-    convo = Conversation("marcus", seed=0)
+    convo = Conversation(load_scenario("marcus"), seed=0)
     play(convo, "reflection", "open_question", "confidentiality_assurance")
     assert convo.state == "warming"
     before = convo.rapport
@@ -133,7 +133,7 @@ def test_marcus_withdraws_after_a_misstep(misstep):
 
 @pytest.mark.parametrize("misstep", ["self_focused_story", "directive_advice"])
 def test_dana_withdraws_or_defends_after_a_misstep(misstep):
-    convo = Conversation("dana", seed=0)
+    convo = Conversation(load_scenario("dana"), seed=0)
     play(convo, "reflection", "open_question", "reflection")
     assert convo.state == "exploring"
     turn = convo.step(said(misstep))
@@ -142,7 +142,7 @@ def test_dana_withdraws_or_defends_after_a_misstep(misstep):
 
 
 def test_marcus_can_be_repaired_by_listening():
-    convo = Conversation("marcus", seed=0)
+    convo = Conversation(load_scenario("marcus"), seed=0)
     play(convo, "reflection", "open_question", "directive_advice")
     assert convo.state == "withdrawn"
     states = [t.state for t in play(convo, "reflection", "autonomy_support", "reflection", "confidentiality_assurance")]
@@ -151,7 +151,7 @@ def test_marcus_can_be_repaired_by_listening():
 
 
 def test_dana_can_be_repaired_and_reach_a_plan():
-    convo = Conversation("dana", seed=0)
+    convo = Conversation(load_scenario("dana"), seed=0)
     play(convo, "reflection", "open_question", "reflection", "directive_advice")
     assert convo.state == "defending"
     assert convo.step(said("reflection")).state == "torn"
@@ -166,7 +166,7 @@ def test_dana_can_be_repaired_and_reach_a_plan():
 
 @pytest.mark.parametrize("persona", ["marcus", "dana"])
 def test_confidentiality_breach_ends_it_and_further_steps_are_refused(persona):
-    convo = Conversation(persona, seed=0)
+    convo = Conversation(load_scenario(persona), seed=0)
     play(convo, "reflection", "open_question")
     turn = convo.step(said("confidentiality_breach"))
     assert turn.ended and turn.ending == "left" and turn.state == "left"
@@ -181,7 +181,7 @@ def test_confidentiality_breach_ends_it_and_further_steps_are_refused(persona):
 
 
 def test_after_a_plan_further_steps_are_refused_with_their_own_reason():
-    convo = Conversation("dana", seed=0)
+    convo = Conversation(load_scenario("dana"), seed=0)
     play(convo, *DANA_TO_A_PLAN)
     assert convo.ending == "plan"
     with pytest.raises(ConversationOver, match="agreed a plan"):
@@ -194,7 +194,7 @@ def test_same_seed_same_conversation_and_seeds_can_differ(persona):
               "closed_question", "affirmation", "open_question", "reflection", "other", "summary"]
 
     def run(seed):
-        convo = Conversation(persona, seed=seed)
+        convo = Conversation(load_scenario(persona), seed=seed)
         return [(t.reply, t.state, t.rapport, t.beats, t.reply_from) for t in play(convo, *script)]
 
     assert run(7) == run(7)
@@ -203,7 +203,7 @@ def test_same_seed_same_conversation_and_seeds_can_differ(persona):
 
 def test_shipped_trees_reach_every_kind_of_ending():
     # Running out of rapport is an ending too, not only a breach.
-    convo = Conversation("marcus", seed=0)
+    convo = Conversation(load_scenario("marcus"), seed=0)
     for _ in range(10):
         if convo.ended:
             break
@@ -233,7 +233,7 @@ def test_reply_pools_never_repeat_a_line_twice_in_a_row(tmp_path, seed):
 @pytest.mark.parametrize("persona", ["marcus", "dana"])
 def test_shipped_personas_never_repeat_a_reply_in_a_row(persona):
     for seed in range(3):
-        convo = Conversation(persona, seed=seed)
+        convo = Conversation(load_scenario(persona), seed=seed)
         turns = [convo.step(said(m)) for m in ["other", "greeting", "closed_question", "information"] * 6]
         replies = _replies_without_beats(turns)
         assert all(a != b for a, b in zip(replies, replies[1:])), replies
@@ -474,7 +474,7 @@ def test_the_primary_move_acts_however_unsure_the_reading(tmp_path):
 
 
 def test_marcus_reacts_more_strongly_to_a_breach_than_the_tree_alone():
-    marcus = Conversation("marcus")
+    marcus = Conversation(load_scenario("marcus"))
     assert marcus.effect_of("confidentiality_breach") == round(-45 * 1.5)
     assert marcus.effect_of("reflection") == 7
 
@@ -530,7 +530,7 @@ beats:
 
 
 def test_marcus_tells_his_story_as_trust_grows():
-    convo = Conversation("marcus", seed=0)
+    convo = Conversation(load_scenario("marcus"), seed=0)
     turns = play(convo, *LISTENING_MARCUS, "reflection")
     assert convo.revealed == ["couch", "parole_fear", "job_rejections", "daughter", "letter", "craving"]
     # Each beat comes out once, in the turn's reply, with ${placeholders} filled from the persona.
@@ -542,7 +542,7 @@ def test_marcus_tells_his_story_as_trust_grows():
 # ----------------------------------------------------------------------------- rewind
 @pytest.mark.parametrize("persona", ["marcus", "dana"])
 def test_snapshot_and_restore_give_identical_continuations(persona):
-    convo = Conversation(persona, seed=11)
+    convo = Conversation(load_scenario(persona), seed=11)
     play(convo, "greeting", "reflection", "open_question", "reflection")
     snap = convo.snapshot()
     rest = ["affirmation", "closed_question", "reflection", "directive_advice", "reflection", "summary",
@@ -559,7 +559,7 @@ def test_snapshot_and_restore_give_identical_continuations(persona):
     second = continue_()
     assert first == second
     # A fresh conversation with the same seed and moves agrees too.
-    fresh = Conversation(persona, seed=11)
+    fresh = Conversation(load_scenario(persona), seed=11)
     play(fresh, "greeting", "reflection", "open_question", "reflection")
     assert [(t.reply, t.state, t.rapport) for t in play(fresh, *rest)] == [r[:3] for r in first]
 
@@ -607,5 +607,5 @@ def test_dotted_ids_and_notes_are_data_never_imported(tmp_path):
     (tmp_path / "dialogue_trees" / "lab.yaml").write_text(tree, encoding="utf-8")
     persona = tmp_path / "personas" / "labby.yaml"
     persona.write_text(LAB_PERSONA, encoding="utf-8")
-    turn = Conversation(persona).step(said("information"))
+    turn = Conversation(load_scenario(persona)).step(said("information"))
     assert turn.state == "os.system" and turn.transition.note == "os.system('echo hi')"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
-from simulator.scenario.graph import to_dot, to_mermaid, to_svg
+from simulator.toolkit.graph import to_dot, to_mermaid, to_svg
 from simulator.scenario.loader import load_tree, shipped_tree_paths
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from simulator.cli import main
-from simulator.scenario.graph import to_svg
+from simulator.toolkit.graph import to_svg
 from simulator.scenario.loader import load_tree
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "authoring" / "dialogue_trees"

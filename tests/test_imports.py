@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 MODULES = ["simulator.engine", "simulator.scenario.loader", "simulator.moves", "simulator.session",
-           "simulator.cli.core"]
+           "simulator.cli.core", "simulator.toolkit.lint"]
 
 CHECK = """
 import sys
@@ -24,11 +24,12 @@ print(",".join(loaded))
 
 # Using the modules, not only importing them: the recogniser and the tree load lazily.
 USE = {
-    "simulator.engine": "from simulator.engine import Conversation\nConversation('marcus').step('How are you?')",
+    "simulator.engine": "from simulator.engine import Conversation\nfrom simulator.scenario.loader import load_scenario\nConversation(load_scenario('marcus')).step('How are you?')",
     "simulator.scenario.loader": "from simulator.scenario.loader import load_scenario\nload_scenario('dana')",
     "simulator.moves": "from simulator.moves import recognize\nrecognize('It sounds hard. What helps?')",
     "simulator.session": "",
     "simulator.cli.core": "",
+    "simulator.toolkit.lint": f"from simulator.toolkit.lint import lint_paths\nlint_paths([{str(ROOT / 'personas' / 'dana.yaml')!r}])",
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from simulator.cli import main
 from simulator.scenario.diagnostics import CATALOGUE, render_markdown
-from simulator.scenario.lint import lint_paths
+from simulator.toolkit.lint import lint_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "authoring"
@@ -149,7 +149,7 @@ def test_the_authoring_commands_do_not_need_textual(tmp_path):
 # ----------------------------------------------------------------------------- the registry of checks
 def test_every_registered_code_is_documented_and_every_documented_code_is_checked():
     from simulator.scenario.errors import VALIDATION_CODES
-    from simulator.scenario.lint import registered_codes
+    from simulator.toolkit.lint import registered_codes
 
     documented = set(re.findall(r"^## (PS\d{4})$", (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8"),
                                 re.MULTILINE))
@@ -159,7 +159,7 @@ def test_every_registered_code_is_documented_and_every_documented_code_is_checke
 
 
 def test_each_registered_check_reports_only_the_codes_it_is_registered_with():
-    from simulator.scenario.lint import RULES, PersonaLint, TreeLint
+    from simulator.toolkit.lint import RULES, PersonaLint, TreeLint
     from simulator.scenario.loader import load_scenario
 
     scenarios = [load_scenario(p) for folder in (FIXTURES / "personas", ROOT / "personas")

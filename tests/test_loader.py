@@ -10,9 +10,8 @@ import pytest
 from simulator.cli import main
 from simulator.scenario import source
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.loader import (
-    load_scenario, load_tree, shipped_persona_paths, shipped_tree_paths, validate_paths,
-)
+from simulator.scenario.folders import validate_paths
+from simulator.scenario.loader import load_scenario, load_tree, shipped_persona_paths, shipped_tree_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
-from simulator.scenario.lint import lint_paths
+from simulator.toolkit.lint import lint_paths
 from simulator.scenario.loader import load_scenario, load_tree, shipped_tree_paths
 from simulator.scenario.schema import Conditions, Persona, Rapport, State, Tree
 

@@ -73,3 +73,22 @@ def test_the_built_wheel_contains_the_shipped_files(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "simulator/shipped/personas/marcus.yaml" in names
     assert "simulator/shipped/dialogue_trees/guarded.yaml" in names
+    # The recogniser's weights and lexicon ship; what only builds them stays in tools/.
+    assert {"simulator/moves/data/model.bin", "simulator/moves/data/harm.bin", "simulator/moves/lexicon.yaml"} <= names
+    unused = sorted(n for n in names if n.endswith(("corpus.py", "train.py", "moves.jsonl")) or n.startswith("tools/"))
+    assert not unused, f"the wheel carries what never runs for a user: {unused}"
+
+
+def test_the_training_commands_run_from_a_checkout():
+    # They live outside the package (tools/recogniser/), so they are run from the checkout's top.
+    where = ("import tools.recogniser.corpus as corpus, tools.recogniser.train as train\n"
+             "print(train.__file__, corpus.__file__, corpus.OUT == train.CORPUS, train.CORPUS.is_file(),"
+             " any(train.REGISTERS.glob('*.jsonl')))")
+    proc = subprocess.run([sys.executable, "-c", where], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    train_file, corpus_file, *found = proc.stdout.split()
+    assert all(Path(f).is_relative_to(ROOT / "tools" / "recogniser") for f in (train_file, corpus_file))
+    assert found == ["True", "True", "True"], "the generator writes where training reads, and both find their data"
+    proc = subprocess.run([sys.executable, "-m", "tools.recogniser.train", "--help"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0 and "--corpus" in proc.stdout, proc.stderr[-3000:]

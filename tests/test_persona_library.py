@@ -22,7 +22,7 @@ from simulator.cli import main
 from simulator.engine import Conversation
 from simulator.moves.taxonomy import FAMILIES, MOVE_IDS
 from simulator.scenario.loader import load_scenario, load_tree, shipped_persona_paths, shipped_tree_paths
-from simulator.scenario.playtest import run_playtests
+from simulator.toolkit.playtest import run_playtests
 from simulator.scenario.validate import as_list
 
 ROOT = Path(__file__).resolve().parent.parent

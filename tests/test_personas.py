@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.scenario.loader import shipped_persona_paths, validate_paths
-from simulator.scenario.playtest import run_playtests
+from simulator.scenario.folders import validate_paths
+from simulator.scenario.loader import shipped_persona_paths
+from simulator.toolkit.playtest import run_playtests
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAYTESTS = sorted((ROOT / "personas").glob("*.test.yaml"))

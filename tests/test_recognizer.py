@@ -17,7 +17,7 @@ from simulator.moves.recognizer import PRIMARY_ORDER, Recognizer
 from simulator.moves.rules import LexiconError, load_lexicon
 from simulator.moves.taxonomy import MOVE_IDS
 
-CORPUS = Path(__file__).resolve().parent.parent / "simulator" / "moves" / "data" / "moves.jsonl"
+CORPUS = Path(__file__).resolve().parent.parent / "tools" / "corpus" / "moves.jsonl"
 
 
 def moves_of(text: str) -> list[str]:

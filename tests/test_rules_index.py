@@ -7,7 +7,7 @@ import yaml
 
 from simulator.moves.taxonomy import MOVE_IDS
 from simulator.scenario.conditions import CONDITIONS, describe, given
-from simulator.scenario.graph import edges_of
+from simulator.toolkit.graph import edges_of
 from simulator.scenario.rules import rules_of
 from simulator.scenario.schema import Conditions, Tree
 from simulator.tui.author import near_misses

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
-from simulator.scenario.lint import lint_paths
-from simulator.scenario.loader import load_scenario, shipped_dir, validate_paths
+from simulator.toolkit.lint import lint_paths
+from simulator.scenario.folders import validate_paths
+from simulator.scenario.loader import load_scenario, shipped_dir
 from tests.test_loader import MINI_PERSONA, MINI_TREE
 
 

@@ -247,3 +247,19 @@ def test_a_play_test_pasted_thousands_of_times_is_refused_with_its_limit(tmp_pat
     assert main(["test", str(tmp_path / "personas")]) == 1
     shown = capsys.readouterr()
     assert "marcus.test.yaml:4:" in shown.out + shown.err and "at most 200" in shown.out + shown.err
+
+
+@pytest.mark.parametrize("body", ["beats:\n" + "- a\n" * 480_000, "beats: [" + "a," * 900_000 + "a]\n",
+                                  "beats: [" + "[[[[[[[[[[]]]]]]]]]]," * 95_000 + "[]]\n"],
+                         ids=["block list", "flow list", "nested flow lists"])
+def test_a_file_of_a_million_tiny_values_is_refused_with_the_limit(tmp_path, capsys, body):
+    # Under the size limit, but libyaml would build a Python object for every value (seconds
+    # and hundreds of MB) before the builder's count of expanded aliases saw them: counting
+    # as they are built stops it near the limit, with a hint that fits a file with no aliases.
+    path = tmp_path / "huge.yaml"
+    path.write_text("id: huge\n" + body, encoding="utf-8")
+    assert path.stat().st_size < 2_000_000
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr()
+    assert "more than 200,000 values" in out.out + out.err
+    assert "alias" not in out.out + out.err

@@ -12,8 +12,9 @@ import pytest
 
 from simulator.scenario import loader, source
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.lint import lint_paths
-from simulator.scenario.loader import shipped_dir, validate_paths
+from simulator.toolkit.lint import lint_paths
+from simulator.scenario.folders import validate_paths
+from simulator.scenario.loader import shipped_dir
 from tests.test_loader import CASES, MINI_PERSONA, MINI_TREE
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,13 +18,14 @@ from pathlib import Path
 import yaml
 
 from simulator.cli import add_clients_option, seed_number
-from simulator.scenario.coverage import Coverage
+from simulator.toolkit.coverage import Coverage
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
-from simulator.scenario.graph import FORMATS, render, resolve_graph_target, to_dot
-from simulator.scenario.lint import failed, lint_paths, shown_path
+from simulator.toolkit.graph import FORMATS, render, resolve_graph_target, to_dot
+from simulator.toolkit.lint import failed, lint_paths, shown_path
+from simulator.toolkit.playtest import run_playtests
 from simulator.scenario.loader import (is_playtest, load_scenario, load_tree, resolve_tree, shipped_dir,
                                        shipped_tree_paths, tree_reference_problem)
-from simulator.scenario.playtest import PlayTestFile, load_playtests, run_playtests, scenario_for
+from simulator.scenario.playtest import PlayTestFile, load_playtests, scenario_for
 from simulator.scenario.source import read_yaml
 from simulator.scenario.validate import placeholders_in
 

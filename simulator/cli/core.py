@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from simulator.cli import add_clients_option, seed_number
 from simulator.safetext import json_safe
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.library import load_library
-from simulator.scenario.loader import Scenario, load_scenario, validate_paths
-from simulator.scenario.schema import json_schemas
+from simulator.scenario.folders import load_library, validate_paths
+from simulator.scenario.checked import Scenario
+from simulator.scenario.loader import load_scenario
 
 if TYPE_CHECKING:
     from simulator.engine import ClientTurn, Conversation
@@ -322,6 +322,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from simulator.scenario.editor_schemas import json_schemas  # the play-test models are slow to build
+
     schemas = json_schemas()
     if args.which == "both":
         out = {k: schemas[k] for k in ("persona", "tree")}

@@ -21,7 +21,8 @@ from simulator.debrief.report import to_markdown as report_markdown
 from simulator.engine import Conversation
 from simulator.safetext import json_safe, printable
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.loader import Scenario, load_scenario
+from simulator.scenario.checked import Scenario
+from simulator.scenario.loader import load_scenario
 from simulator.session import LONGEST_TURN, SessionLog, TurnRecord
 from simulator.store import (NewerDatabaseError, SessionNotFound, Store, StoreError, resolve_data_dir,
                              write_private)

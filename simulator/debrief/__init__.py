@@ -11,13 +11,13 @@ import copy
 from dataclasses import dataclass, field
 
 from simulator.debrief.library import better_reply
-from simulator.debrief.scoring import (
+from simulator.scoring import (
     CR_AT_LEAST, RQ_AT_LEAST, LessonScore, Metrics, acting_ids, effect_of, heard_not_counted, overall_caps, repairs,
     score_log, state_kind, strongest_turn, weakest_turn, withdrawal_triggers,
 )
 from simulator.engine import Conversation
 from simulator.moves.taxonomy import Lesson
-from simulator.scenario.loader import Scenario
+from simulator.scenario.checked import Scenario
 from simulator.session import SessionLog, TurnRecord, now_iso
 
 __all__ = ["Debrief", "Metrics", "TurnNote", "CompareRow", "branch", "compare", "debrief", "load_scenario_for",

@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from simulator.debrief import debrief
-from simulator.debrief.scoring import score_log
+from simulator.scoring import score_log
 from simulator.session import SessionLog, now_iso
 
 FORMAT = "peersim.bundle/1"

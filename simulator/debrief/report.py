@@ -9,7 +9,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from simulator.debrief.scoring import score_log, withdrawal_triggers
+from simulator.scoring import score_log, withdrawal_triggers
 from simulator.moves.taxonomy import Lesson
 from simulator.session import SessionLog
 

@@ -28,15 +28,14 @@ import random
 import re
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Callable
 
 from transitions import Machine
 
 from simulator.moves import Reading, recognize
 from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, family_of
-from simulator.scenario.loader import Scenario, load_scenario
 from simulator.scenario import conditions
+from simulator.scenario.checked import Scenario
 from simulator.scenario.rules import Rule, rules_of
 from simulator.scenario.schema import FIRST_STEP, OPENNESS_LEVELS, Beat, Conditions, Topic
 from simulator.scenario.schema import NOT_SAID
@@ -163,9 +162,9 @@ class _Client:
 
 
 class Conversation:
-    def __init__(self, persona: str | Path | Scenario, seed: int = 0,
+    def __init__(self, scenario: Scenario, seed: int = 0,
                  recognizer: Callable[[str], Reading] = recognize):
-        self.scenario = persona if isinstance(persona, Scenario) else load_scenario(persona)
+        self.scenario = scenario
         self.persona = self.scenario.persona
         self.tree = self.scenario.tree
         self.rules = rules_of(self.tree)

@@ -2,7 +2,7 @@
 
 The recogniser (recognizer.py) combines transparent cue rules (lexicon.yaml, extendable
 by a trainer through PEERSIM_LEXICON) with a small statistical model trained on the
-project's own corpus (`python -m simulator.moves.train`). `explain(span)` phrases the
+project's own corpus (`python -m tools.recogniser.train`). `explain(span)` phrases the
 evidence for a trainee. See docs/recogniser.md.
 """
 

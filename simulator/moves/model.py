@@ -9,7 +9,7 @@ look-ups. Feature hashing (crc32, stable across runs) keeps the weight file a fi
 small size with no vocabulary to load.
 
 Inference is pure Python on purpose: importing numpy alone takes longer than the whole
-model load budget, so numpy is needed only to *train* (`python -m simulator.moves.train`).
+model load budget, so numpy is needed only to *train* (`python -m tools.recogniser.train`).
 The weights ship as int8 (one global scale) laid out in integer lanes (see LinearModel),
 zlib-compressed, in `model.bin`, with `model.json` describing them; both load in a few
 milliseconds, once, lazily.
@@ -138,7 +138,7 @@ class LinearModel:
     def load(cls, meta_path: Path = MODEL_META, bin_path: Path = MODEL_BIN) -> "LinearModel":
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("hash_bits") != HASH_BITS or meta.get("layout") != "lanes24":
-            raise ValueError(f"{meta_path}: weights in another layout; retrain with python -m simulator.moves.train")
+            raise ValueError(f"{meta_path}: weights in another layout; retrain with python -m tools.recogniser.train")
         return cls(meta["classes"], zlib.decompress(bin_path.read_bytes()), meta["bias"], meta["scale"])
 
     def _row(self, feature: str) -> int:

@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 # cost a trainee who did well. It is shown but does not act. The primary always acts.
 ACTS_FROM = 0.5
 
+# The longest turn a trainee can send (the app keeps a longer paste in the box; `talk`
+# refuses it): long enough for any real turn, short enough to read and store at once.
+# Here, at the bottom, because play-test files (simulator/scenario/playtest.py) hold turns too.
+LONGEST_TURN = 4_000
+
 
 @dataclass(frozen=True)
 class MoveSpan:

@@ -4,16 +4,16 @@ A clients folder holds personas (at its top or in `personas/`) and trees (in
 `dialogue_trees/`, or at its top). Where the folders are: `--clients DIR` (several
 allowed), else $PEERSIM_CLIENTS (folders separated as in PATH), else `clients/` in the
 data folder where sessions are kept. Every file is untrusted: each is checked on its own,
-and a broken one is listed with its first problem instead of stopping the others.
+and a broken one is listed with its first problem instead of stopping the others (the
+listing is simulator/scenario/folders.py; this module only says where the files are).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.scenario.errors import Problem, ScenarioError
+from simulator.datadir import resolve_data_dir
 
 ENV_CLIENTS = "PEERSIM_CLIENTS"
 PERSONAS, TREES = "personas", "dialogue_trees"
@@ -40,8 +40,6 @@ def clients_dirs() -> list[Path]:
     elif os.environ.get(ENV_CLIENTS, "").strip():
         parts = _split(os.environ[ENV_CLIENTS])
     else:
-        from simulator.store import resolve_data_dir
-
         return [resolve_data_dir(_data_dir) / "clients"]
     return [Path(p).expanduser() for p in parts]
 
@@ -98,73 +96,3 @@ def find_local_tree(ident: str) -> Path | None:
         if path.stem == ident:
             return path
     return None
-
-
-@dataclass
-class Entry:
-    """One client file of the library: loaded, or broken with its first problem."""
-
-    path: Path
-    local: bool
-    scenario: object | None = None     # a loader.Scenario when it loads
-    problem: Problem | None = None
-
-    @property
-    def id(self) -> str:
-        return self.scenario.persona.id if self.scenario is not None else self.path.stem
-
-
-def _first(exc: ScenarioError, path: Path) -> Problem:
-    errors = [p for p in exc.problems if p.severity == "error"] or exc.problems
-    return errors[0] if errors else Problem(str(path), 0, 0, "this file could not be loaded")
-
-
-def load_library() -> list[Entry]:
-    """Every shipped client, then every local one; a broken local file is an entry with its problem.
-
-    A local client may not take a shipped client's id (sessions are saved under the id),
-    and a tree in a clients folder that no persona uses is still checked, so its problem
-    is seen before a persona needs it.
-    """
-    from simulator.scenario.loader import load_scenario, load_tree, shipped_persona_paths
-
-    entries: list[Entry] = []
-    taken: dict[str, Path] = {}
-    for path in shipped_persona_paths():
-        try:
-            scenario = load_scenario(path)
-        except ScenarioError as exc:
-            entries.append(Entry(path, False, problem=_first(exc, path)))
-            continue
-        taken[scenario.persona.id] = path
-        entries.append(Entry(path, False, scenario))
-    personas, trees = local_files()
-    used: set[Path] = set()
-    for path in personas:
-        try:
-            scenario = load_scenario(path)
-        except ScenarioError as exc:
-            entries.append(Entry(path, True, problem=_first(exc, path)))
-            continue
-        except Exception as exc:  # untrusted input: one bad file must not stop the list
-            entries.append(Entry(path, True, problem=Problem(str(path), 0, 0, f"this file could not be read ({exc})")))
-            continue
-        used.add(scenario.tree_path.resolve())
-        ident = scenario.persona.id
-        if ident in taken:
-            entries.append(Entry(path, True, problem=Problem(
-                str(path), 0, 0, f"the id '{ident}' is already used by {taken[ident]}",
-                "give this client its own `id:` and name the file after it")))
-            continue
-        taken[ident] = path
-        entries.append(Entry(path, True, scenario))
-    for path in trees:
-        if path.resolve() in used:
-            continue
-        try:
-            load_tree(path)
-        except ScenarioError as exc:
-            entries.append(Entry(path, True, problem=_first(exc, path)))
-        except Exception as exc:
-            entries.append(Entry(path, True, problem=Problem(str(path), 0, 0, f"this file could not be read ({exc})")))
-    return entries

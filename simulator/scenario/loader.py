@@ -6,13 +6,14 @@ import gc
 import hashlib
 import stat
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from simulator.scenario import library
+from simulator.scenario.checked import Scenario
 from simulator.scenario.errors import BROKEN_RULE, UNKNOWN_NAME, UNREADABLE, Problem, ScenarioError, did_you_mean
 from simulator.scenario.schema import Persona, Tree
 from simulator.scenario.source import MAX_BYTES, SourceMap, lookalike_in, read_yaml
@@ -42,18 +43,6 @@ def shipped_persona_paths() -> list[Path]:
 
 def shipped_tree_paths() -> list[Path]:
     return sorted(shipped_dir("dialogue_trees").glob("*.yaml"))
-
-
-@dataclass
-class Scenario:
-    """A persona with its tree, both checked, ready for the engine."""
-
-    persona: Persona
-    tree: Tree
-    persona_path: Path
-    tree_path: Path
-    persona_map: SourceMap
-    tree_map: SourceMap
 
 
 # Fields only one kind of file has: a persona saved where a tree belongs (or the other way
@@ -266,88 +255,3 @@ def load_scenario(ref: str | Path, text: str | None = None) -> Scenario:
     if problems:
         raise ScenarioError(with_lookalikes(problems, smap, text))
     return Scenario(persona, tree, path, tree_path, smap, tree_map)
-
-
-def kind_of(path: Path) -> str:
-    """'persona' or 'tree', by folder name first and by content second."""
-    parts = {p.lower() for p in path.parts}
-    if "dialogue_trees" in parts or "trees" in parts:
-        return "tree"
-    if "personas" in parts:
-        return "persona"
-    try:
-        with open(path, "rb") as fh:           # the head only: the file may be huge, or a device
-            head = fh.read(4000).decode("utf-8", errors="replace")
-    except OSError:
-        return "persona"
-    return "tree" if "\ntransitions:" in "\n" + head or "\nstates:" in "\n" + head else "persona"
-
-
-def yaml_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
-    files, problems = [], []
-    for ref in paths:
-        path = Path(ref)
-        if path.is_dir():
-            found = sorted([*path.rglob("*.yaml"), *path.rglob("*.yml")])
-            found = [f for f in found if not is_playtest(f)]
-            if not found:
-                problems.append(Problem(str(path), 0, 0, "no .yaml files in this folder", "", validation_code=BROKEN_RULE))
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        elif path.exists():
-            problems.append(Problem(str(path), 0, 0, "this is not a plain file",
-                                    "name a persona, tree or play-test .yaml file, or a folder of them",
-                                    validation_code=BROKEN_RULE))
-        else:
-            problems.append(Problem(str(path), 0, 0, "file not found", "check the path and the file name",
-                                    validation_code=UNREADABLE))
-    return files, problems
-
-
-def validate_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Check files or folders of personas and trees. Returns the files read and every problem."""
-    files, problems = yaml_files(paths)
-    for path in files:
-        if is_playtest(path):  # named on the command line; folders leave them out
-            from simulator.scenario.playtest import check_playtest_file  # it imports this module
-
-            problems.extend(check_playtest_file(path))
-            continue
-        try:
-            if kind_of(path) == "tree":
-                load_tree(path)
-            else:
-                load_scenario(path)
-        except ScenarioError as exc:
-            problems.extend(exc.problems)
-    return files, _unique(problems)
-
-
-MAX_PROBLEMS_PER_FILE = 50   # past this a list of problems stops helping; the first ones are the ones to fix
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    """A broken tree is reported once, though every persona using it meets it again
-    (under the path the persona resolved, which may be spelt differently); no more than
-    MAX_PROBLEMS_PER_FILE per file, then one line saying how many more."""
-    seen, out = set(), []
-    resolved: dict[str, Path | str] = {}
-    per_file: dict[Path | str, int] = {}
-    for p in problems:
-        where = resolved.get(p.file)
-        if where is None:
-            where = resolved[p.file] = Path(p.file).resolve() if p.file else ""
-        key = (where, p.line, p.column, p.message)
-        if key in seen:
-            continue
-        seen.add(key)
-        per_file[where] = per_file.get(where, 0) + 1
-        if per_file[where] <= MAX_PROBLEMS_PER_FILE:
-            out.append(p)
-    for where, count in per_file.items():
-        if count > MAX_PROBLEMS_PER_FILE:
-            first = next(p for p in out if resolved.get(p.file) == where)
-            out.append(Problem(first.file, 0, 0, f"and {count - MAX_PROBLEMS_PER_FILE:,} more problems in this file",
-                               "fix the ones above first: many of the rest often go with them"))
-    return out

@@ -230,14 +230,3 @@ class Persona(_Strict):
         default_factory=dict, description="this client's own example turns by move id, for the coach, choice "
                                           "mode and the debrief's better replies (used before the generic ones)",
         json_schema_extra={"propertyNames": {"enum": list(MOVE_IDS)}})
-
-
-def json_schemas() -> dict:
-    """JSON Schema of both formats, for editors with a YAML language server."""
-    from simulator.scenario.playtest import PlayTestFile  # it imports this module
-
-    return {
-        "persona": Persona.model_json_schema(by_alias=True),
-        "tree": Tree.model_json_schema(by_alias=True),
-        "test": PlayTestFile.model_json_schema(by_alias=True),
-    }

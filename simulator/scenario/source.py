@@ -27,7 +27,7 @@ from simulator.safetext import CONTROLS
 from simulator.scenario.errors import BROKEN_RULE, UNREADABLE, Problem, ScenarioError
 
 MAX_BYTES = 2_000_000
-MAX_NODES = 200_000
+MAX_NODES = 200_000     # texts, lists and mappings in one file; the largest shipped file has 1,215
 MAX_DEPTH = 64          # lists and mappings inside each other; real files need fewer than 10
 MAX_KEY = 200           # characters in a mapping key (ids, move names, field names)
 
@@ -230,6 +230,11 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
         raise ScenarioError([Problem(str(path), 1, 1, f"text is longer than {MAX_BYTES:,} bytes", "", validation_code=UNREADABLE)])
     try:
         node = _compose(text)
+    except TooManyValues:
+        raise ScenarioError([Problem(str(path), 1, 1,
+                                     f"the file holds more than {MAX_NODES:,} values (texts, lists and mappings); "
+                                     "a large tree needs about a tenth of that",
+                                     "split it, or check that it is the right file")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context in _STARTED_AT and exc.context_mark:
@@ -275,6 +280,11 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
     return data, smap
 
 
+class TooManyValues(yaml.YAMLError):
+    """A file holds more values than any persona, tree or play-test needs (MAX_NODES), counted
+    while libyaml composes it; the builder counts again after anchors and aliases are expanded."""
+
+
 def _compose(text: str) -> yaml.Node | None:
     """The node tree of `text`: libyaml's composer where it is installed (about six times
     faster, with the same values and marks: tests/test_yaml_paths.py checks), and PyYAML's
@@ -317,6 +327,11 @@ if _CSafe is not None:
             pass
 
         def resolve(self, kind, value, implicit):
+            # libyaml builds a Python node for every value, and asks this for each one: the
+            # one place to stop a file of a million tiny values before it takes seconds.
+            self._values = getattr(self, "_values", 0) + 1
+            if self._values > MAX_NODES:
+                raise TooManyValues()
             if kind is yaml.ScalarNode:
                 if implicit[0]:
                     for tag, regexp in _RESOLVERS.get(value[:1], ()):

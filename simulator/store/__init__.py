@@ -17,11 +17,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator.datadir import ENV_DATA_DIR, resolve_data_dir
+from simulator.scoring import score_log
 from simulator.session import SessionLog, TurnRecord, now_iso
 from simulator.store.migrations import LATEST, NewerDatabaseError, migrate
 
 DB_NAME = "sessions.sqlite3"
-ENV_DATA_DIR = "PEERSIM_DATA_DIR"
 
 __all__ = ["DB_NAME", "ENV_DATA_DIR", "LATEST", "NewerDatabaseError", "SessionNotFound", "SessionSummary",
            "Store", "StoreError", "resolve_data_dir", "write_private"]
@@ -43,18 +44,6 @@ def _plain(exc: sqlite3.Error) -> sqlite3.Error:
         return StoreError("the disk is full, so the session file cannot grow: free some space, "
                           "or choose another folder with --data-dir")
     return exc
-
-
-def resolve_data_dir(explicit: str | Path | None = None) -> Path:
-    """Where the database lives: an explicit folder, else $PEERSIM_DATA_DIR, else the user's data dir."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get(ENV_DATA_DIR)
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("peersim", appauthor=False))
 
 
 def write_private(path: str | Path, text: str, *, append: bool = False) -> Path:
@@ -324,6 +313,4 @@ class Store:
 def _overall(log: SessionLog) -> int | None:
     if not log.turns:
         return None
-    from simulator.debrief.scoring import score_log
-
     return score_log(log).overall

@@ -21,7 +21,7 @@ from simulator.tui.screens.choose import ChooseScreen
 from simulator.tui.screens.modals import BeforeStartScreen, NameScreen, TooSmallScreen
 
 if TYPE_CHECKING:
-    from simulator.scenario.loader import Scenario
+    from simulator.scenario.checked import Scenario
     from simulator.session import SessionLog
 
 # The engine, the scenario loader and the store are imported when first needed (in the

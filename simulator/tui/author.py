@@ -26,9 +26,10 @@ from textual.widgets import Footer, Header, Input, Static
 
 from simulator.engine import ClientTurn, Conversation, ConversationOver
 from simulator.scenario.errors import Problem, ScenarioError
+from simulator.scenario.checked import Scenario
 from simulator.scenario.conditions import describe as describe_conditions
 from simulator.scenario.conditions import given
-from simulator.scenario.loader import Scenario, load_scenario, resolve_persona
+from simulator.scenario.loader import load_scenario, resolve_persona
 
 Signature = tuple[tuple[int, int] | None, ...]
 

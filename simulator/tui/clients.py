@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.scenario.errors import ScenarioError
-from simulator.scenario.loader import Scenario, load_scenario
+from simulator.scenario.checked import Scenario
+from simulator.scenario.loader import load_scenario
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def load_clients(paths: list[Path] | None = None) -> tuple[list[ClientCard], lis
     """Cards for every persona that loads; a broken file is reported (file:line: its first
     problem), not fatal. Without `paths`: the shipped clients and the local library."""
     if paths is None:
-        from simulator.scenario.library import load_library
+        from simulator.scenario.folders import load_library
 
         entries = load_library()
         return ([ClientCard(e.scenario, e.local) for e in entries if e.scenario is not None],

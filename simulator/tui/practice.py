@@ -17,8 +17,8 @@ from simulator.moves import MoveSpan, Reading, explain
 from simulator.moves import gate_question as moves_gate_question
 from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, MOVES
 from simulator.debrief.library import fill, fitting_lines
-from simulator.debrief.scoring import acting_ids, state_kind
-from simulator.scenario.loader import Scenario
+from simulator.scoring import acting_ids, state_kind
+from simulator.scenario.checked import Scenario
 from simulator.session import SessionLog, TurnRecord, now_iso
 from simulator.tui.labels import FADE_AFTER, FADE_OFF, MODE_TITLES, MODES, move_label  # noqa: F401
 

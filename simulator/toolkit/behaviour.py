@@ -9,7 +9,7 @@ diagnostics.CATALOGUE:
 - PS0061: one misstep that is not a breach of confidentiality ends the session;
 - PS0062: skilful listening and collaboration never reach a plan.
 
-A state with no way back to a non-ending state is PS0054 (simulator/scenario/traps.py).
+A state with no way back to a non-ending state is PS0054 (simulator/toolkit/traps.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The project's own labelled corpus of trainee utterances, written for peersim.
 
-    python -m simulator.moves.corpus     # writes simulator/moves/data/moves.jsonl
+    python -m tools.recogniser.corpus     # writes tools/corpus/moves.jsonl
 
 Every line of the corpus is {"text", "label", "split", "source"}. It is built from
 hand-authored templates with slot-fillers and from hand-written items in many voices
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from simulator.moves.taxonomy import MOVE_IDS
 
-OUT = Path(__file__).with_name("data") / "moves.jsonl"
+OUT = Path(__file__).resolve().parents[1] / "corpus" / "moves.jsonl"
 SEED = 20261126
 TEST_SHARE = 5        # one template in five goes to the held-out split
 SPLIT_SALT = 56   # see _split_for

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from simulator.scenario.lint import shown_path
-from simulator.scenario.loader import Scenario
-from simulator.scenario.playtest import PlayTestResult
+from simulator.toolkit.lint import shown_path
+from simulator.scenario.checked import Scenario
+from simulator.toolkit.playtest import PlayTestResult
 from simulator.scenario.source import SourceMap
 
 PoolKey = tuple[str, str]  # (state, pool key)

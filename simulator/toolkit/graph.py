@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
-from simulator.scenario.loader import (kind_of, load_scenario, load_tree, shipped_dir, shipped_persona_paths,
-                                       shipped_tree_paths)
+from simulator.scenario.folders import kind_of
+from simulator.scenario.loader import load_scenario, load_tree, shipped_dir, shipped_persona_paths, shipped_tree_paths
 # The words for each condition are the table's (conditions.py), shared with the why pane.
 from simulator.scenario.conditions import describe as describe_conditions
 from simulator.scenario.rules import rules_of
@@ -144,8 +144,8 @@ def _ranks(tree: Tree) -> dict[str, int]:
 
 def state_marks(tree: Tree) -> dict[str, str]:
     """States a reader should notice: "unreachable" (PS0010) or "trap" (PS0054)."""
-    from simulator.scenario.lint import reachable_states
-    from simulator.scenario.traps import trap_states
+    from simulator.toolkit.lint import reachable_states
+    from simulator.toolkit.traps import trap_states
     from simulator.scenario.source import SourceMap
 
     reach = reachable_states(tree)

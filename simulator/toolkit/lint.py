@@ -31,7 +31,9 @@ from simulator.scenario import conditions
 from simulator.scenario.conditions import Never, RuleFacts, level
 from simulator.scenario.diagnostics import diagnostic
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
-from simulator.scenario.loader import Scenario, is_playtest, kind_of, load_scenario, load_tree, yaml_files
+from simulator.scenario.checked import Scenario
+from simulator.scenario.folders import kind_of, yaml_files
+from simulator.scenario.loader import is_playtest, load_scenario, load_tree
 from simulator.scenario.playtest import check_playtest_file
 from simulator.scenario.rules import RuleIndex, rules_of
 from simulator.scenario.schema import FIRST_STEP, Tree
@@ -241,14 +243,14 @@ def unused_thresholds(t: TreeLint) -> list[Problem]:
 
 @lint_rule("tree", "PS0050", "PS0051")
 def tree_text_traps(t: TreeLint) -> list[Problem]:
-    from simulator.scenario import traps
+    from simulator.toolkit import traps
 
     return traps.text_traps(t.smap, traps.tree_texts(t.tree))
 
 
 @lint_rule("tree", "PS0054")
 def trap_states(t: TreeLint) -> list[Problem]:
-    from simulator.scenario import traps
+    from simulator.toolkit import traps
 
     return traps.trap_states(t.tree, t.smap)
 
@@ -450,21 +452,21 @@ def default_lines_never_said(c: PersonaLint) -> list[Problem]:
 
 @lint_rule("persona", "PS0050", "PS0051", "PS0052")
 def persona_text_traps(c: PersonaLint) -> list[Problem]:
-    from simulator.scenario import traps
+    from simulator.toolkit import traps
 
     return traps.text_traps(c.pmap, traps.persona_texts(c.persona), c.persona.values)
 
 
 @lint_rule("persona", "PS0053")
 def states_behind_later_beats(c: PersonaLint) -> list[Problem]:
-    from simulator.scenario import traps
+    from simulator.toolkit import traps
 
     return traps.beat_order_unreachable(c.tree, c.tmap, c.persona, c.pmap)
 
 
 @lint_rule("persona", "PS0060", "PS0061", "PS0062")
 def behaviour(c: PersonaLint) -> list[Problem]:
-    from simulator.scenario.behaviour import behaviour_checks
+    from simulator.toolkit.behaviour import behaviour_checks
 
     return behaviour_checks(c.scenario)
 

@@ -1,7 +1,7 @@
 """Train the statistical layer on the project's own corpus and write the shipped weights.
 
-    python -m simulator.moves.corpus      # (re)write simulator/moves/data/moves.jsonl
-    python -m simulator.moves.train       # fit, write model.bin/model.json and harm.bin/harm.json
+    python -m tools.recogniser.corpus      # (re)write tools/corpus/moves.jsonl
+    python -m tools.recogniser.train       # fit, write model.bin/model.json and harm.bin/harm.json
 
 Training reads the `train` split of moves.jsonl and every `*.jsonl` under
 tools/corpus/registers/ (items written for the project in the spoken, chat, forum and
@@ -35,8 +35,8 @@ from simulator.moves.model import HARM_BIN, HARM_META, HASH_BITS, MODEL_BIN, MOD
 from simulator.moves.segment import normalise, segments
 from simulator.moves.taxonomy import HARMFUL_MOVES, MOVE_IDS
 
-CORPUS = Path(__file__).with_name("data") / "moves.jsonl"
-REGISTERS = Path(__file__).resolve().parents[2] / "tools" / "corpus" / "registers"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "moves.jsonl"
+REGISTERS = CORPUS.parent / "registers"
 DEV_SHARE = 5     # one register item in five is kept out of training, for tuning
 
 
@@ -154,7 +154,7 @@ def save(classes, w, b, meta_extra: dict, bin_path: Path = MODEL_BIN, meta_path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m simulator.moves.train", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.recogniser.train", description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--epochs", type=int, default=300)
     parser.add_argument("--l2", type=float, default=1e-4)
