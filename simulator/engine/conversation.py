@@ -13,12 +13,18 @@ as a module path). `auto_transitions` is off (it makes large machines slow to bu
 and would add a `to_<state>` trigger per state), and nothing relies on `on_enter`,
 which `transitions` does not fire for the initial state.
 
-The machine is declared from the tree's rule index (simulator/scenario/rules.py), the
-same one lint, the graph and the coach read. A state's outgoing rules are added to the
-machine the first time the client is in that state. `transitions` stores one Transition per (trigger, source), so a rule with
-`move: any, from: any` is 17 x N objects; wiring every state up front made a
-2,000-state tree take about a second to build per conversation. A state's rules are
-added together and in file order, so "first matching rule wins" is unchanged.
+`transitions` does the firing: it holds the state, and for a trigger tries the state's
+transitions in the order they were added, taking the first whose condition holds. The
+engine keeps no rule list of its own: the machine is declared from the tree's rule index
+(simulator/scenario/rules.py), which lint, the graph, the coach and the why pane read too,
+and each condition is checked by its entry in the table of conditions
+(simulator/scenario/conditions.py).
+
+A state's outgoing rules are added to the machine the first time the client is in that
+state. `transitions` stores one Transition per (trigger, source), so a rule with
+`move: any, from: any` is 17 x N objects; wiring every state up front made a 2,000-state
+tree take about a second to build per conversation. A state's rules are added together
+and in file order, so "first matching rule wins" is unchanged.
 """
 
 from __future__ import annotations
