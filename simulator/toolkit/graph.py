@@ -145,13 +145,11 @@ def _ranks(tree: Tree) -> dict[str, int]:
 def state_marks(tree: Tree) -> dict[str, str]:
     """States a reader should notice: "unreachable" (PS0010) or "trap" (PS0054)."""
     from simulator.toolkit.lint import reachable_states
-    from simulator.toolkit.traps import trap_states
-    from simulator.scenario.source import SourceMap
+    from simulator.toolkit.traps import trapped
 
     reach = reachable_states(tree)
     marks = {sid: "unreachable" for sid in tree.states if sid not in reach}
-    for problem in trap_states(tree, SourceMap("")):
-        sid = problem.message.split("'")[1]
+    for sid in trapped(tree):
         marks.setdefault(sid, "trap: every way on ends it")
     return marks
 

@@ -118,8 +118,8 @@ def _usable(tree: Tree) -> list[int]:
     return [i for i in range(len(tree.transitions)) if not never_holds(tree, i, tree.thresholds)]
 
 
-def trap_states(tree: Tree, smap: SourceMap) -> list[Problem]:
-    """PS0054: non-ending states from which no chain of rules leads to another non-ending state."""
+def trapped(tree: Tree) -> dict[str, set[str]]:
+    """Non-ending states from which every rule leads only to an ending, with those endings."""
     ending = {sid for sid, st in tree.states.items() if st.ending}
     rules = rules_of(tree).rules
     onward: dict[str, set[str]] = {sid: set() for sid in tree.states}
@@ -132,17 +132,22 @@ def trap_states(tree: Tree, smap: SourceMap) -> list[Problem]:
             for source in rule.sources:
                 if source in onward:
                     onward[source].add(rule.to)
-    found = []
+    out = {}
     for sid in tree.states:
         if sid in ending:
             continue
         nexts = (onward[sid] | any_dest) - {sid}
         if nexts and nexts <= ending:
-            found.append(diagnostic("PS0054").at(
-                smap, ("states", sid),
-                f"once the client is in '{sid}', every rule leads only to an ending "
-                f"({', '.join(sorted(nexts))}): nothing the trainee does brings them back", key=True))
-    return found
+            out[sid] = nexts
+    return out
+
+
+def trap_states(tree: Tree, smap: SourceMap) -> list[Problem]:
+    """PS0054: non-ending states from which no chain of rules leads to another non-ending state."""
+    return [diagnostic("PS0054").at(
+        smap, ("states", sid), f"once the client is in '{sid}', every rule leads only to an ending "
+        f"({', '.join(sorted(nexts))}): nothing the trainee does brings them back", key=True)
+        for sid, nexts in trapped(tree).items()]
 
 
 def beat_order_unreachable(tree: Tree, tmap: SourceMap, persona: Persona, pmap: SourceMap) -> list[Problem]:
