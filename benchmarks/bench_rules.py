@@ -4,10 +4,10 @@ reference checkout in the same run.
 Each figure is taken in a fresh child process per checkout, the two checkouts taking turns
 (A, B, A, B, ...), so both meet the same machine load:
 
-    python benchmarks/bench_rules.py --reference /path/to/other/checkout [--rounds 3]
+    python benchmarks/bench_rules.py --reference /path/to/other/checkout [--rounds 3] [--states 2000]
 
 - step: the engine alone (hand-built readings, no recogniser), over the shipped clients;
-- build: a Conversation on the 2,000-state tree of bench_core.py, the tree already loaded;
+- build: a Conversation on the generated tree of bench_core.py (2,000 states unless --states), loaded;
 - lint tree: lint_tree on that tree;
 - lint shipped: lint_paths over the shipped personas and trees, loading included.
 """
@@ -34,9 +34,9 @@ MOVES = ["greeting", "reflection", "open_question", "confidentiality_assurance",
          "collaboration", "summary", "collaboration"]
 
 
-def child(checkout: Path) -> dict:
+def child(checkout: Path, n_states: int) -> dict:
     sys.path.insert(0, str(checkout))
-    sys.path.insert(1, str(HERE))
+    sys.path.insert(1, str(checkout / "benchmarks"))   # the checkout's own bench_core (it puts its checkout first)
     from bench_core import PERSONA, generate_tree
 
     from simulator.engine import Conversation
@@ -63,7 +63,7 @@ def child(checkout: Path) -> dict:
         (Path(tmp) / "dialogue_trees").mkdir()
         (Path(tmp) / "personas").mkdir()
         tree_path = Path(tmp) / "dialogue_trees" / "generated.yaml"
-        tree_path.write_text(generate_tree(2000), encoding="utf-8")
+        tree_path.write_text(generate_tree(n_states), encoding="utf-8")
         (Path(tmp) / "personas" / "bench.yaml").write_text(PERSONA, encoding="utf-8")
         tree, smap = load_tree(tree_path)
         scenario = load_scenario(Path(tmp) / "personas" / "bench.yaml")
@@ -79,9 +79,10 @@ def child(checkout: Path) -> dict:
     return out
 
 
-def run(checkout: Path) -> dict:
+def run(checkout: Path, n_states: int) -> dict:
     env = {**os.environ, "PYTHONPATH": str(checkout)}
-    done = subprocess.run([sys.executable, __file__, "--child", str(checkout)], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, __file__, "--child", str(checkout), "--states", str(n_states)],
+                          capture_output=True, text=True,
                           env=env, check=True, cwd=checkout)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -90,10 +91,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", type=Path, help="the checkout to compare with (for example main)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--states", type=int, default=2000, help="states of the generated tree")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child)))
+        print(json.dumps(child(args.child, args.states)))
         return
     sys.path.insert(0, str(HERE))
     from machine import machine_line
@@ -101,8 +103,8 @@ def main() -> None:
     print(machine_line())
     results: dict[str, list[dict]] = {"this": [], "reference": []}
     for _ in range(args.rounds):
-        results["reference"].append(run(args.reference))
-        results["this"].append(run(ROOT))
+        results["reference"].append(run(args.reference, args.states))
+        results["this"].append(run(ROOT, args.states))
     print("| figure | reference | this checkout | ratio |")
     print("| --- | --- | --- | --- |")
     for key, unit in (("step_us", "µs"), ("build_ms", "ms"), ("lint_tree_ms", "ms"), ("lint_shipped_ms", "ms")):

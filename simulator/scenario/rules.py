@@ -14,7 +14,7 @@ taken" holds for the machine and for every reader alike.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
@@ -60,12 +60,23 @@ class RuleIndex:
 
     rules: tuple[Rule, ...]
     any_rules: tuple[Rule, ...]                     # the `from: any` rules
-    by_state: Mapping[str, tuple[Rule, ...]]        # explicit sources and `from: any`, in file order
     endings: frozenset[str]
+    states: frozenset[str]
+    explicit: Mapping[str, tuple[Rule, ...]]        # by source state, `from: any` left out
+    # Worked out per state on first use: the engine only meets the states a client reaches.
+    _leaving: dict[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def leaving(self, state: str) -> tuple[Rule, ...]:
         """The rules tried in `state`, first to last (a state the tree lacks gets none)."""
-        return self.by_state.get(state, ())
+        found = self._leaving.get(state)
+        if found is None:
+            if state not in self.states:
+                return ()
+            mine = self.explicit.get(state, ())
+            # Both are in file order; merged by index so the state's rules keep the file's order.
+            found = tuple(sorted(mine + self.any_rules, key=lambda r: r.index)) if mine else self.any_rules
+            self._leaving[state] = found
+        return found
 
 
 def build_index(tree: Tree) -> RuleIndex:
@@ -82,14 +93,9 @@ def build_index(tree: Tree) -> RuleIndex:
         if not rule.any_source:
             for source in rule.sources:
                 explicit.setdefault(source, []).append(rule)
-    any_rules = tuple(r for r in rules if r.any_source)
-    by_state = {}
-    for sid in states:
-        mine = explicit.get(sid, [])
-        # Both lists are in file order; merged by index so a state's rules keep the file's order.
-        by_state[sid] = tuple(sorted(mine + list(any_rules), key=lambda r: r.index)) if mine else any_rules
-    return RuleIndex(tuple(rules), any_rules, MappingProxyType(by_state),
-                     frozenset(sid for sid, st in tree.states.items() if st.ending))
+    return RuleIndex(tuple(rules), tuple(r for r in rules if r.any_source),
+                     frozenset(sid for sid, st in tree.states.items() if st.ending), frozenset(states),
+                     MappingProxyType({sid: tuple(found) for sid, found in explicit.items()}))
 
 
 # One index per tree object while it lives: a tree is shared by several personas, and the
