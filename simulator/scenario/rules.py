@@ -16,7 +16,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from simulator.moves.taxonomy import MOVE_IDS
 from simulator.scenario.schema import Conditions, Transition, Tree
@@ -30,9 +30,9 @@ def as_list(value: str | list[str] | None) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One transition of the file, with `any` and lists expanded."""
+class Rule(NamedTuple):
+    """One transition of the file, with `any` and lists expanded (a named tuple: a large tree
+    has thousands, and a frozen data class takes several times as long to build)."""
 
     index: int                    # 0-based position in `transitions:` (lint and the graph say index + 1)
     moves: tuple[str, ...]        # the triggers: every move id for `move: any`, else as written, once each
