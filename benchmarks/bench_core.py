@@ -12,6 +12,7 @@ machine description this script prints.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -21,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# Figures for a first read of each file: the user's cache of checked files would make every
+# repeat after the first a cached read (bench_load.py times both, in a folder of its own).
+os.environ.setdefault("PEERSIM_CACHE_DIR", "off")
 
 from machine import machine_info  # noqa: E402
 from simulator.engine import Conversation  # noqa: E402

@@ -4,8 +4,12 @@ and the start-up of `peersim list` and `validate` against `python -c "import tex
     python benchmarks/bench_load.py [--repeats N]
 
 Every tree is read from disk again for each repeat (loader.forget_trees), so the figures
-are for a first read. Run it with PYTHONPATH pointing at another checkout's code to
-measure that code the same way (the "before" column of benchmarks/RESULTS.md).
+are for a first read in a process: "cold" with the cache of checked files off (a file just
+edited), "warm" with the file already in that cache (simulator/scenario/cache.py; the cache
+is a temporary folder here, never the user's). Run it with PYTHONPATH pointing at another
+checkout's code to measure that code the same way (the "before" column of
+benchmarks/RESULTS.md; code without the cache ignores PEERSIM_CACHE_DIR, so its "warm" rows
+are cold too).
 """
 
 from __future__ import annotations
@@ -18,12 +22,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+
+import yaml
 
 # simulator first, from PYTHONPATH when it is set: bench_core puts this checkout on the path.
 from simulator.scenario import loader, source  # noqa: E402
 from simulator.toolkit.graph import to_svg  # noqa: E402
 from simulator.scenario.loader import load_scenario, load_tree, shipped_persona_paths  # noqa: E402
+from simulator.scenario.schema import Tree  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -51,9 +59,26 @@ def median_s(fn, repeats: int) -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
-def command_s(argv: list[str], repeats: int) -> tuple[float, float]:
+@contextmanager
+def cache_dir(value: str):
+    """PEERSIM_CACHE_DIR set to `value` ('off', or a folder) while the block runs."""
+    before = os.environ.get("PEERSIM_CACHE_DIR")
+    os.environ["PEERSIM_CACHE_DIR"] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PEERSIM_CACHE_DIR"]
+        else:
+            os.environ["PEERSIM_CACHE_DIR"] = before
+
+
+def command_s(argv: list[str], repeats: int, **env_extra: str) -> tuple[float, float]:
+    """Median wall and CPU time of a command. PEERSIM_CLIENTS points at no folder unless
+    env_extra says otherwise (PEERSIM_CLIENTS='' : the default clients folder in the data folder)."""
     wall, cpu = [], []
-    env = {**os.environ, "PEERSIM_CLIENTS": tempfile.gettempdir() + "/no-such-clients-folder"}
+    env = {**os.environ, "PEERSIM_CLIENTS": tempfile.gettempdir() + "/no-such-clients-folder", **env_extra}
+    env = {k: v for k, v in env.items() if v != ""}
     for _ in range(repeats):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
@@ -74,42 +99,63 @@ def fmt(times: tuple[float, float], base: tuple[float, float] | None = None) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--svg-sizes", default="500,1000,2000,10000",
+                        help="states of the trees the SVG layout is timed on (a quadratic layout needs fewer)")
     args = parser.parse_args()
     info = machine_info()
     print(f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}; run {info['date']}; "
           f"load average at the start {info['load']}.")
-    print("Command: `python benchmarks/bench_load.py" + (f" --repeats {args.repeats}`" if args.repeats != 5 else "`"))
+    print("Command: `python " + " ".join(["benchmarks/bench_load.py", *sys.argv[1:]]) + "`")
     print(f"Code measured: {ROOT}\n")
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as cache:
         trees, personas = Path(tmp) / "dialogue_trees", Path(tmp) / "personas"
         trees.mkdir()
         personas.mkdir()
         big = trees / "generated.yaml"
         big.write_text(generate_tree(2000), encoding="utf-8")
         (personas / "bench.yaml").write_text(PERSONA, encoding="utf-8")
-        rows.append(("load + validate the generated 2,000-state tree (libyaml where installed)",
-                     fmt(median_s(lambda: load_tree(big), args.repeats))))
-        fast = source._CLoader
-        source._CLoader = None
-        rows.append(("the same on the pure-Python composer",
-                     fmt(median_s(lambda: load_tree(big), 1))))
-        source._CLoader = fast
-        rows.append(("load persona + that tree (`load_scenario`)",
-                     fmt(median_s(lambda: load_scenario(personas / 'bench.yaml'), args.repeats))))
-        for n in (500, 1000, 2000):
-            path = trees / f"svg{n}.yaml"
-            path.write_text(generate_tree(n), encoding="utf-8")
-            tree, _ = load_tree(path)
+        with cache_dir("off"):
+            rows.append(("load + validate the generated 2,000-state tree, cold (libyaml where installed)",
+                         fmt(median_s(lambda: load_tree(big), args.repeats))))
+            fast = source._CLoader
+            source._CLoader = None
+            rows.append(("the same on the pure-Python composer",
+                         fmt(median_s(lambda: load_tree(big), 1))))
+            source._CLoader = fast
+            rows.append(("load persona + that tree (`load_scenario`), cold",
+                         fmt(median_s(lambda: load_scenario(personas / 'bench.yaml'), args.repeats))))
+        with cache_dir(cache):
+            rows.append(("the first read that fills the cache of checked files (tree)",
+                         fmt(median_s(lambda: load_tree(big), 1))))
+            rows.append(("load + validate the generated 2,000-state tree, warm (from the cache)",
+                         fmt(median_s(lambda: load_tree(big), args.repeats))))
+            rows.append(("load persona + that tree (`load_scenario`), warm",
+                         fmt(median_s(lambda: load_scenario(personas / 'bench.yaml'), args.repeats))))
+        # Built in memory: a 10,000-state tree is larger than a file may be (source.MAX_BYTES).
+        for n in (int(size) for size in args.svg_sizes.split(",")):
+            tree = Tree.model_validate(yaml.load(generate_tree(n), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
             rows.append((f"built-in SVG layout, {n:,} states", fmt(median_s(lambda: to_svg(tree), 3))))
-    rows.append(("load + check every shipped persona with its tree",
-                 fmt(median_s(lambda: [load_scenario(p) for p in shipped_persona_paths()], args.repeats))))
-    bare = command_s([sys.executable, "-c", "import textual"], args.repeats)
-    listing = command_s([sys.executable, "-m", "simulator", "list"], args.repeats)
-    validate = command_s([sys.executable, "-m", "simulator", "validate", "personas", "dialogue_trees"], args.repeats)
-    rows.append(('`python -c "import textual"`', fmt(bare)))
-    rows.append(("`peersim list` (python -m simulator list), and / import textual", fmt(listing, bare)))
-    rows.append(("`peersim validate personas dialogue_trees`, and / import textual", fmt(validate, bare)))
+        with cache_dir("off"):
+            rows.append(("load + check every shipped persona with its tree, cold",
+                         fmt(median_s(lambda: [load_scenario(p) for p in shipped_persona_paths()], args.repeats))))
+        with cache_dir(cache):
+            [load_scenario(p) for p in shipped_persona_paths()]
+            rows.append(("load + check every shipped persona with its tree, warm",
+                         fmt(median_s(lambda: [load_scenario(p) for p in shipped_persona_paths()], args.repeats))))
+        peersim = [sys.executable, "-m", "simulator"]
+        bare = command_s([sys.executable, "-c", "import textual"], args.repeats)
+        rows.append(('`python -c "import textual"`', fmt(bare)))
+        for label, value in (("cold", "off"), ("warm", cache)):
+            command_s(peersim + ["list"], 1, PEERSIM_CACHE_DIR=value)      # fills the cache
+            rows.append((f"`peersim list` (python -m simulator list), {label}, and / import textual",
+                         fmt(command_s(peersim + ["list"], args.repeats, PEERSIM_CACHE_DIR=value), bare)))
+            rows.append((f"`peersim list`, {label}, the clients folder in the data folder (the default)",
+                         fmt(command_s(peersim + ["list"], args.repeats, PEERSIM_CACHE_DIR=value, PEERSIM_CLIENTS="",
+                                       PEERSIM_DATA_DIR=str(Path(tmp) / "data")), bare)))
+            rows.append((f"`peersim validate personas dialogue_trees`, {label}, and / import textual",
+                         fmt(command_s(peersim + ["validate", "personas", "dialogue_trees"], args.repeats,
+                                       PEERSIM_CACHE_DIR=value), bare)))
     print("| measure | wall (median) | CPU (median) | ratio wall / CPU |")
     print("|---|---|---|---|")
     for name, value in rows:

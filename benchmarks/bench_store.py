@@ -23,11 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from machine import machine_line  # noqa: E402
-from simulator.debrief import debrief, resume_conversation  # noqa: E402
+from simulator.debrief import debrief  # noqa: E402
 from simulator.debrief.export import to_html, to_json, to_markdown, to_text  # noqa: E402
 from simulator.engine import Conversation  # noqa: E402
 from simulator.scenario.loader import load_scenario  # noqa: E402
 from simulator.moves.reading import MoveSpan, Reading  # noqa: E402
+from simulator.service import resume_conversation  # noqa: E402
 from simulator.session import SessionLog, TurnRecord  # noqa: E402
 from simulator.store import Store  # noqa: E402
 

@@ -15,6 +15,7 @@ Markdown section for benchmarks/RESULTS.md and every failure with the seed that 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -23,6 +24,8 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Thousands of mutated files must not each leave an entry in the user's cache of checked files.
+os.environ.setdefault("PEERSIM_CACHE_DIR", "off")
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
@@ -53,6 +56,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=17)
     ap.add_argument("--timeout", type=float, default=10.0, help="CPU seconds a case may use")
     ap.add_argument("--wall", type=float, default=120.0, help="wall seconds before a case counts as blocked")
+    ap.add_argument("--start", type=int, default=0, help="first file case (to go on from a run cut short)")
     ap.add_argument("--only", type=int, default=None, help="run file case I alone (to reproduce a failure)")
     ap.add_argument("--memory", type=int, default=1 << 30, help="bytes of address space per case")
     ap.add_argument("--shard", default="0/1", help="K/N: run only cases K, K+N, K+2N... (run N at once on N cores)")
@@ -67,7 +71,7 @@ def main() -> None:
     slowest, peak = 0.0, 0
     per_case = 200
     with tempfile.TemporaryDirectory() as tmp:
-        cases = [args.only] if args.only is not None else range(shard, args.files, shards)
+        cases = [args.only] if args.only is not None else range(args.start + shard, args.files, shards)
         for done, i in enumerate(cases, 1):
             rng = random.Random(f"{args.seed}:file:{i}")
             persona, tree, test = rng.choice(pool)
@@ -115,8 +119,9 @@ def main() -> None:
     tracebacks = sum(1 for _, f in failures if "traceback" in f)
     hangs = sum(1 for _, f in failures if f.startswith("hang"))
     memory = sum(1 for _, f in failures if f.startswith(("memory", "crash")))
+    start = f" --start {args.start}" if args.start else ""
     print(f"## Fuzzing (issue 17)\n\nMachine: {machine_line()}\n\nCommand: `python benchmarks/fuzz.py --files {args.files} "
-          f"--turns {args.turns} --seed {args.seed} --shard {args.shard}`. Times are CPU seconds of the case; {time.time() - started:.0f} s in all.\n")
+          f"--turns {args.turns} --seed {args.seed} --shard {args.shard}{start}`. Times are CPU seconds of the case; {time.time() - started:.0f} s in all.\n")
     print("| what | result |\n|---|---|")
     n_files = sum(kinds.values())
     n_turns = len(range(shard * per_case, args.turns, per_case * shards)) * per_case

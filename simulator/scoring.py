@@ -8,10 +8,16 @@ rule the engine applied), so the debrief explains exactly what the client reacte
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, Lesson
+from simulator.moves.reading import MoveSpan
+from simulator.moves.taxonomy import (BROKEN_BY, HARMFUL_MOVES, HELPFUL_MOVES, IN_A_STREAK, MOVES, SHOWN_BY,
+                                      UNASKED, Lesson)
+from simulator.scenario.kinds import guess_kind
 from simulator.session import SessionLog, TurnRecord
+
+Kinds = Mapping[str, str]  # state id -> kind, from the tree a session was played on
 
 # ----------------------------------------------------------------------------- MITI bands
 # MITI 4.2.1 summary thresholds (expert opinion, not norms).
@@ -112,23 +118,18 @@ def is_filler(text: str) -> bool:
     return not re.sub(r"[^a-z]", "", _FILLER.sub(" ", _plain(text)))
 
 
-def counted_spans(log_turn: TurnRecord) -> list[dict]:
-    """The acting spans as dicts, with filler "questions" left out."""
-    out = []
-    for span in acting(log_turn):
-        d = span.to_dict()
-        if span.move in QUESTIONS and is_filler(span_text(log_turn, d)):
-            continue
-        out.append(d)
-    return out
+def counted_spans(log_turn: TurnRecord) -> list[MoveSpan]:
+    """The acting spans, with filler "questions" left out."""
+    return [span for span in acting(log_turn)
+            if not (span.move in QUESTIONS and is_filler(span_text(log_turn, span)))]
 
 
 def turn_moves(turn: TurnRecord) -> set[str]:
-    return {d["move"] for d in counted_spans(turn)}
+    return {span.move for span in counted_spans(turn)}
 
 
-def span_text(turn: TurnRecord, span: dict) -> str:
-    start, end = int(span.get("start", 0)), int(span.get("end", 0))
+def span_text(turn: TurnRecord, span: MoveSpan) -> str:
+    start, end = span.start, span.end
     text = turn.trainee[start:end] if 0 <= start < end <= len(turn.trainee) else ""
     return text or turn.trainee
 
@@ -179,7 +180,7 @@ def move_counts(log: SessionLog) -> dict[str, int]:
     counts: dict[str, int] = {}
     for turn in log.turns:
         for span in counted_spans(turn):
-            counts[span["move"]] = counts.get(span["move"], 0) + 1
+            counts[span.move] = counts.get(span.move, 0) + 1
     return counts
 
 
@@ -189,9 +190,9 @@ def reflection_judgements(log: SessionLog) -> list[tuple[int, str, bool, list[st
     for index, turn in enumerate(log.turns):
         said = client_words_before(log, index)
         for span in counted_spans(turn):
-            if span["move"] == "summary":
+            if span.move == "summary":
                 out.append((turn.number, span_text(turn, span), True, ["a summary gathers several things"]))
-            elif span["move"] == "reflection":
+            elif span.move == "reflection":
                 text = span_text(turn, span)
                 why = complex_markers(text, said)
                 out.append((turn.number, text, bool(why), why))
@@ -288,20 +289,15 @@ def compute_metrics(log: SessionLog) -> Metrics:
 
 
 # ----------------------------------------------------------------------------- lessons
-# Per lesson: the moves that show it and the moves that break it (DESIGN.md's table).
+# Per lesson: the moves that show it and the moves that break it, from the taxonomy.
 # Each turn counts once as "showing" if it holds a showing move, and as "breaking" (with
 # the weight given) if it holds a breaking move; a turn can do both. A misstep weighs
 # double because a single one undoes several good turns with a guarded client.
-SHOWS: dict[str, frozenset[str]] = {
-    Lesson.CLIENT_FOCUS: frozenset({"reflection", "summary", "open_question", "affirmation", "repair"}),
-    Lesson.AUTONOMY: frozenset({"open_question", "autonomy_support"}),
-    Lesson.CONFIDENTIALITY: frozenset({"confidentiality_assurance"}),
-    Lesson.COLLABORATION: frozenset({"collaboration", "summary"}),
-    Lesson.ACTIVE_LISTENING: frozenset({"reflection", "summary"}),
-}
+SHOWS: dict[str, frozenset[str]] = {str(lesson): moves for lesson, moves in SHOWN_BY.items()}
 BREAK_WEIGHT = 2
 REPAIRED_WEIGHT = 1  # owning the misstep soon after halves it (a breach is heard, never undone)
 BREACH_WEIGHT = 4  # a breach of confidentiality can end the relationship on its own
+BREAK_WEIGHTS = {Lesson.CONFIDENTIALITY: BREACH_WEIGHT}  # every other lesson: BREAK_WEIGHT
 NOT_PRACTISED = 50  # the neutral score of a lesson nothing in the session touched
 REPAIR_WITHIN = 2  # a repair counts for a misstep in one of the next two turns, before any new harm
 # What the misstep did to the client caps the lesson it broke: it cannot score high when
@@ -350,17 +346,14 @@ def repairs(log: SessionLog) -> dict[int, int]:
 
 
 def _breaks(lesson: str, turn: TurnRecord, advice_turns: set[int], streak_turns: set[int]) -> int:
+    """The weight with which this turn goes against the lesson (0: it does not). A move
+    the taxonomy marks `unasked` or `in_a_streak` counts only on the turns so measured."""
     moves = set(acting_ids(turn))
-    if lesson == Lesson.CLIENT_FOCUS:
-        return BREAK_WEIGHT if "self_focused_story" in moves else 0
-    if lesson == Lesson.AUTONOMY:
-        return BREAK_WEIGHT if "judgment" in moves or turn.number in advice_turns else 0
-    if lesson == Lesson.CONFIDENTIALITY:
-        return BREACH_WEIGHT if "confidentiality_breach" in moves else 0
-    if lesson == Lesson.COLLABORATION:
-        return BREAK_WEIGHT if turn.number in advice_turns else 0
-    if lesson == Lesson.ACTIVE_LISTENING:
-        return BREAK_WEIGHT if "minimizing" in moves or turn.number in streak_turns else 0
+    measured = {UNASKED: advice_turns, IN_A_STREAK: streak_turns}
+    for move in BROKEN_BY[Lesson(lesson)]:
+        when = MOVES[move].breaks_when
+        if (turn.number in measured[when]) if when else (move in moves):
+            return BREAK_WEIGHTS.get(Lesson(lesson), BREAK_WEIGHT)
     return 0
 
 
@@ -371,19 +364,20 @@ def _shows(lesson: str, log: SessionLog, turn: TurnRecord) -> bool:
     return lesson == Lesson.COLLABORATION and turn.ending == "plan"
 
 
-def _aftermath(log: SessionLog, index: int, repaired: bool) -> str:
+def _aftermath(log: SessionLog, index: int, repaired: bool, kinds: Kinds | None) -> str:
     """What an unrepaired misstep at turn `index` led to: "left", "stayed away" or ""."""
     if repaired:
         return ""
     turn = log.turns[index]
     if log.ending == "left" and not any("repair" in acting_ids(t) for t in log.turns[index + 1:]):
         return "left"
-    if is_withdrawal(turn) and state_kind(log.final_state) == "withdrawn":
+    if is_withdrawal(turn, kinds) and state_kind(log.final_state, kinds) == "withdrawn":
         return "stayed away"
     return ""
 
 
-def lesson_scores(log: SessionLog, metrics: Metrics | None = None) -> dict[str, LessonScore]:
+def lesson_scores(log: SessionLog, metrics: Metrics | None = None,
+                  kinds: Kinds | None = None) -> dict[str, LessonScore]:
     """0-100 per lesson: 100 x shown / (shown + weighted breaks); 50 when not practised.
     Active listening also averages in the MITI bands of R:Q and complex reflections.
     A repaired misstep weighs half; one the client left over, or never came back from, caps the lesson."""
@@ -404,7 +398,7 @@ def lesson_scores(log: SessionLog, metrics: Metrics | None = None) -> dict[str, 
                 repaired.append(turn.number)
                 w = REPAIRED_WEIGHT
             weight += w
-            after = _aftermath(log, index, turn.number in fixed)
+            after = _aftermath(log, index, turn.number in fixed, kinds)
             if after:
                 aftermath.add(after)
         parts = [round(100 * shown / (shown + weight))] if shown + weight else []
@@ -451,31 +445,22 @@ def overall_score(lessons: dict[str, LessonScore], log: SessionLog | None = None
 
 
 # ----------------------------------------------------------------------------- turns
-_WITHDRAWAL_WORDS = ("withdraw", "shut", "closed", "left", "leav", "defend", "gone")
-_KINDS = (("withdrawn", _WITHDRAWAL_WORDS), ("ambivalent", ("torn", "ambival", "weigh")),
-          ("guarded", ("guard", "wary", "testing", "rambl", "scatter")),
-          ("opening", ("warm", "open", "explor", "lean", "focus", "deep", "plan", "ahead", "circl")))
+def state_kind(state: str, kinds: Kinds | None = None) -> str:
+    """The situation a state stands for: withdrawn, ambivalent, guarded, opening or default.
+    `kinds` is the tree's (scenario.kinds.tree_kinds); a state it does not name, or a log
+    scored without its tree (a bundle from another computer), is read from its id."""
+    return (kinds or {}).get(state) or guess_kind(state)
 
 
-def state_kind(state: str) -> str:
-    """The situation a state stands for, from its id: withdrawn, ambivalent, guarded, opening or default.
-    Tree authors name states freely, so this reads the usual words in their ids."""
-    name = state.lower()
-    for kind, stems in _KINDS:
-        if any(stem in name for stem in stems):
-            return kind
-    return "default"
-
-
-def is_withdrawal(turn: TurnRecord) -> bool:
+def is_withdrawal(turn: TurnRecord, kinds: Kinds | None = None) -> bool:
     """The client pulled back on this turn: rapport dropped, or they moved into a withdrawal state."""
-    moved_away = turn.state_after != turn.state_before and state_kind(turn.state_after) == "withdrawn"
+    moved_away = turn.state_after != turn.state_before and state_kind(turn.state_after, kinds) == "withdrawn"
     return turn.rapport_after < turn.rapport_before or moved_away
 
 
 def effect_of(turn: TurnRecord) -> int:
     """The sum of the moves' rapport effects (before clamping, so a turn at the ceiling still counts)."""
-    return sum(int(e.get("delta", 0)) for e in turn.effects)
+    return sum(e.delta for e in turn.effects)
 
 
 def strongest_turn(log: SessionLog) -> TurnRecord | None:
@@ -490,20 +475,20 @@ def strongest_turn(log: SessionLog) -> TurnRecord | None:
     return best
 
 
-def weakest_turn(log: SessionLog) -> TurnRecord | None:
+def weakest_turn(log: SessionLog, kinds: Kinds | None = None) -> TurnRecord | None:
     worst = None
     for turn in log.turns:
-        hurt = effect_of(turn) < 0 or set(acting_ids(turn)) & HARMFUL_MOVES or is_withdrawal(turn)
+        hurt = effect_of(turn) < 0 or set(acting_ids(turn)) & HARMFUL_MOVES or is_withdrawal(turn, kinds)
         if hurt and (worst is None or effect_of(turn) < effect_of(worst)):
             worst = turn
     return worst
 
 
-def withdrawal_triggers(log: SessionLog) -> dict[str, int]:
+def withdrawal_triggers(log: SessionLog, kinds: Kinds | None = None) -> dict[str, int]:
     """Moves on the turns where the client pulled back (harmful ones if any, else the primary)."""
     counts: dict[str, int] = {}
     for turn in log.turns:
-        if is_withdrawal(turn):
+        if is_withdrawal(turn, kinds):
             harmful = [m for m in dict.fromkeys(acting_ids(turn)) if m in HARMFUL_MOVES]
             for move in harmful or [turn.primary]:
                 counts[move] = counts.get(move, 0) + 1
@@ -517,7 +502,7 @@ class Scores:
     overall: int
 
 
-def score_log(log: SessionLog) -> Scores:
+def score_log(log: SessionLog, kinds: Kinds | None = None) -> Scores:
     metrics = compute_metrics(log)
-    lessons = lesson_scores(log, metrics)
+    lessons = lesson_scores(log, metrics, kinds)
     return Scores(metrics, lessons, overall_score(lessons, log))

@@ -9,6 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def _private_data_dir(tmp_path, monkeypatch):
     # No test may touch the real user's session database.
     monkeypatch.setenv("PEERSIM_DATA_DIR", str(tmp_path / "peersim-data"))
+    # Nor its cache of checked files (simulator/scenario/cache.py): each test starts with none.
+    monkeypatch.setenv("PEERSIM_CACHE_DIR", str(tmp_path / "peersim-cache"))
     yield
 
 

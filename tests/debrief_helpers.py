@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from simulator.engine import Effect
+from simulator.moves.reading import MoveSpan
 from simulator.session import SessionLog, TurnRecord
 
 # A small effect table so rapport moves are easy to follow in the tests.
@@ -11,7 +13,7 @@ EFFECT = {"reflection": 5, "summary": 6, "open_question": 3, "closed_question": 
           "directive_advice": -10, "judgment": -12, "minimizing": -6, "confidentiality_breach": -40}
 
 
-def spans(*parts: tuple[str, str]) -> tuple[str, list[dict]]:
+def spans(*parts: tuple[str, str]) -> tuple[str, list[MoveSpan]]:
     """Join (move, sentence) pairs into a turn's text and its move spans."""
     text, moves = "", []
     for move, sentence in parts:
@@ -19,7 +21,7 @@ def spans(*parts: tuple[str, str]) -> tuple[str, list[dict]]:
             text += " "
         start = len(text)
         text += sentence
-        moves.append({"move": move, "start": start, "end": len(text), "cue": "test", "confidence": 1.0})
+        moves.append(MoveSpan(move, start, len(text), "test", 1.0))
     return text, moves
 
 
@@ -33,14 +35,14 @@ def make_log(turns: list[dict], opening: str = "Hi.", start_rapport: int = 20, s
     rapport, state = start_rapport, start_state
     for number, spec in enumerate(turns, start=1):
         text, moves = spans(*spec["parts"])
-        distinct = list(dict.fromkeys(m["move"] for m in moves))
-        effects = [{"move": m, "delta": EFFECT[m]} for m in distinct]
+        distinct = list(dict.fromkeys(m.move for m in moves))
+        effects = [Effect(m, EFFECT[m]) for m in distinct]
         if "effect" in spec:
-            effects = [{"move": distinct[0], "delta": spec["effect"]}]
-        after = max(0, min(100, rapport + sum(e["delta"] for e in effects)))
+            effects = [Effect(distinct[0], spec["effect"])]
+        after = max(0, min(100, rapport + sum(e.delta for e in effects)))
         new_state = spec.get("state", state)
         log.turns.append(TurnRecord(
-            number=number, trainee=text, primary=spec.get("primary", moves[0]["move"]), confidence=1.0,
+            number=number, trainee=text, primary=spec.get("primary", moves[0].move), confidence=1.0,
             moves=moves, state_before=state, state_after=new_state, rapport_before=rapport, rapport_after=after,
             effects=effects, reply=spec.get("reply", "Okay."), cue="looks up", beats=list(spec.get("beats", [])),
             transition=None, ended=bool(spec.get("ending")), ending=spec.get("ending"),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
-from simulator.debrief import branch
+from simulator.service import branch
 from simulator.debrief.bundle import FORMAT, MAX_BYTES, read_bundle
 from simulator.store import Store
 

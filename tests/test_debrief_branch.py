@@ -2,7 +2,8 @@
 
 import pytest
 
-from simulator.debrief import branch, compare, resume_conversation
+from simulator.debrief import compare
+from simulator.service import branch, resume_conversation
 from simulator.engine import Conversation
 from simulator.scenario.loader import load_scenario
 from simulator.moves.reading import MoveSpan, Reading

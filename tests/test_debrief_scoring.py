@@ -1,5 +1,7 @@
 """Every metric of the debrief on hand-built logs whose answers are worked out by hand."""
 
+import dataclasses
+
 import pytest
 
 from debrief_helpers import make_log
@@ -271,7 +273,8 @@ def test_empty_log():
 # ----------------------------------------------------------------------------- one truth per turn
 def _unsure(log, turn: int, span: int, confidence: float = 0.3):
     """Make one span of a turn a low-confidence secondary reading (it does not act)."""
-    log.turns[turn].moves[span]["confidence"] = confidence
+    moves = log.turns[turn].moves
+    moves[span] = dataclasses.replace(moves[span], confidence=confidence)
     return log
 
 

@@ -216,7 +216,7 @@ def test_the_model_alone_never_decides_harm():
                 assert span.source in ("lexicon", "turn"), (text, span)
 
 
-ASKED = "Honestly that was a lot."
+ASKED = "Honestly, that was a bit much."
 
 
 def held_reading() -> Reading:
@@ -298,3 +298,45 @@ def test_classify_help_describes_acts_and_the_gate():
                          check=True).stdout
     for word in ("acts", "held", "asks", "options"):
         assert word in out
+
+
+# ------------------------------------------------------------------ everyday English (second round)
+@pytest.mark.parametrize("text,move", [
+    ("If it was me, I'd have walked out ages ago.", "directive_advice"),
+    ("heres what id do, screenshot everything and report him", "directive_advice"),
+    ("It's, it's super important that you keep going to group, okay?", "directive_advice"),
+    ("Have you considered therapy?", "directive_advice"),
+    ("Why would you even go back there?", "judgment"),
+    ("you were kinda rude to her", "judgment"),
+    ("You'll feel better tomorrow, I promise.", "minimizing"),
+    ("itll blow over trust me", "minimizing"),
+    ("Everyone gets dumped, you'll find someone else.", "minimizing"),
+    ("I'll loop in your caseworker on this.", "confidentiality_breach"),
+    ("i already gave ur mom a heads up abt it", "confidentiality_breach"),
+])
+def test_harm_said_in_everyday_english_acts(text, move):
+    assert move in acting_harm(text)
+
+
+@pytest.mark.parametrize("text", [
+    "You're, um, kind of hoping it'll all blow over.",
+    "do u think itll blow over",
+    "Your dad's always, um, telling you to toughen up.",
+    "You were worried you'd been rude to her.",
+    "If a friend were in your shoes, what would you tell them?",
+    "It sounds really important to you to stay on your medication.",
+    "I won't loop anyone in without asking you first.",
+    "I'll give you a heads up when we've got five minutes left.",
+    "ur gonna tell ur mom?",
+    "It really hurt when she said it was no big deal.",
+    "You told the group about your relapse, and they stayed.",
+])
+def test_the_same_words_as_the_client_s_or_as_a_question_do_not_act_as_harm(text):
+    assert acting_harm(text) == set()
+
+
+def test_a_greeting_before_a_question_is_read_as_both():
+    reading = recognize("Hi, what's been happening?")
+    assert [m.move for m in reading.moves] == ["greeting", "open_question"]
+    assert reading.primary == "open_question"
+    assert [m.move for m in recognize("Hi, thanks for coming in.").moves] == ["greeting"]

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 MODULES = ["simulator.engine", "simulator.scenario.loader", "simulator.moves", "simulator.session",
-           "simulator.cli.core", "simulator.toolkit.lint"]
+           "simulator.service", "simulator.cli.core", "simulator.toolkit.lint"]
 
 CHECK = """
 import sys
@@ -28,6 +28,9 @@ USE = {
     "simulator.scenario.loader": "from simulator.scenario.loader import load_scenario\nload_scenario('dana')",
     "simulator.moves": "from simulator.moves import recognize\nrecognize('It sounds hard. What helps?')",
     "simulator.session": "",
+    "simulator.service": "from simulator.service import Session\n"
+                         "from simulator.scenario.loader import load_scenario\n"
+                         "Session.start(load_scenario('marcus')).play('How are you?')",
     "simulator.cli.core": "",
     "simulator.toolkit.lint": f"from simulator.toolkit.lint import lint_paths\nlint_paths([{str(ROOT / 'personas' / 'dana.yaml')!r}])",
 }

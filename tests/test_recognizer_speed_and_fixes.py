@@ -85,6 +85,64 @@ def test_the_model_gives_the_same_probabilities_as_the_plain_feature_sum():
         assert model.evidence(got) == model.predict(norm).evidence
 
 
+# Read by the code before the second round of speed work (issue 11: shared features and
+# scores in the gate, 8-character rule keys, the filler pass skipped when there is nothing
+# to read past); every reading of the held-out, register, corpus and ESConv items was
+# compared too (benchmarks/speed_ab.py --same). Each entry: the turn, then every move
+# with its span and whether it acts on the client.
+READ_AS_BEFORE = [
+    ('That sounds exhausting. What keeps you going?',
+     [('reflection', 0, 23, True), ('open_question', 24, 45, True)]),
+    ('You should just go to a meeting.',
+     [('directive_advice', 0, 32, True)]),
+    ('so you feel like you should quit',
+     [('reflection', 0, 32, True)]),
+    ("I'm not going to tell you what to do, it's your call.",
+     [('autonomy_support', 0, 53, True)]),
+    ('i wont tell ur PO anything u say here',
+     [('confidentiality_assurance', 0, 37, True)]),
+    ("I'll have to tell your probation officer about this.",
+     [('confidentiality_breach', 0, 52, True)]),
+    ("Okay, so you're stuck between the two.",
+     [('reflection', 0, 38, True)]),
+    ('Sorry, I got ahead of myself. You know your life best.',
+     [('repair', 0, 29, True), ('autonomy_support', 30, 54, True)]),
+    ("We've got about ten minutes left.",
+     [('information', 0, 33, True)]),
+    ('At least you still have your job. Cheer up!',
+     [('minimizing', 0, 43, True)]),
+    ("Um, so, I guess what I'm hearing is, you're, you're just really tired of it all, you know?",
+     [('reflection', 0, 90, True)]),
+    ("So you feel he doesn't listen?",
+     [('reflection', 0, 30, True)]),
+    ("the only exception is if you told me you'd hurt yourself",
+     [('confidentiality_assurance', 0, 56, True)]),
+    ('omg that sounds so rough what happened after',
+     [('affirmation', 0, 24, True), ('open_question', 25, 44, True)]),
+    ("Hey, I'm sorry you're going through this. It sounds like a long few weeks. What's helped before? Hope this helps.",
+     [('affirmation', 0, 41, True), ('reflection', 42, 74, True), ('open_question', 75, 96, True), ('greeting', 97, 113, False)]),
+    ('When I was using I lost everything, my family, my job, my place, and I remember thinking nobody could ever understand, and then my sponsor told me to go to meetings and I did and I got clean.',
+     [('self_focused_story', 0, 191, True)]),
+]
+
+
+@pytest.mark.parametrize("text,spans", READ_AS_BEFORE)
+def test_the_faster_recogniser_reads_these_turns_as_before(text, spans):
+    reading = recognize(text)
+    assert [(m.move, m.start, m.end, reading.acts(m)) for m in reading.moves] == spans
+
+
+@pytest.mark.parametrize("text,tidied", [
+    ("so, um, you're, you're kind of stuck", "so, you're kind of stuck"),
+    ("you you should rest", "you should rest"),
+    ("okay! , okay fine", "okay! fine"),
+    ("that is hard, really hard", "that is hard, really hard"),
+    ("it was a long long week", "it was a long week"),
+])
+def test_fillers_and_restarts_are_read_past_and_nothing_else_is(text, tidied):
+    assert normalise(text) == tidied
+
+
 def test_a_line_break_ends_a_sentence_and_keeps_the_words_before_it():
     reading = recognize("That sounds so hard\nWhat keeps you going?")
     assert [m.move for m in reading.moves] == ["reflection", "open_question"]

@@ -201,7 +201,7 @@ def test_an_unreadable_session_file_is_a_plain_message_not_a_traceback(tmp_path,
 
 
 def test_history_shows_which_session_a_retry_came_from(saved, capsys):
-    from simulator.debrief import branch
+    from simulator.service import branch
 
     data, (good, _) = saved
     with Store(data) as store:
@@ -245,17 +245,17 @@ def test_history_piped_into_a_reader_that_stops_early_is_quiet(saved):
 
 
 def test_one_session_resumed_in_two_windows_explains_the_clash(tmp_path, monkeypatch, capsys):
-    from simulator.cli.sessions import CommandError, record_turn
-    from simulator.debrief import replay_log
+    from simulator.cli.sessions import CommandError, play_turn
+    from simulator.service import Session
 
     data = tmp_path / "d"
     monkeypatch.setattr(sys, "stdin", io.StringIO(TURNS[0] + "\n"))
     assert main(["talk", "marcus", "--data-dir", str(data)]) == 0
     with Store(data) as store:
         first, second = store.load_session("last"), store.load_session("last")
-        record_turn(store, first, replay_log(first)[0], TURNS[1])  # the other window saves turn 2
+        play_turn(Session.resume(first, store), TURNS[1])  # the other window saves turn 2
         with pytest.raises(CommandError, match="another window.*--resume"):
-            record_turn(store, second, replay_log(second)[0], TURNS[2])
+            play_turn(Session.resume(second, store), TURNS[2])
         assert [t.trainee for t in store.load_session("last").turns] == TURNS[:2]
 
 

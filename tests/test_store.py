@@ -8,6 +8,8 @@ import stat
 import pytest
 
 from debrief_helpers import make_log
+from simulator.engine import Effect, TransitionInfo
+from simulator.moves.reading import MoveSpan
 from simulator.store import DB_NAME, LATEST, NewerDatabaseError, SessionNotFound, Store
 from simulator.store.migrations import version_of
 
@@ -26,8 +28,8 @@ def sample_log(**kw):
 def test_round_trip_keeps_every_field(tmp_path):
     store = Store(tmp_path / "d")
     log = sample_log(trainee="Ana")
-    log.turns[0].transition = {"index": 2, "move": "reflection", "source": "guarded", "dest": "warming",
-                               "note": "listened", "conditions": {"rapport_at_least": 30}}
+    log.turns[0].transition = TransitionInfo(2, "reflection", "guarded", "warming", "listened",
+                                             {"rapport_at_least": 30})
     log.turns[1].reading_cue, log.turns[1].unclear = "what", True
     sid = store.create_session(log)
     assert log.id == sid
@@ -166,7 +168,7 @@ def test_an_older_database_is_migrated_with_its_data_intact(tmp_path):
     turn = log.turns[0]
     assert (turn.trainee, turn.state_after, turn.rapport_after, turn.beats, turn.reading_cue) == \
         ("You're worn out.", "warming", 27, ["couch"], "")
-    assert turn.moves[0]["move"] == "reflection"
+    assert turn.moves[0].move == "reflection"
     # The new parts of the schema work on the migrated file.
     store.set_setting("trainee", "Ana")
     store.finish_session("old1")
@@ -211,10 +213,9 @@ def test_a_turn_record_names_only_the_moves_that_acted():
     from simulator.session import TurnRecord
 
     record = TurnRecord(number=1, trainee="So you're stuck, you should quit", primary="reflection", confidence=0.9,
-                        moves=[{"move": "reflection", "start": 0, "end": 15, "cue": "so you", "confidence": 0.9},
-                               {"move": "directive_advice", "start": 17, "end": 33, "cue": "you should",
-                                "confidence": 0.3}],
+                        moves=[MoveSpan("reflection", 0, 15, "so you", 0.9),
+                               MoveSpan("directive_advice", 17, 33, "you should", 0.3)],
                         state_before="guarded", state_after="guarded", rapport_before=20, rapport_after=27,
-                        effects=[{"move": "reflection", "delta": 7}], reply="Yeah.", cue="", beats=[], transition=None)
+                        effects=[Effect("reflection", 7)], reply="Yeah.", cue="", beats=[], transition=None)
     assert record.move_ids == ["reflection", "directive_advice"]
     assert record.acting_moves == ["reflection"]

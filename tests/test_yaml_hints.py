@@ -75,3 +75,26 @@ def test_peersim_test_finds_the_play_tests_of_a_yml_persona(tmp_path, capsys):
         "tests:\n  - name: a reflection warms\n    turns:\n      - say: \"It sounds like a lot.\"\n", encoding="utf-8")
     assert main(["test", str(tmp_path / "mini-client.yml")]) == 0, capsys.readouterr()
     assert "1 passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("turn, form", [
+    ("      - I hear you: that sounds hard\n", '- "I hear you: that sounds hard"'),
+    ("      - So it's like this: you're \"done\"\n        expect: {ended: false}\n",
+     '- say: "So it\'s like this: you\'re \\"done\\""'),
+])
+def test_an_unquoted_colon_in_a_play_test_turn_is_named_with_its_quoted_form(tmp_path, capsys, turn, form):
+    (tmp_path / "dialogue_trees").mkdir()
+    (tmp_path / "dialogue_trees" / "mini.yaml").write_text(MINI_TREE, encoding="utf-8")
+    (tmp_path / "mini-client.yaml").write_text(MINI_PERSONA.replace("tree: mini", "tree: dialogue_trees/mini.yaml"),
+                                               encoding="utf-8")
+    test = tmp_path / "mini-client.test.yaml"
+    test.write_text("tests:\n  - name: listening\n    turns:\n      - \"Hi.\"\n" + turn, encoding="utf-8")
+    assert main(["test", str(test)]) == 1
+    err = "".join(capsys.readouterr())
+    said = turn.strip().split("\n")[0][2:]
+    assert f"{test}:5:9:" in err and f"turn 2 of 'listening': YAML read `{said}` as a field named" in err
+    assert "': '" in err and f"fix: put the whole turn in double quotes: {form}" in err
+    assert "missing required field 'say'" not in err
+    # Written the way the hint says, the file passes.
+    test.write_text(test.read_text(encoding="utf-8").replace(turn.split("\n")[0], "      " + form), encoding="utf-8")
+    assert main(["test", str(test)]) == 0, capsys.readouterr()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.scenario import loader, source
+from simulator.scenario import cache, loader, source
 from simulator.scenario.errors import ScenarioError
 from simulator.toolkit.lint import lint_paths
 from simulator.scenario.folders import validate_paths
@@ -31,15 +31,33 @@ def _bench_core(monkeypatch):
 
 
 def _both(monkeypatch, fn):
-    """fn() on the libyaml path, then on the pure-Python path (every tree read again)."""
-    loader.forget_trees()
-    fast = fn()
+    """fn() on the libyaml path, then on the pure-Python path (every tree read again, no
+    cache of checked files); and, as a third path, fn() with every clean file served from
+    that cache (filled by a first run), which must say the same again."""
     with monkeypatch.context() as m:
+        m.setenv("PEERSIM_CACHE_DIR", "off")
+        loader.forget_trees()
+        fast = fn()
         m.setattr(source, "_CLoader", None)
         loader.forget_trees()
         slow = fn()
     loader.forget_trees()
-    return fast, slow
+    fn()                       # fills this test's cache (conftest.py gives each test its own)
+    hits = []
+    real = cache.lookup
+
+    def counting(*args):
+        found = real(*args)
+        hits.append(found is not None)
+        return found
+
+    with monkeypatch.context() as m:
+        m.setattr(cache, "lookup", counting)
+        loader.forget_trees()
+        cached = fn()
+    loader.forget_trees()
+    assert cached == fast, "a file from the cache of checked files reads or checks differently"
+    return fast, slow, hits
 
 
 def _read(path: Path, text: str | None = None):
@@ -61,15 +79,16 @@ SHIPPED = sorted([*shipped_dir("personas").glob("*.yaml"), *shipped_dir("dialogu
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
 def test_a_shipped_file_reads_the_same_on_both_paths(path, monkeypatch):
-    fast, slow = _both(monkeypatch, lambda: _read(path))
+    fast, slow, _ = _both(monkeypatch, lambda: _read(path))
     assert fast[0] == "ok"
     assert fast == slow
 
 
 def test_lint_and_validate_say_the_same_on_both_paths_over_the_shipped_files(monkeypatch):
     folders = [shipped_dir("personas"), shipped_dir("dialogue_trees")]
-    fast, slow = _both(monkeypatch, lambda: _findings(folders))
+    fast, slow, hits = _both(monkeypatch, lambda: _findings(folders))
     assert fast == slow
+    assert hits and all(hits), "every shipped file is served from the cache on the third path"
 
 
 @pytest.mark.parametrize("states", [3, 120])
@@ -81,9 +100,10 @@ def test_a_generated_tree_reads_and_checks_the_same_on_both_paths(states, tmp_pa
     tree = trees / "generated.yaml"
     tree.write_text(bench.generate_tree(states), encoding="utf-8")
     (personas / "bench.yaml").write_text(bench.PERSONA, encoding="utf-8")
-    fast, slow = _both(monkeypatch, lambda: (_read(tree), _findings([tmp_path])))
+    fast, slow, hits = _both(monkeypatch, lambda: (_read(tree), _findings([tmp_path])))
     assert fast[0][0] == "ok" and len(fast[0][2]) > states
     assert fast == slow
+    assert hits and all(hits), "the persona and its tree are served from the cache on the third path"
 
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
@@ -101,6 +121,7 @@ def test_a_malformed_file_gets_the_same_messages_and_marks_on_both_paths(case, t
     path.write_text(text, encoding="utf-8")
     if kind == "tree":
         (tmp_path / "personas" / "mini-client.yaml").write_text(MINI_PERSONA, encoding="utf-8")
-    fast, slow = _both(monkeypatch, lambda: (_read(path), _findings([tmp_path])))
+    fast, slow, hits = _both(monkeypatch, lambda: (_read(path), _findings([tmp_path])))
     assert fast == slow
     assert fast[1][0], "the table's files are all broken: validate must say so"
+    assert any(hits), "the clean files beside the broken one are served from the cache on the third path"

@@ -8,6 +8,7 @@ import importlib
 import os
 import sys
 
+from simulator.cli.output import CannotWrite
 from simulator.safetext import PrintableStream
 from simulator.scenario.errors import ScenarioError
 
@@ -137,6 +138,9 @@ def _main(argv: list[str]) -> int:
     except ScenarioError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return 1
+    except CannotWrite as exc:
+        print(f"peersim: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

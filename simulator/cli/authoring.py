@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from simulator.cli import add_clients_option, seed_number
+from simulator.cli.output import write_output
 from simulator.toolkit.coverage import Coverage
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.toolkit.graph import FORMATS, render, resolve_graph_target, to_dot
@@ -76,6 +77,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="reload the persona and its tree whenever either file is saved")
     p.add_argument("--seed", type=seed_number, default=0)
     p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("lsp", help="a language server for your editor: lint's findings as you type, "
+                                   "completion and rule explanations in persona, tree and play-test files")
+    add_clients_option(p)
+    p.set_defaults(func=cmd_lsp)
 
 
 # ------------------------------------------------------------------------- new
@@ -272,15 +278,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         text = text.replace("<svg", "<!-- drawn by Graphviz dot (renderer: dot) -->\n<svg", 1)
     else:
         text = render(tree, args.format, thresholds)
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise ScenarioError([Problem(args.output, 0, 0, f"cannot write the file ({exc.strerror})",
-                                         "check that the folder exists and that you can write there")]) from None
-        print(f"wrote {args.output}")
-    else:
-        sys.stdout.write(text)
+    write_output(text, args.output)
     return 0
 
 
@@ -359,6 +357,25 @@ def cmd_test(args: argparse.Namespace) -> int:
             print("\ncoverage (what the play-tests reached):")
             print(coverage.report())
     return 1 if failed_count or problems else 0
+
+
+# ------------------------------------------------------------------------- lsp
+LSP_INSTALL = ("peersim lsp needs the pygls package, which is not installed here.\n"
+               "Install it from a copy of the peersim repository with:  pip install '.[lsp]'\n"
+               "(or into the environment peersim runs in:  pip install 'pygls>=2.0')")
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    try:
+        from simulator.toolkit.lsp.server import serve
+    except ImportError as exc:
+        if (exc.name or "").partition(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        print(LSP_INSTALL, file=sys.stderr)
+        return 1
+    from simulator.cli import _version
+
+    return serve(_version())
 
 
 # ------------------------------------------------------------------------- play

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simulator.cli import add_clients_option, seed_number
+from simulator.cli.output import write_output
 from simulator.safetext import json_safe
 from simulator.scenario.errors import ScenarioError
 from simulator.scenario.folders import load_library, validate_paths
@@ -18,6 +19,7 @@ from simulator.scenario.loader import load_scenario
 
 if TYPE_CHECKING:
     from simulator.engine import ClientTurn, Conversation
+    from simulator.service import Session
 
 # The engine and the recogniser are imported by the commands that use them: `list`,
 # `validate` and `schema` start in about the time Textual takes to import (benchmarks/bench_load.py).
@@ -240,49 +242,66 @@ def turn_record(turn: ClientTurn) -> dict:
             "beats": [b.id for b in turn.beats], "played": True}
 
 
-def replay_script(scenario: Scenario, lines: list[str], seed: int) -> tuple[Conversation, dict, list[dict]]:
-    from simulator.engine import Conversation
-    from simulator.moves import recognize
+def replay_script(scenario: Scenario, lines: list[str], seed: int,
+                  trainee: str = "") -> tuple[Session, dict, list[dict]]:
+    """Play a script once, through the session service, so `--save` stores the very turns
+    printed (mode "replay"; saved by the caller, if at all)."""
+    from simulator.service import Session
 
-    convo = Conversation(scenario, seed=seed)
+    session = Session.start(scenario, mode="replay", seed=seed, trainee=trainee)
+    convo = session.convo
     start = {"state": convo.state, "rapport": convo.rapport}
     turns = []
     for text in lines:
         if convo.ended:
-            reading = recognize(text)
+            reading = session.read(text)
             turns.append({"trainee": text, "primary": reading.primary,
                           "moves": [m.to_dict() for m in reading.moves], "state": convo.state,
                           "rapport": convo.rapport, "reply": "", "beats": [], "played": False})
             continue
-        turns.append(turn_record(convo.step(text)))
-    return convo, start, turns
+        turns.append(turn_record(session.play(text)[0]))
+    return session, start, turns
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.persona)
     status = 0
-    for script in args.scripts:
-        path = Path(script)
-        try:
-            lines = read_script(path)
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = "file not found" if isinstance(exc, FileNotFoundError) else str(exc)
-            print(f"{script}: cannot read the script ({reason})", file=sys.stderr)
-            status = 1
-            continue
-        convo, start, turns = replay_script(scenario, lines, args.seed)
-        if args.save:
-            from simulator.cli.sessions import save_replay
+    store, trainee = None, ""
+    if args.save:
+        from simulator.cli.sessions import open_replay_store
 
-            saved = save_replay(scenario, lines, args.seed, getattr(args, "data_dir", None), args.trainee)
-            print(f"{script}: saved as session {saved}", file=sys.stderr)
-        final = {"state": convo.state, "rapport": convo.rapport, "ended": convo.ended,
-                 "ending": convo.ending, "beats": list(convo.revealed)}
-        if args.json:
-            print(json.dumps({"script": script, "persona": scenario.persona.id, "seed": args.seed,
-                              "start": start, "turns": turns, "final": final}, ensure_ascii=False))
-        else:
-            print_transcript(script, scenario, convo, start, turns, final)
+        # Opened once; every script is played once and the run is saved in one transaction.
+        store, trainee = open_replay_store(getattr(args, "data_dir", None), args.trainee)
+    played = []
+    try:
+        for script in args.scripts:
+            path = Path(script)
+            try:
+                lines = read_script(path)
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = "file not found" if isinstance(exc, FileNotFoundError) else str(exc)
+                print(f"{script}: cannot read the script ({reason})", file=sys.stderr)
+                status = 1
+                continue
+            session, start, turns = replay_script(scenario, lines, args.seed, trainee)
+            convo = session.convo
+            if store is not None:
+                played.append((script, session))
+            final = {"state": convo.state, "rapport": convo.rapport, "ended": convo.ended,
+                     "ending": convo.ending, "beats": list(convo.revealed)}
+            if args.json:
+                print(json.dumps({"script": script, "persona": scenario.persona.id, "seed": args.seed,
+                                  "start": start, "turns": turns, "final": final}, ensure_ascii=False))
+            else:
+                print_transcript(script, scenario, convo, start, turns, final)
+        if store is not None:
+            from simulator.service import save_played
+
+            for (script, _), saved in zip(played, save_played([s for _, s in played], store)):
+                print(f"{script}: saved as session {saved}", file=sys.stderr)
+    finally:
+        if store is not None:
+            store.close()
     return status
 
 
@@ -329,14 +348,5 @@ def cmd_schema(args: argparse.Namespace) -> int:
         out = {k: schemas[k] for k in ("persona", "tree")}
     else:
         out = schemas if args.which == "all" else schemas[args.which]
-    if getattr(args, "output", None):
-        try:
-            Path(args.output).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            print(f"peersim: cannot write {args.output} ({exc.strerror or exc}); "
-                  "check that the folder exists and you may write there", file=sys.stderr)
-            return 1
-        print(f"wrote {args.output}")
-        return 0
-    print(json.dumps(out, indent=2))
+    write_output(json.dumps(out, indent=2) + "\n", getattr(args, "output", None))
     return 0

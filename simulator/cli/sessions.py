@@ -14,18 +14,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from simulator.cli import add_clients_option, seed_number
-from simulator.debrief import compare, debrief, replay_log
-from simulator.debrief.export import compare_text, export, to_text
+from simulator.cli.output import write_output
+from simulator.debrief import compare, debrief
+from simulator.debrief.export import EXPORT_FORMATS, compare_text, export, to_text
 from simulator.debrief.report import build_report, to_csv
 from simulator.debrief.report import to_markdown as report_markdown
-from simulator.engine import Conversation
 from simulator.safetext import json_safe, printable
-from simulator.scenario.errors import ScenarioError
-from simulator.scenario.checked import Scenario
 from simulator.scenario.loader import load_scenario
-from simulator.session import LONGEST_TURN, SessionLog, TurnRecord
-from simulator.store import (NewerDatabaseError, SessionNotFound, Store, StoreError, resolve_data_dir,
-                             write_private)
+from simulator.service import FilesGone, Session, scenario_if_there
+from simulator.session import LONGEST_TURN, TurnRecord
+from simulator.store import NewerDatabaseError, SessionNotFound, Store, StoreError, resolve_data_dir
 
 DATA_DIR_HELP = "folder of the session database (default: $PEERSIM_DATA_DIR, else your user data folder)"
 
@@ -68,10 +66,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     _data_dir(p)
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("export", help="write a session's debrief as Markdown, a self-contained HTML page, or JSON; "
+    titles = [f"{f.title} ({f.name})" for f in EXPORT_FORMATS.values()]
+    p = sub.add_parser("export", help=f"write a session's debrief as {', '.join(titles[:-1])} or {titles[-1]}; "
                                       "or, with --all --bundle, your sessions as one file for your trainer")
     p.add_argument("session", nargs="?", help="a session id, a unique prefix of one, or 'last'")
-    p.add_argument("--format", choices=["md", "html", "json"], default="md")
+    p.add_argument("--format", choices=list(EXPORT_FORMATS), default="md",
+                   help="; ".join(f"{f.name}: {f.title}" for f in EXPORT_FORMATS.values()) + " (default: md)")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of to standard output")
     p.add_argument("--all", action="store_true", help="every saved session (with --bundle)")
     p.add_argument("--bundle", action="store_true",
@@ -148,48 +148,21 @@ def _trainee(store: Store, given: str | None) -> str:
     return given if given is not None else (store.get_setting("trainee") or "")
 
 
-def _write(text: str, output: str | None) -> None:
-    if output:
-        path = Path(output)
-        try:
-            write_private(path, text)
-        except OSError as exc:
-            if not path.parent.is_dir():
-                raise CommandError(f"cannot write {output}: the folder {path.parent} does not exist; "
-                                   "create it first or choose another file") from None
-            raise CommandError(f"cannot write {output} ({(exc.strerror or str(exc)).lower()}); "
-                               "choose another file with -o") from None
-        print(f"wrote {output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-
-
-def record_turn(store: Store, log: SessionLog, convo: Conversation, said) -> TurnRecord:
-    """Play one turn and save it at once (committed before the reply is shown)."""
-    record = TurnRecord.from_turn(convo.step(said))
-    log.turns.append(record)
+def play_turn(session: Session, said) -> TurnRecord:
+    """Play one turn and save it at once (committed before the reply is shown), as one unit."""
     try:
-        store.append_turn(log.id, record)
+        return session.play(said)[1]
     except sqlite3.IntegrityError:  # the same session resumed in two windows at once
-        raise CommandError(f"turn {record.number} of session {log.id} was just saved from another window, so "
-                           f"this one was not; close the other window and run `peersim talk --resume {log.id}` "
+        number, sid = len(session.log.turns) + 1, session.log.id
+        raise CommandError(f"turn {number} of session {sid} was just saved from another window, so "
+                           f"this one was not; close the other window and run `peersim talk --resume {sid}` "
                            "to carry on") from None
-    return record
 
 
-def save_replay(scenario: Scenario, lines: list[str], seed: int, data_dir: str | None = None,
-                trainee: str | None = None) -> str:
-    """`peersim replay --save`: play a script as a saved session (mode "replay")."""
-    with Store(data_dir) as store:
-        convo = Conversation(scenario, seed=seed)
-        log = SessionLog.start(convo, mode="replay", trainee=_trainee(store, trainee))
-        store.create_session(log)
-        for text in lines:
-            if convo.ended:
-                break
-            record_turn(store, log, convo, text)
-        store.finish_session(log.id)
-        return log.id
+def open_replay_store(data_dir: str | None = None, trainee: str | None = None) -> tuple[Store, str]:
+    """`peersim replay --save`: the store, opened once for every script, and the trainee's name."""
+    store = Store(data_dir)
+    return store, _trainee(store, trainee)
 
 
 # ----------------------------------------------------------------------------- talk
@@ -208,32 +181,26 @@ def cmd_talk(args: argparse.Namespace) -> int:
                                    f"{'left' if log.ending == 'left' else 'and you agreed a plan'}; "
                                    f"start a new one with `peersim talk {log.persona_id}`")
             try:
-                convo, differs = replay_log(log)
-            except ScenarioError:
-                if log.persona_path and not Path(log.persona_path).is_file():
-                    raise CommandError(f"session {log.id} was played with {log.persona_path}, which is not there "
-                                       "any more; put that file back to carry on (`peersim show "
-                                       f"{log.id}` still shows its debrief)") from None
-                raise
-            if differs:
-                print(f"peersim: note: the persona's files changed since this session; from turn {differs[0]} "
-                      "the client may not answer as before", file=sys.stderr)
-            if log.ended_at:
-                store.reopen_session(log.id)
+                session = Session.resume(log, store)
+            except FilesGone as exc:
+                raise CommandError(str(exc)) from None
+            if session.note:
+                print(f"peersim: note: {session.note}", file=sys.stderr)
+            convo = session.convo
             emit({"session": log.id, "persona": log.persona_id, "resumed_after": len(log.turns),
                   "state": convo.state, "rapport": convo.rapport},
                  f"session {log.id}: {log.persona_name}, resumed after turn {len(log.turns)} "
                  f"({convo.state}, rapport {convo.rapport})")
         else:
             seed = getattr(args, "seed", None)
-            convo = Conversation(load_scenario(args.persona), seed=0 if seed is None else seed)
-            log = SessionLog.start(convo, mode="practice", trainee=_trainee(store, args.trainee))
-            store.create_session(log)
+            session = Session.start(load_scenario(args.persona), mode="practice", seed=0 if seed is None else seed,
+                                    trainee=_trainee(store, args.trainee), store=store)
+            log, convo = session.log, session.convo
             emit({"session": log.id, "persona": log.persona_id, "opening": convo.opening_line,
                   "state": convo.state, "rapport": convo.rapport},
                  f"session {log.id}: {log.persona_name}, seed {log.seed}\n{log.persona_name}: {convo.opening_line}")
         name = log.persona_name
-        while not convo.ended:
+        while not session.ended:
             raw = sys.stdin.readline()
             if not raw:
                 break
@@ -245,14 +212,22 @@ def cmd_talk(args: argparse.Namespace) -> int:
                      f"That turn is {len(text):,} characters long and was not sent: a turn holds up to "
                      f"{LONGEST_TURN:,}. Trim it, or say it over several turns.")
                 continue
-            r = record_turn(store, log, convo, text)
+            try:
+                r = play_turn(session, text)
+            except (sqlite3.Error, OSError):
+                # Not played and not saved: the words are given back so nothing typed is lost.
+                emit({"not_saved": text, "turns": len(log.turns)},
+                     f"This turn was not saved, so {name} has not answered it: {text}")
+                print(f"peersim: carry on later with `peersim talk --resume {log.id}`; "
+                      f"{len(log.turns)} turn{'' if len(log.turns) == 1 else 's'} are saved", file=sys.stderr)
+                raise
             emit({"turn": r.number, "trainee": r.trainee, "moves": r.acting_moves, "state": r.state_after,
                   "rapport": r.rapport_after, "beats": r.beats, "reply": r.reply, "ending": r.ending},
                  f"{r.number}. read as {', '.join(r.acting_moves) or 'nothing'}; {r.state_after}, rapport "
                  f"{r.rapport_after}\n{name}: {r.reply}")
-        if convo.ended:
+        if session.ended:
             emit({"over": convo.over_reason()}, convo.over_reason())
-        store.finish_session(log.id)
+        session.finish()
         emit({"saved": log.id, "turns": len(log.turns)},
              f"saved as session {log.id}; see `peersim show {log.id}`")
     return 0
@@ -301,7 +276,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if other is not None:
         sys.stdout.write(compare_text(compare(log, other), log, other))
         return 0
-    sys.stdout.write(to_text(debrief(log), log))
+    sys.stdout.write(to_text(debrief(log, scenario_if_there(log)), log))
     return 0
 
 
@@ -315,7 +290,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CommandError("name a session to export (an id, a prefix, or 'last'), or use --all --bundle")
     with Store(data_dir_of(args)) as store:
         log = store.load_session(args.session)
-    _write(export(debrief(log), log, args.format), args.output)
+    write_output(export(debrief(log, scenario_if_there(log)), log, args.format), args.output)
     return 0
 
 
@@ -327,7 +302,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     with Store(data_dir_of(args)) as store:
         logs = [store.load_session(s.id) for s in store.list_sessions(trainee=args.trainee, since=since)]
     rows = build_report(logs)
-    _write(to_csv(rows) if args.format == "csv" else report_markdown(rows, args.since), args.output)
+    write_output(to_csv(rows) if args.format == "csv" else report_markdown(rows, args.since), args.output)
     return 0
 
 
@@ -356,7 +331,7 @@ def export_bundle(args: argparse.Namespace) -> int:
     if not trainee:
         raise CommandError("a bundle carries your name so your trainer can tell it from others': "
                            "give it with --trainee NAME")
-    _write(write_bundle(logs, trainee), args.output)
+    write_output(write_bundle(logs, trainee), args.output)
     print(f"{len(logs)} session{'' if len(logs) == 1 else 's'} in the bundle, under the name {trainee}",
           file=sys.stderr)
     return 0
@@ -370,5 +345,5 @@ def cohort_report(args: argparse.Namespace) -> int:
     render = {"csv": to_cohort_csv, "md": to_cohort_markdown, "html": to_cohort_html}[args.format]
     for problem in cohort.problems:
         print(f"peersim: not counted: {problem}", file=sys.stderr)
-    _write(render(cohort), args.output)
+    write_output(render(cohort), args.output)
     return 1 if cohort.problems else 0

@@ -1,13 +1,13 @@
 """The debrief of a session, and rewinding one: what the scoring found, said to the
 trainee as a colleague would say it, about the moves and their effect.
 
-`debrief(log)` is pure over the log (the scenario only adds beat summaries);
-`resume_conversation` and `branch` rebuild the engine from the recorded readings.
+`debrief(log, scenario)` is pure over the log: it loads nothing. The scenario, when the
+caller has it (simulator/service.py finds the files a session was played with), only adds
+beat summaries and lines that fit this client. Resuming and rewinding live in the service.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 from simulator.debrief.library import better_reply
@@ -15,13 +15,12 @@ from simulator.scoring import (
     CR_AT_LEAST, RQ_AT_LEAST, LessonScore, Metrics, acting_ids, effect_of, heard_not_counted, overall_caps, repairs,
     score_log, state_kind, strongest_turn, weakest_turn, withdrawal_triggers,
 )
-from simulator.engine import Conversation
-from simulator.moves.taxonomy import Lesson
+from simulator.moves.taxonomy import Lesson, move_label
 from simulator.scenario.checked import Scenario
-from simulator.session import SessionLog, TurnRecord, now_iso
+from simulator.scenario.kinds import tree_kinds
+from simulator.session import SessionLog, TurnRecord
 
-__all__ = ["Debrief", "Metrics", "TurnNote", "CompareRow", "branch", "compare", "debrief", "load_scenario_for",
-           "replay_log", "resume_conversation"]
+__all__ = ["Debrief", "Metrics", "TurnNote", "CompareRow", "compare", "debrief"]
 
 
 @dataclass
@@ -60,12 +59,13 @@ class Debrief:
     caps: list[str] = field(default_factory=list)  # why the overall score was capped
 
 
-def label(move: str) -> str:
-    return move.replace("_", " ")
+def label(name: str) -> str:
+    """A state or lesson id in plain words: "opening_up" -> "opening up" (moves: move_label)."""
+    return name.replace("_", " ")
 
 
 def labels(moves: list[str]) -> str:
-    names = [label(m) for m in dict.fromkeys(moves)] or ["nothing"]
+    names = [move_label(m) for m in dict.fromkeys(moves)] or ["nothing"]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -87,7 +87,7 @@ MOVE_PHRASES = {
 
 
 def move_phrase(move: str) -> str:
-    return MOVE_PHRASES.get(move, label(move))
+    return MOVE_PHRASES.get(move, move_label(move))
 
 
 def _signed(n: int) -> str:
@@ -95,24 +95,9 @@ def _signed(n: int) -> str:
 
 
 # ----------------------------------------------------------------------------- scenario
-def load_scenario_for(log: SessionLog) -> Scenario:
-    """The persona the session was played with: its file if it is still there, else the shipped id."""
-    from pathlib import Path
-
-    from simulator.scenario.loader import load_scenario
-
-    if log.persona_path and Path(log.persona_path).is_file():
-        return load_scenario(log.persona_path)
-    return load_scenario(log.persona_id)
-
-
-def _beat_summaries(log: SessionLog, scenario: Scenario | None) -> dict[str, str]:
-    if scenario is None:
-        try:
-            scenario = load_scenario_for(log)
-        except Exception:  # a deleted or broken persona file must not stop a debrief
-            return {}
-    return {b.id: b.summary or b.id for b in scenario.persona.beats}
+def _beat_summaries(scenario: Scenario | None) -> dict[str, str]:
+    # Without the persona (a deleted file, a bundle from another machine) beats go by their ids.
+    return {b.id: b.summary or b.id for b in scenario.persona.beats} if scenario is not None else {}
 
 
 # ----------------------------------------------------------------------------- turn notes
@@ -232,25 +217,20 @@ def client_said_until(log: SessionLog, number: int) -> str:
     return "\n".join([log.opening_line, *(t.reply for t in log.turns if t.number < number)])
 
 
-def _persona(log: SessionLog, scenario: Scenario | None):
-    if scenario is not None:
-        return scenario.persona
-    try:
-        return load_scenario_for(log).persona
-    except Exception:  # without the persona file the generic lines still serve
-        return None
-
-
 def debrief(log: SessionLog, scenario: Scenario | None = None) -> Debrief:
-    scores = score_log(log)
-    summaries = _beat_summaries(log, scenario)
+    # The tree's `kind:` of each state, so the scores and the suggestions read the tree;
+    # without the tree, the state ids are read as before.
+    kinds = tree_kinds(scenario.tree) if scenario is not None else {}
+    scores = score_log(log, kinds)
+    summaries = _beat_summaries(scenario)
     fixed = repairs(log)
     notes = [turn_note(log, t, summaries, fixed.get(t.number)) for t in log.turns]
     by_number = {n.number: n for n in notes}
-    strong, weak = strongest_turn(log), weakest_turn(log)
+    strong, weak = strongest_turn(log), weakest_turn(log, kinds)
     better_move = better = None
     if weak is not None:
-        better_move, better = better_reply(weak, state_kind(weak.state_before), _persona(log, scenario),
+        better_move, better = better_reply(weak, state_kind(weak.state_before, kinds),
+                                           scenario.persona if scenario else None,
                                            client_said_until(log, weak.number), acting_ids(weak))
         if better is None:
             better_move = None
@@ -271,53 +251,13 @@ def debrief(log: SessionLog, scenario: Scenario | None = None) -> Debrief:
         strongest=strongest, weakest=weakest, better_reply=better, better_move=better_move,
         beats_uncovered=uncovered, beats_missed=missed, turn_notes=notes,
         feedback=feedback,
-        lesson_details=scores.lessons, withdrawal_triggers=withdrawal_triggers(log), states_reached=states,
+        lesson_details=scores.lessons, withdrawal_triggers=withdrawal_triggers(log, kinds), states_reached=states,
         caps=[why for _cap, why in caps])
 
 
 def _practised_mean(scores) -> float:
     practised = [s.score for s in scores.lessons.values() if s.practised]
     return sum(practised) / len(practised) if practised else 0
-
-
-# ----------------------------------------------------------------------------- resume and rewind
-def replay_log(log: SessionLog, scenario: Scenario | None = None,
-               upto: int | None = None) -> tuple[Conversation, list[int]]:
-    """A fresh engine fed the recorded readings of turns 1..upto (all by default).
-
-    Returns the engine and the turn numbers whose outcome (state, rapport, reply) differs
-    from the record, which happens only if the persona or tree file changed since.
-    """
-    scenario = scenario or load_scenario_for(log)
-    convo = Conversation(scenario, seed=log.seed)
-    differs = []
-    for turn in log.turns[:upto]:
-        if convo.ended:
-            differs.append(turn.number)
-            break
-        played = convo.step(turn.to_reading())
-        if (played.state, played.rapport, played.reply) != (turn.state_after, turn.rapport_after, turn.reply):
-            differs.append(turn.number)
-    return convo, differs
-
-
-def resume_conversation(log: SessionLog, scenario: Scenario | None = None) -> Conversation:
-    """The engine at the end of the log, rebuilt by replaying the recorded readings (not
-    re-recognising the text), with the same seed, so state, rapport, beats and RNG match."""
-    return replay_log(log, scenario)[0]
-
-
-def branch(log: SessionLog, after_turn: int, scenario: Scenario | None = None) -> tuple[SessionLog, Conversation]:
-    """A new attempt from after `after_turn` (0 = from the start): a new log holding turns
-    1..after_turn, parent_id set to the original, and an engine restored to that point."""
-    if not 0 <= after_turn <= len(log.turns):
-        raise ValueError(f"turn {after_turn} is not in this session (it has {len(log.turns)} turns)")
-    new = copy.deepcopy(log)
-    new.id, new.parent_id, new.branch_turn = None, log.id, after_turn
-    new.turns = new.turns[:after_turn]
-    new.started_at, new.ended_at = now_iso(), None
-    convo, _ = replay_log(new, scenario)
-    return new, convo
 
 
 # ----------------------------------------------------------------------------- compare

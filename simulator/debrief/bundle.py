@@ -131,8 +131,8 @@ def read_bundle(path: str | Path) -> Bundle:
             where = ".".join(str(p) for p in exc.errors()[0]["loc"])
             raise BundleError(f"{name}: session {number} is damaged ({where}: {exc.errors()[0]['msg'].lower()})"
                               ) from None
-        # The path names a file on the trainee's machine: on this one it could name anything.
-        log.persona_path = ""
+        # The paths name files on the trainee's machine: on this one they could name anything.
+        log.persona_path = log.tree_path = ""
         try:
             score_log(log)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):

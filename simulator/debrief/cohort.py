@@ -48,8 +48,8 @@ class Cohort:
 
 
 def content_hash(log: SessionLog) -> str:
-    """What the session was, not where it was kept: a bundle drops the persona file's path."""
-    fields = {k: v for k, v in asdict(log).items() if k != "persona_path"}
+    """What the session was, not where it was kept: a bundle drops the files' paths."""
+    fields = {k: v for k, v in asdict(log).items() if k not in ("persona_path", "tree_path")}
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

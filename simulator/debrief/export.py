@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from html import escape
 
 from simulator.debrief import CompareRow, Debrief, label, labels
-from simulator.moves.taxonomy import LESSON_TITLES, Lesson
+from simulator.moves.taxonomy import LESSON_TITLES, Lesson, move_label
 from simulator.safetext import json_safe, printable
 from simulator.session import SessionLog
 
@@ -69,7 +70,7 @@ def number_lines(d: Debrief, log: SessionLog) -> list[str]:
         f"non-adherent {m.mi_non_adherent}",
         f"First reflection: {('turn ' + str(m.time_to_first_reflection)) if m.time_to_first_reflection else 'none'}"
         f"; story beats uncovered {m.beats_uncovered} of {m.beats_total}",
-        "Moves read: " + (", ".join(f"{label(k)} {v}" for k, v in sorted(m.move_counts.items(),
+        "Moves read: " + (", ".join(f"{move_label(k)} {v}" for k, v in sorted(m.move_counts.items(),
                                                                         key=lambda kv: (-kv[1], kv[0])))
                           or "none"),
     ]
@@ -305,12 +306,37 @@ started {e(when(log.started_at))} UTC &middot; trainee: {e(log.trainee or "not g
 """
 
 
-FORMATS = {"md": to_markdown, "html": to_html, "json": to_json, "text": to_text}
+# ----------------------------------------------------------------------------- the formats
+@dataclass(frozen=True)
+class ExportFormat:
+    """One way to save a debrief. `peersim export --format`, the debrief screen's keys and
+    the names of saved files all read EXPORT_FORMATS, so a new format is one entry here."""
+
+    name: str                                    # what `--format` takes
+    title: str                                   # in help and on the debrief screen: "save as Markdown"
+    suffix: str                                  # the end of a saved file's name
+    render: Callable[[Debrief, SessionLog], str]
+    key: str | None = None                       # the debrief screen's key for it (None: not offered there)
+    escaped: bool = False                        # control characters escaped (JSON) rather than left out
+
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
+    ExportFormat("md", "Markdown", ".md", to_markdown, key="m"),
+    ExportFormat("html", "HTML", ".html", to_html, key="w"),
+    ExportFormat("json", "JSON", ".json", to_json, escaped=True),
+)}
 
 
 def export(d: Debrief, log: SessionLog, fmt: str) -> str:
     """The debrief in one format. Trainee and author text may hold control characters
     (kept as typed in the store); no export carries them raw: JSON escapes them, the
     others leave them out."""
-    text = FORMATS[fmt](d, log)
-    return json_safe(text) if fmt == "json" else printable(text)
+    form = EXPORT_FORMATS[fmt]
+    text = form.render(d, log)
+    return json_safe(text) if form.escaped else printable(text)
+
+
+def file_name(log: SessionLog, fmt: str) -> str:
+    """The name a saved debrief gets: the day, the client and the session, then the suffix."""
+    stamp = (log.started_at or "")[:10]
+    return f"{stamp}-{log.persona_id}-{log.id or 'session'}{EXPORT_FORMATS[fmt].suffix}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from simulator.moves.reading import MoveSpan, Reading
-from simulator.moves.taxonomy import FAMILIES, MOVE_IDS, MOVES, Move, family_of
+from simulator.moves.taxonomy import FAMILIES, MOVE_IDS, MOVES, Move, family_of, move_label
 
 
 @lru_cache(maxsize=1)
@@ -24,11 +24,6 @@ def default_recognizer():
 def recognize(text: str) -> Reading:
     """Read one trainee turn: every move in order, a primary move, a confidence and the cue."""
     return default_recognizer().recognize(text)
-
-
-def move_label(move_id: str) -> str:
-    """"directive_advice" -> "directive advice"."""
-    return move_id.replace("_", " ")
 
 
 def explain(span: MoveSpan, reading: Reading | None = None) -> str:

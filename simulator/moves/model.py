@@ -21,6 +21,7 @@ import json
 import zlib
 from typing import NamedTuple
 from functools import lru_cache
+from itertools import repeat
 from math import exp
 from pathlib import Path
 
@@ -97,11 +98,56 @@ def bucket(feature: str) -> int:
 
 def _words(norm: str) -> list[str]:
     """The words of a piece as features() sees them (punctuation stripped, empties dropped)."""
-    return [w for w in (w.strip(".,!?;:\"()…-") for w in norm.split()) if w]
+    return list(filter(None, map(str.strip, norm.split(), repeat(".,!?;:\"()…-"))))
 
 
 def _length_bucket(n: int) -> str:
     return "len:" + ("1" if n <= 2 else "s" if n <= 6 else "m" if n <= 14 else "l" if n <= 30 else "xl")
+
+
+_last_piece: list = [None, None, None]    # the piece whose features were last listed: norm, words, feats
+
+
+def piece_features(norm: str) -> tuple[list[str], list[str]]:
+    """(words, every other feature but the words' own) of one piece, as features() names
+    them; the words' rows (the word and its character trigrams) are summed per word
+    (LinearModel._word_row). Both models read the same piece in turn, so the lists of
+    the last piece are kept and shared."""
+    last = _last_piece
+    if last[0] == norm:
+        return last[1], last[2]
+    words = _words(norm)
+    seq = ["<s>", *words, "</s>"]
+    feats = ["b:" + a + " " + b for a, b in zip(seq, seq[1:])]
+    if len(words) >= 2:
+        feats.append("f2:" + words[0] + " " + words[1])
+    if len(words) >= 3:
+        feats.append("f3:" + " ".join(words[:3]))
+    question = norm.rstrip().endswith("?")
+    feats.append("q:yes" if question else "q:no")
+    feats.append(_length_bucket(len(words)))
+    feats += context(words, question)
+    last[0], last[1], last[2] = norm, words, feats
+    return words, feats
+
+
+class _Memo(dict):
+    """A bounded memo that works out a missing entry itself (dict.__missing__), so a list
+    of look-ups is one map() call, with no second pass over it for the misses."""
+
+    def __init__(self, make, limit: int):
+        super().__init__()
+        self.make, self.limit = make, limit
+
+    def __missing__(self, key):
+        value = self.make(key)
+        if len(self) < self.limit:
+            self[key] = value
+        return value
+
+
+# How many rows a word adds: its own and, for a longer word, one per character trigram.
+_word_count = _Memo(lambda w: 1 + (len(w) if len(w) >= 5 else 0), 100_000)
 
 
 class Prediction(NamedTuple):     # (a named tuple: made for every piece read, so cheap to make)
@@ -130,9 +176,10 @@ class LinearModel:
         self.bias = bias
         self.scale = scale
         self._shifts = [24 * c for c in range(self.k)]   # where each move's lane sits
-        self._rows: dict[str, int] = {}     # feature -> its row as one integer (memo)
-        self._word_rows: dict[str, int] = {}     # word -> the rows it contributes, summed (memo)
+        self._rows = _Memo(self._make_row, 300_000)            # feature -> its row as one integer
+        self._word_rows = _Memo(self._make_word_row, 100_000)  # word -> the rows it contributes, summed
         self._last: tuple | None = None          # the piece last summed: (norm, words, feats, rows)
+        self._last_exps: tuple | None = None     # the piece last scored: (norm, extra, exps)
 
     @classmethod
     def load(cls, meta_path: Path = MODEL_META, bin_path: Path = MODEL_BIN) -> "LinearModel":
@@ -142,59 +189,40 @@ class LinearModel:
         return cls(meta["classes"], zlib.decompress(bin_path.read_bytes()), meta["bias"], meta["scale"])
 
     def _row(self, feature: str) -> int:
-        row = self._rows.get(feature)
-        if row is None:
-            start = bucket(feature) * self.row_bytes
-            row = int.from_bytes(self.rows[start:start + self.row_bytes], "little")
-            if len(self._rows) < 300_000:     # words repeat: a bounded memo saves the hashing
-                self._rows[feature] = row
-        return row
+        return self._rows[feature]      # words repeat: the memo saves the hashing
+
+    def _make_row(self, feature: str) -> int:
+        start = bucket(feature) * self.row_bytes
+        return int.from_bytes(self.rows[start:start + self.row_bytes], "little")
 
     def _word_row(self, word: str) -> int:
         """The summed rows of everything a word contributes on its own: the word and, for
         a longer word, its character trigrams. Words repeat across pieces, so this is
         memoised: one look-up instead of up to a dozen per word."""
-        found = self._word_rows.get(word)
-        if found is None:
-            found = sum(self._row(f) for f in ("w:" + word, *_char_grams(word)))
-            if len(self._word_rows) < 100_000:
-                self._word_rows[word] = found
-        return found
+        return self._word_rows[word]
+
+    def _make_word_row(self, word: str) -> int:
+        return sum(map(self._rows.__getitem__, ("w:" + word, *_char_grams(word))))
 
     def _lane_total(self, norm: str) -> tuple[int, int]:
         """The sum of the rows of every feature of `norm` (see features()) and their count.
         Integer addition is exact and order-free, so grouping rows by word gives the very
         same total as summing features(norm) one by one."""
-        words = _words(norm)
-        seq = ["<s>", *words, "</s>"]
-        feats = ["b:" + a + " " + b for a, b in zip(seq, seq[1:])]
-        if len(words) >= 2:
-            feats.append("f2:" + words[0] + " " + words[1])
-        if len(words) >= 3:
-            feats.append("f3:" + " ".join(words[:3]))
-        question = norm.rstrip().endswith("?")
-        feats.append("q:yes" if question else "q:no")
-        feats.append(_length_bucket(len(words)))
-        feats += context(words, question)
-        rows = list(map(self._rows.get, feats))
-        if None in rows:
-            rows = [r if r is not None else self._row(f) for r, f in zip(rows, feats)]
+        words, feats = piece_features(norm)
+        rows = list(map(self._rows.__getitem__, feats))
         self._last = (norm, words, feats, rows)      # evidence() of this piece starts from here
-        per_word = list(map(self._word_rows.get, words))
-        if None in per_word:
-            per_word = [r if r is not None else self._word_row(w) for r, w in zip(per_word, words)]
         # Rows counted: the word pairs and the rest, one per word, and a longer word's
         # character trigrams (as many as its letters: see _char_grams).
-        count = len(feats) + len(words) + sum(len(w) for w in words if len(w) >= 5)
-        return sum(rows) + sum(per_word), count
+        count = len(feats) + sum(map(_word_count.__getitem__, words))
+        return sum(rows) + sum(map(self._word_rows.__getitem__, words)), count
 
-    def predict(self, norm: str, explain: bool = True, exclude: set[str] | frozenset = frozenset(),
-                extra: tuple[str, ...] = ()) -> Prediction:
-        """Probabilities of every move for one normalised piece. Moves in `exclude` (ruled
-        out by a lexicon veto, such as negated advice) get probability zero. With
-        `explain`, the phrases that pushed most towards the winner come along (without
-        it, evidence(prediction) can still name them later). `extra`: named features that
-        do not come from the words (the harm model's "cue:<move>", see recognizer.py)."""
+    def _exps(self, norm: str, extra: tuple[str, ...]) -> list[float]:
+        """exp(logit - top) for every class. The gate reads a piece twice with the same
+        model (once with every move allowed, once with the harmful ones ruled out), so the
+        last piece's values are kept: ruling moves out only zeroes some of them."""
+        last = self._last_exps
+        if last is not None and last[0] == norm and last[1] == extra:
+            return last[2]
         total, n = self._lane_total(norm)
         if extra:
             total += sum(map(self._row, extra))
@@ -204,6 +232,17 @@ class LinearModel:
         logits = [(((total >> shift) & 0xFFFFFF) - offset) * scale + b for shift, b in zip(self._shifts, self.bias)]
         top = max(logits)
         exps = [exp(x - top) for x in logits]
+        self._last_exps = (norm, extra, exps)
+        return exps
+
+    def predict(self, norm: str, explain: bool = True, exclude: set[str] | frozenset = frozenset(),
+                extra: tuple[str, ...] = ()) -> Prediction:
+        """Probabilities of every move for one normalised piece. Moves in `exclude` (ruled
+        out by a lexicon veto, such as negated advice) get probability zero. With
+        `explain`, the phrases that pushed most towards the winner come along (without
+        it, evidence(prediction) can still name them later). `extra`: named features that
+        do not come from the words (the harm model's "cue:<move>", see recognizer.py)."""
+        exps = self._exps(norm, extra)
         if exclude:
             exps = [0.0 if c in exclude else e for c, e in zip(self.classes, exps)]
         z = sum(exps) or 1.0
@@ -222,7 +261,10 @@ class LinearModel:
             # Just predicted (the usual case): its words, word pairs and rows are at hand.
             _, words, feats, rows = last
             words = ["w:" + w for w in words]
-            return self._scored([*words, *feats], [*map(self._row, words), *rows], best)
+            word_rows = list(map(self._rows.get, words))
+            if None in word_rows:
+                word_rows = [r if r is not None else self._row(f) for r, f in zip(word_rows, words)]
+            return self._scored(words + feats, word_rows + rows, best)
         return self._evidence(features(pred.norm, chars=False), best)
 
     def _evidence(self, feats: list[str], best: int) -> tuple[str, ...]:
@@ -236,8 +278,11 @@ class LinearModel:
     @staticmethod
     def _scored(feats: list[str], rows: list[int], best: int) -> tuple[str, ...]:
         shift = 24 * best
-        scored = sorted(zip([((r >> shift) & 0xFF) - 128 for r in rows], feats))
-        return _readable(f for w, f in reversed(scored) if w > 0)
+        # Only phrases that push towards the move (a stored weight over 128) are shown, so
+        # only those are sorted, strongest first.
+        scored = [(w, f) for w, f in zip([(r >> shift) & 0xFF for r in rows], feats) if w > 128]
+        scored.sort(reverse=True)
+        return _readable([f for _, f in scored])
 
 
 # Single words too common to tell a trainee anything on their own.

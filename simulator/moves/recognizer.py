@@ -26,16 +26,9 @@ from simulator.moves import rules
 from simulator.moves.model import LinearModel, default_harm_model, default_model
 from simulator.moves.reading import MoveSpan, Reading
 from simulator.moves.segment import normalise, segments
-from simulator.moves.taxonomy import HARMFUL_MOVES
+from simulator.moves.taxonomy import HARMFUL_MOVES, PRIMARY_ORDER
 
-# What the client responds to most when a turn holds several moves (docs/recogniser.md):
-# harm is heard over everything else, worst first; then a promise of privacy; then the
-# moves that invite the client to answer or decide; then listening; then the rest.
-PRIMARY_ORDER = (
-    "confidentiality_breach", "judgment", "self_focused_story", "directive_advice", "minimizing", "repair",
-    "confidentiality_assurance", "summary", "collaboration", "autonomy_support", "open_question",
-    "reflection", "closed_question", "affirmation", "self_disclosure", "information", "greeting", "other",
-)
+# PRIMARY_ORDER: the moves by their rank in the taxonomy (docs/recogniser.md).
 RANK = {m: i for i, m in enumerate(PRIMARY_ORDER)}
 
 UNCLEAR_BELOW = 0.5        # a reading less sure than this is shown as "unclear"
@@ -105,9 +98,9 @@ class Recognizer:
 
     def _gate(self, norm: str) -> tuple:
         ruled_out, cue = rules.read_piece(norm, self.lexicon)
-        move, conf, why, source, probs = self._decide(norm, ruled_out, cue)
+        move, conf, why, source, probs, pred = self._decide(norm, ruled_out, cue)
         if move not in HARMFUL_MOVES:
-            return move, conf, why, source, "", "", False, ()
+            return move, conf, self._why(why, pred), source, "", "", False, ()
         p_harm = self.p_harm(norm, cue)
         evidence = source == "lexicon"
         # An explicit cue ("you should", "I'll tell your PO") needs less confirming than a
@@ -122,7 +115,8 @@ class Recognizer:
         if cue is not None and cue.move in HARMFUL_MOVES:
             safe_cue = rules.read(norm, self.lexicon, ruled_out | HARMLESS_ONLY,
                                   self.lexicon.grams(norm.rstrip(" .!;?")))
-        alt, alt_conf, alt_why, alt_source, _ = self._decide(norm, ruled_out | HARMLESS_ONLY, safe_cue)
+        alt, alt_conf, alt_why, alt_source, _, alt_pred = self._decide(norm, ruled_out | HARMLESS_ONLY, safe_cue)
+        alt_why = self._why(alt_why, alt_pred)
         asks = p_harm >= (doubt if evidence else CONFIRM_HARM)
         options: tuple[str, ...] = ()
         if asks:
@@ -136,8 +130,13 @@ class Recognizer:
             # harm was heard, so none is shown.
             return alt, alt_conf, alt_why, alt_source, "", "", False, ()
         # The model's evidence is a list of phrases; the trainee is shown its strongest one.
-        heard = why.split(", ")[0] if source == "model" else why
+        heard = self._why(why, pred).split(", ")[0] if source == "model" else why
         return alt, alt_conf, alt_why, alt_source, move, heard, asks, options
+
+    def _why(self, why: str | None, pred) -> str:
+        """The words that decided a piece: a cue's own, or (`why` None) the model's
+        strongest phrases, worked out only for a reading that is kept."""
+        return ", ".join(self.model.evidence(pred)) if why is None else why
 
     def p_harm(self, norm: str, cue: rules.Cue | None = None) -> float:
         """The harm-versus-not model's probability that this piece harms, given its words
@@ -155,15 +154,17 @@ class Recognizer:
         return self._harm or None
 
     def _decide(self, norm: str, ruled_out: set[str], cue: rules.Cue | None) -> tuple:
-        """(move, confidence, cue words, source, model probabilities) from the two layers."""
+        """(move, confidence, cue words, source, model probabilities, prediction) from the
+        two layers. When the model decides, the cue words are None: its evidence is named
+        by _why, only if the reading is kept."""
         model = self.model
         if model is None:
-            return (*self._rules_only(norm, cue, ruled_out), {})
+            return (*self._rules_only(norm, cue, ruled_out), {}, None)
         pred = model.predict(norm, explain=False, exclude=ruled_out)
         if cue is not None:
             agree = pred.probs.get(cue.move, 0.0)
             if cue.weight >= STRONG_CUE or not (pred.move != cue.move and pred.probability >= MODEL_OVERRULES):
-                return cue.move, 0.6 * cue.weight + 0.4 * agree, cue.text, cue.kind, pred.probs
+                return cue.move, 0.6 * cue.weight + 0.4 * agree, cue.text, cue.kind, pred.probs, pred
         form = rules.shape(norm)
         if form is not None:
             # The form of a question (its opening word, its question mark) tells open from
@@ -174,8 +175,8 @@ class Recognizer:
                     if pred.move in QUESTIONS and form.move in QUESTIONS else pred.probs.get(form.move, 0.0)
                 # The form is evidence of its own: it keeps at least its weight less 0.2.
                 return form.move, max(0.5 * form.weight + 0.5 * p_form, form.weight - 0.2), form.text, form.kind, \
-                    pred.probs
-        return pred.move, pred.probability, ", ".join(model.evidence(pred)), "model", pred.probs
+                    pred.probs, pred
+        return pred.move, pred.probability, None, "model", pred.probs, pred
 
     def _rules_only(self, norm: str, cue: rules.Cue | None, ruled_out: set[str] = frozenset()) -> tuple:
         if cue is None:

@@ -19,6 +19,7 @@ import json
 import os
 import re
 from bisect import bisect_left
+from itertools import chain
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -91,7 +92,11 @@ class Rule:
 
 # ------------------------------------------------------------------ trigger keys
 _KEY_LIMIT = 800
-KEY_MIN, KEY_MAX = 3, 5     # keys are the first 3 to 5 characters of each way a match can begin
+# Keys are the first 3, 5 or 8 characters of each way a match can begin. Longer keys tell
+# rules apart that begin alike ("you said", "you should"): with 8, about a third as many
+# rules are tried on a piece as with 5, and nearly all of those tried were no match.
+KEY_LENGTHS = (3, 5, 8)
+KEY_MIN, KEY_MAX = KEY_LENGTHS[0], KEY_LENGTHS[-1]
 
 
 START = "^"   # stands for the start of a piece in keys and in trigrams(): "^so " = "begins with 'so '"
@@ -146,13 +151,13 @@ def _keys_from(items: list, start: bool, loose: list | None = None) -> frozenset
     out: set[str] = set()
     if not _expand(items, 0, "", out, start, False, loose) or any(len(k) < KEY_MIN for k in out):
         return None
-    # Only 3- and 5-character substrings of a piece are looked at (see trigrams), so a
-    # 4-character key is shortened to 3.
-    return frozenset(k if len(k) != 4 else k[:3] for k in out)
+    # Only substrings of KEY_LENGTHS characters of a piece are looked at (see trigrams), so a
+    # key of another length is shortened to the next length below.
+    return frozenset(k[:max(n for n in KEY_LENGTHS if n <= len(k))] for k in out)
 
 
 def trigger_keys(parsed) -> frozenset | None:
-    """Strings of 3 to 5 characters one of which every match must contain; None if unknown."""
+    """Strings of 3, 5 or 8 characters one of which every match must contain; None if unknown."""
     return rule_keys(parsed)[0]
 
 
@@ -177,29 +182,30 @@ def rule_keys(parsed) -> tuple[frozenset | None, bool, bool]:
     return None, False, False
 
 
-# The 5 characters from the start of each word (fewer at the end of the piece), after
+# The 8 characters from the start of each word (fewer at the end of the piece), after
 # \\b and a word character as the rules' own \\b reads them: one pass of the engine.
-_WORD_START = re.compile(r"(?=\b(\w.{2}.{0,2}))", re.DOTALL)
+# Each match gives the 8, 5 and 3 characters there (the longer ones only where the piece
+# is long enough), so one call of the engine lists every gram.
+_WORD_START = re.compile(r"(?=\b(((\w.{2})(?:.{2})?)(?:.{3})?))", re.DOTALL)
 
 
 def word_grams(text: str) -> set[str]:
-    """The substrings of 3 and 5 characters that begin a word or (as START + ...) the
+    """The substrings of 3, 5 and 8 characters that begin a word or (as START + ...) the
     piece: enough to find the rules whose matches all begin at a word (Rule.words), and
     a few times fewer than trigrams(), which a lexicon with other rules needs. (A word
-    4 characters from the end adds a 4-character string, which no key is.)"""
-    found = _WORD_START.findall(text)
-    grams = set(found)
-    grams.update([g[:3] for g in found])
+    near the end of the piece adds a string of another length, which no key is.)"""
+    grams = set(chain.from_iterable(_WORD_START.findall(text)))
     grams.add(START + text[:2])
     grams.add(START + text[:4])
+    grams.add(START + text[:7])
     return grams
 
 
 def trigrams(text: str) -> set[str]:
-    """Every substring of 3 and of 5 characters of START + text: what rule keys are looked up in."""
+    """Every substring of 3, 5 and 8 characters of START + text: what rule keys are looked up in."""
     text = START + text
     n = len(text)
-    return {text[i:i + 3] for i in range(n - 2)} | {text[i:i + 5] for i in range(n - 4)}
+    return {text[i:i + k] for k in KEY_LENGTHS for i in range(n - k + 1)}
 
 
 @dataclass(frozen=True)
@@ -405,7 +411,7 @@ def _digest(text: str) -> str:
     """The cache key: the lexicon's text and how keys are derived from it."""
     import hashlib
 
-    return hashlib.sha256(f"{text}\n#keys {KEY_MIN}-{KEY_MAX} v4".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{text}\n#keys {KEY_LENGTHS} v5".encode("utf-8")).hexdigest()
 
 
 def _from_cache(text: str) -> tuple[list[Rule], list[Rule]] | None:
@@ -456,11 +462,11 @@ def default_lexicon() -> Lexicon:
 # A question often opens with a word that only takes the floor ("oh, what happened?").
 _LEAD = r"(?:(?:oh|ah|aw|hmm|hm|wow|yes|yeah|alright|right|i see|oh no|oh wow|okay so|and so)[,!.]? )?"
 OPEN_START = re.compile(
-    r"^" + _LEAD + r"(?:and |so |but |okay,? |well,? )?(what|how(?! (?:many|much|long|old|often)\b)|why|tell me|talk me|walk me|help me understand|describe|say more|"
+    r"^" + _LEAD + r"(?:and |so,? |but |okay,? |well,? )?(what|how(?! (?:many|much|long|old|often)\b)|why|tell me|talk me|walk me|help me understand|describe|say more|"
     r"in what way|which|where (?:do|would|should|did)|who (?:do|would|could|helps)|i'?m curious|i wonder what|"
     r"i wonder how|i'?d love to hear)\b")
 CLOSED_START = re.compile(
-    r"^" + _LEAD + r"(?:and |so |but |okay,? )?(do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|shall|"
+    r"^" + _LEAD + r"(?:and |so,? |but |okay,? )?(do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|shall|"
     r"may|might|am|don'?t|doesn'?t|didn'?t|aren'?t|isn'?t|won'?t|wouldn'?t|haven'?t|when|where|who|how)\b")
 # Without a question mark, only an auxiliary followed by its subject asks ("do you feel
 # stuck"); "don't be so hard on yourself" is not a question.
@@ -470,6 +476,9 @@ CLOSED_NO_MARK = re.compile(
 # Advice asked as a question is still advice.
 ADVICE_QUESTION = re.compile(
     r"\b(why don'?t you|why not|have you tried|did you try|(have|did) you (considered|thought about|looked into) (?!what|how|why|whether|that)\w+ing|"
+    r"(have|did) you (considered|thought about|looked into) (just |maybe |even )?(therapy|counsell?ing|rehab|treatment|"
+    r"a therapist|a counsell?or|meds|medication|aa|na|meetings|a meeting|a group|a support group|support groups|a sponsor|"
+    r"a doctor|yoga|meditation|journaling|exercise|\w+ing)\b|"
     r"how about (you |trying|talking|going|getting|taking|doing|making|writing|calling|looking|joining|finding|asking)|"
     r"what about (trying|talking|going|getting|doing|calling|asking)|(maybe|perhaps) you (could|should|can|might)|could you (try|maybe)|"
     r"would you consider|do you think it (would|might|could) (help|be (a good idea|helpful|worth|useful|good|better))|"
@@ -552,8 +561,13 @@ def read_piece(norm: str, lexicon: Lexicon) -> tuple[set[str], Cue | None]:
     return ruled_out, _strongest(cue_text, cue_rules, ruled_out, grams if same else None)
 
 
+# A spoken statement often ends in a tag ("..., you know?", "..., okay?"): the question mark
+# then asks for agreement, not for an answer, so advice said that way is still advice.
+_TAG = re.compile(r"[,\s](you know|ya know|y'?know|okay|ok|yeah|right|alright|no|yes|don'?t you think|isn'?t it)\?$")
+
+
 def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: set[str] | None) -> Cue | None:
-    question = bare.endswith("?")
+    question = bare.endswith("?") and not _TAG.search(bare)
     bare = bare.rstrip("?").rstrip()
     # Candidates come strongest first, so the first that matches (and is not ruled out)
     # is the strongest cue: weaker rules need not be tried at all.

@@ -56,8 +56,9 @@ _BARE_QUESTION = re.compile(
 _BARE_QUESTION_LOWER = re.compile(r"(?=\s)" + _BARE_QUESTION.pattern)
 # ...unless the word before embeds the question ("i wonder what", "no matter how").
 _EMBEDS = frozenset("wonder know ask me sure about see that is of on for to understand remember hear matter decide "
-                    "choose explain imagine out watch regardless care somewhat what".split())
+                    "choose explain imagine out watch regardless care somewhat what where when who which how why".split())
 _LAST_WORD = re.compile(r"([a-z']+)\W*$")
+_GREETINGS = frozenset("hi hey hello hiya heya morning evening afternoon".split())
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -107,8 +108,10 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     left = 0
     for cut_start, cut_end in cuts:
-        # Keep a clause only if both sides are real pieces (two words or more).
-        if _words(piece[left:cut_start]) >= 2 and _words(piece[cut_end:]) >= 2:
+        # Keep a clause only if both sides are real pieces (two words or more), or the
+        # left one is a greeting on its own ("Hi, what's been happening?" also asks).
+        head = piece[left:cut_start]
+        if (_words(head) >= 2 or head.strip(" ,.!").lower() in _GREETINGS) and _words(piece[cut_end:]) >= 2:
             spans.append((left, cut_start))
             left = cut_end
     spans.append((left, len(piece)))
@@ -149,12 +152,13 @@ _TEXTING = {
     "n": "and", "nd": "and", "ur": "your", "urself": "yourself", "yourself": "yourself", "2day": "today",
     "tmrw": "tomorrow", "tmr": "tomorrow", "msg": "message", "gotta": "got to", "kinda": "kind of",
     "sorta": "sort of", "dunno": "don't know", "lemme": "let me", "gimme": "give me", "aint": "ain't",
-    "ofc": "of course", "u're": "you're", "u've": "you've", "u'll": "you'll", "u'd": "you'd", "i'm": "i'm", "bday": "birthday", "convo": "conversation", "ngl": "honestly",
+    "ofc": "of course", "u're": "you're", "u've": "you've", "u'll": "you'll", "u'd": "you'd", "i'm": "i'm", "bday": "birthday", "convo": "conversation", "ngl": "honestly", "ull": "you'll", "dw": "don't worry",
 }
 # "ur" is "you're" before a predicate and "your" before a noun.
 _UR_PREDICATE = re.compile(
     r"^(not|so|really|just|still|a|an|the|being|going|doing|trying|feeling|getting|allowed|right|wrong|"
     r"tired|scared|worried|afraid|stuck|sick|done|ready|sure|here|there|alone|angry|mad|sad|lonely|ashamed|"
+    r"better|worse|strong|stronger|brave|amazing|awesome|great|fine|safe|"
     r"overwhelmed|exhausted|frustrated|upset|hurt|confused|nervous|anxious|fed|worn|carrying|dealing|saying|"
     r"telling|thinking|wondering|gonna|handling|holding|the\w*|\w+ing)$")
 
@@ -266,6 +270,8 @@ _FILLERS = frozenset(("um", "umm", "uh", "uhh", "erm", "er", "uhm"))
 
 
 def _unfill(tokens: list[str]) -> list[str]:
+    if _FILLERS.isdisjoint(tokens) and tokens[0] != "," and not _may_restart(tokens):
+        return tokens             # most pieces: nothing to read past
     kept: list[str] = []
     last_word = ""
     for tok in tokens:
@@ -283,3 +289,16 @@ def _unfill(tokens: list[str]) -> list[str]:
             last_word = tok
         kept.append(tok)
     return kept if any(t[0].isalnum() for t in kept) else tokens
+
+
+def _may_restart(tokens: list[str]) -> bool:
+    """Whether _unfill could find a restart: a word said twice in a row ("you're you're")
+    or either side of a comma ("you're, you're"). Errs towards yes (a comma after
+    punctuation), since _unfill then simply looks properly."""
+    for a, b in zip(tokens, tokens[1:]):
+        if a == b and a[0].isalnum():
+            return True
+    for a, comma, b in zip(tokens, tokens[1:], tokens[2:]):
+        if comma == "," and b[0].isalnum() and (a == b or not a[0].isalnum()):
+            return True
+    return False

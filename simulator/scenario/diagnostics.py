@@ -90,6 +90,17 @@ CATALOGUE: tuple[Diagnostic, ...] = (
         "Add pools for the families that deserve their own answer (listening, questioning, "
         "affirming, empowering, trust, sharing, social, self_focus, directing, judging, dismissing, "
         "breach), or leave it."),
+    Diagnostic(
+        "PS0013", "info", "States without a kind",
+        "A state's `kind:` (opening, withdrawn, ambivalent, guarded or default) is the situation it "
+        "stands for: the debrief and the coach suggest replies for it, and the scoring counts a move "
+        "into a withdrawn state as the client pulling back. A state without one still works: its kind "
+        "is guessed from the words in its id (`shut_down` is withdrawn, `warming` is opening, an id "
+        "with none of the usual words is default), as peersim did before `kind:` existed.",
+        "states:\n  hopeful:            # no kind: read as 'default'\n    cue: sits up\n"
+        "    replies: {default: [\"Maybe.\"]}",
+        "Add `kind:` to each state named, so the file says what it means, for example "
+        "`kind: opening`."),
     # ---------------------------------------------------------------- rules that never fire
     Diagnostic(
         "PS0020", "warning", "A rapport condition outside the rapport range",

@@ -15,18 +15,22 @@ from simulator.scenario.library import local_files
 from simulator.scenario.loader import is_playtest, load_scenario, load_tree, shipped_persona_paths
 
 
-def kind_of(path: Path) -> str:
-    """'persona' or 'tree', by folder name first and by content second."""
+def kind_of(path: Path, text: str | None = None) -> str:
+    """'persona' or 'tree', by folder name first and by content second (`text` when given,
+    else the file's)."""
     parts = {p.lower() for p in path.parts}
     if "dialogue_trees" in parts or "trees" in parts:
         return "tree"
     if "personas" in parts:
         return "persona"
-    try:
-        with open(path, "rb") as fh:           # the head only: the file may be huge, or a device
-            head = fh.read(4000).decode("utf-8", errors="replace")
-    except OSError:
-        return "persona"
+    if text is not None:
+        head = text[:4000]
+    else:
+        try:
+            with open(path, "rb") as fh:           # the head only: the file may be huge, or a device
+                head = fh.read(4000).decode("utf-8", errors="replace")
+        except OSError:
+            return "persona"
     return "tree" if "\ntransitions:" in "\n" + head or "\nstates:" in "\n" + head else "persona"
 
 

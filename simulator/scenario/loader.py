@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from simulator.scenario import library
+from simulator.scenario import cache, library
 from simulator.scenario.checked import Scenario
 from simulator.scenario.errors import BROKEN_RULE, UNKNOWN_NAME, UNREADABLE, Problem, ScenarioError, did_you_mean
 from simulator.scenario.schema import Persona, Tree
@@ -122,17 +122,37 @@ def forget_trees() -> None:
     _TREES.clear()
 
 
-def _signature(path: Path) -> tuple[Path, bytes] | None:
-    """(the real file, a digest of its bytes), or None when read_yaml should say what is wrong."""
+def _signature(path: Path) -> tuple[Path, bytes, bytes] | None:
+    """(the real file, a digest of its bytes, the bytes), or None when read_yaml should say what is wrong."""
     try:
         real = path.resolve()
         info = real.stat()
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
         with open(real, "rb") as fh:
-            return real, hashlib.blake2b(fh.read(MAX_BYTES + 1), digest_size=16).digest()
+            raw = fh.read(MAX_BYTES + 1)
+        return real, hashlib.blake2b(raw, digest_size=16).digest(), raw
     except (OSError, ValueError, RuntimeError):
         return None
+
+
+def _from_cache(model: type[BaseModel], kind: str, path: Path, key: tuple[Path, bytes, bytes]) -> tuple[Any, SourceMap] | None:
+    """A file that read and checked clean before with these very bytes (cache.py): its model,
+    and a SourceMap that parses the bytes again only if a message needs a line."""
+    found = cache.lookup(kind, key[0], key[1])
+    if found is None:
+        return None
+    try:
+        with _quiet_gc():
+            value = model.model_validate_json(found)
+    except ValidationError:
+        return None
+    raw = key[2]
+    return value, SourceMap(str(path), later=lambda: read_yaml(path, _as_text(raw))[1])
+
+
+def _as_text(raw: bytes) -> str:
+    return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")    # as read_yaml reads a file
 
 
 def _as_spelt(problems: list[Problem], first: str, path: Path) -> list[Problem]:
@@ -148,8 +168,11 @@ def load_tree(path: Path | str, text: str | None = None) -> tuple[Tree, SourceMa
             first = found[0].file if found else ""
             raise ScenarioError(_as_spelt(found, first, path))
         tree, smap = found
-        # The same marks, under the name this caller gave the file.
-        return tree, smap if smap.file == str(path) else SourceMap(str(path), smap.marks, smap.key_marks)
+        return tree, smap.named(str(path))       # the same marks, under the name this caller gave the file
+    cached = _from_cache(Tree, "tree", path, key) if key is not None else None
+    if cached is not None:
+        _TREES[key[0]] = (key[1], cached)
+        return cached
     try:
         with _quiet_gc():
             data, smap = read_yaml(path, text)
@@ -167,6 +190,7 @@ def load_tree(path: Path | str, text: str | None = None) -> tuple[Tree, SourceMa
         raise ScenarioError(problems)
     if key is not None:
         _TREES[key[0]] = (key[1], (tree, smap))
+        cache.store("tree", key[0], key[1], data)
     return tree, smap
 
 
@@ -236,9 +260,18 @@ def resolve_tree(ref: str, persona_path: Path) -> Path:
 def load_scenario(ref: str | Path, text: str | None = None) -> Scenario:
     """Load and check a persona and its tree. Raises ScenarioError with every problem."""
     path = resolve_persona(ref)
-    with _quiet_gc():
-        data, smap = read_yaml(path, text)
-        persona = _model(Persona, data, smap, "persona")
+    # Only the reading is remembered for a persona: its checks against its tree run every
+    # time, because which tree it names is found anew (a clients folder may shadow one).
+    key = _signature(path) if text is None else None
+    cached = _from_cache(Persona, "persona", path, key) if key is not None else None
+    if cached is not None:
+        persona, smap = cached
+    else:
+        with _quiet_gc():
+            data, smap = read_yaml(path, text)
+            persona = _model(Persona, data, smap, "persona")
+        if key is not None:
+            cache.store("persona", key[0], key[1], data)
     unsafe = tree_reference_problem(persona.tree, path)
     if unsafe:
         raise ScenarioError([smap.problem(("tree",), *unsafe, validation_code=BROKEN_RULE)])

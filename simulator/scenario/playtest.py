@@ -43,8 +43,11 @@ class Expect(_Strict):
     beats_not: list[str] | None = Field(default=None, description="none of these beats has been told")
     beats_at_least: Count | None = Field(default=None, description="at least this many beats have been told")
     ended: bool | None = None
-    ending: str | None = Field(default=None, description="'left' or 'plan'")
-    primary: str | None = Field(default=None, description="the move read as primary on this turn")
+    # Enumerated for an editor's schema, as a rule's `move:` is (check_names says it in words).
+    ending: str | None = Field(default=None, description="'left' or 'plan'",
+                               json_schema_extra={"anyOf": [{"enum": ["left", "plan"]}, {"type": "null"}]})
+    primary: str | None = Field(default=None, description="the move read as primary on this turn",
+                                json_schema_extra={"anyOf": [{"enum": list(MOVE_IDS)}, {"type": "null"}]})
     topic: str | None = Field(default=None, description="the reply on this turn answered this topic of the persona")
     safety_check: bool | None = Field(default=None, description="this turn asked a safety question the client answered")
 
@@ -105,23 +108,69 @@ def scenario_for(path: Path, spec: PlayTestFile, smap: SourceMap) -> Scenario:
     return load_scenario(found)
 
 
-def load_playtests(path: Path | str) -> tuple[PlayTestFile, SourceMap]:
-    data, smap = read_yaml(path)
+def load_playtests(path: Path | str, text: str | None = None) -> tuple[PlayTestFile, SourceMap]:
+    data, smap = read_yaml(path, text)
     if not isinstance(data, dict):
         raise ScenarioError([smap.problem((), "a play-test file is a mapping with `tests:`", "see docs/authoring.md",
                                           validation_code=BROKEN_RULE)])
+    slips, data = _colon_slips(data, smap)
     try:
-        return PlayTestFile.model_validate(data), smap
+        spec = PlayTestFile.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(pydantic_problems(exc, PlayTestFile, smap)) from None
+        raise ScenarioError(slips + pydantic_problems(exc, PlayTestFile, smap)) from None
+    if slips:
+        raise ScenarioError(slips)
+    return spec, smap
 
 
-def check_playtest_file(path: Path | str) -> list[Problem]:
+def _colon_slips(data: dict, smap: SourceMap) -> tuple[list[Problem], dict]:
+    """A turn written `- I hear you: that sounds hard` is read by YAML as a field named
+    "I hear you", and pydantic would only say "missing field say". Each such turn is named
+    with what the trainer wrote and its quoted form, and is read as that text, so the rest
+    of the file is still checked."""
+    tests = data.get("tests")
+    if not isinstance(tests, list):
+        return [], data
+    problems: list[Problem] = []
+    fixed_tests = list(tests)
+    for i, test in enumerate(tests):
+        turns = test.get("turns") if isinstance(test, dict) else None
+        if not isinstance(turns, list):
+            continue
+        fixed = list(turns)
+        for n, turn in enumerate(turns):
+            if not isinstance(turn, dict) or "say" in turn:
+                continue
+            keys = [k for k in turn if k != "expect"]
+            if len(keys) != 1 or not _scalar(turn[keys[0]]) or did_you_mean(keys[0], ("say", "expect")).startswith("did"):
+                continue        # a misspelt field name: pydantic's "unknown field" says it better
+            key, value = keys[0], turn[keys[0]]
+            said = f"{key}:" if value is None else f"{key}: {str(value).lower() if isinstance(value, bool) else value}"
+            quoted = '"' + said.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            name = test.get("name")
+            where = f"turn {n + 1} of '{name}'" if isinstance(name, str) else f"turn {n + 1}"
+            form = f"- say: {quoted}" if "expect" in turn else f"- {quoted}"
+            problems.append(smap.problem(
+                ("tests", i, "turns", n, key),
+                f"{where}: YAML read `{said}` as a field named '{key}' because of the ': ' in it, "
+                "not as what the trainee says",
+                f"put the whole turn in double quotes: {form}", key=True))
+            fixed[n] = {"say": said, "expect": turn["expect"]} if "expect" in turn else said
+        if fixed != turns:
+            fixed_tests[i] = {**test, "turns": fixed}
+    return problems, ({**data, "tests": fixed_tests} if problems else data)
+
+
+def _scalar(value: object) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def check_playtest_file(path: Path | str, text: str | None = None) -> list[Problem]:
     """Every problem `peersim test` would stop at before playing: the file's shape, its
-    persona, and the names its expectations use."""
+    persona, and the names its expectations use (`text`: the file's unsaved text)."""
     path = Path(path)
     try:
-        spec, smap = load_playtests(path)
+        spec, smap = load_playtests(path, text)
         return check_names(spec, smap, scenario_for(path, spec, smap))
     except ScenarioError as exc:
         return exc.problems

@@ -7,7 +7,7 @@ can be suggested with the line it stands on.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -120,6 +120,9 @@ class Transition(_Strict):
 
 Openness = Literal["closed", "guarded", "opening", "open"]
 OPENNESS_LEVELS: tuple[str, ...] = ("closed", "guarded", "opening", "open")
+# The situations the debrief and the coach choose their suggestions by (scenario/kinds.py).
+StateKind = Literal["opening", "withdrawn", "ambivalent", "guarded", "default"]
+STATE_KINDS: tuple[str, ...] = get_args(StateKind)
 
 
 class State(_Strict):
@@ -129,6 +132,10 @@ class State(_Strict):
         default=None, description="how far the client will talk in this state (closed, guarded, opening, open): "
                                   "a topic is answered with its lines for this level")
     cue: NonEmptyText = Field(min_length=1, description="what the trainee sees: 'looks at the floor'")
+    kind: StateKind | None = Field(
+        default=None, description="the situation this state stands for (opening, withdrawn, ambivalent, guarded, "
+                                  "default): the debrief and the coach suggest replies for it, and the scoring "
+                                  "reads 'withdrawn' as the client pulling back. Left out: guessed from the id")
     ending: Literal["left", "plan"] | None = Field(
         default=None, description="a terminal state: the client left, or a plan was agreed")
     replies: dict[str, list[NonEmptyText]] = Field(

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 import yaml.composer
@@ -34,13 +33,60 @@ MAX_KEY = 200           # characters in a mapping key (ids, move names, field na
 Loc = tuple[str | int, ...]
 
 
-@dataclass
 class SourceMap:
-    """Where each value of a document stands in its file (1-based line and column)."""
+    """Where each value of a document stands in its file (1-based line and column).
 
-    file: str
-    marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    `later`, when given, works the marks out on first use: a file read from the cache of
+    checked files (cache.py) is parsed again only if a message needs a line."""
+
+    def __init__(self, file: str, marks: dict[Loc, tuple[int, int]] | None = None,
+                 key_marks: dict[Loc, tuple[int, int]] | None = None, *,
+                 text: str | None = None, later: Callable[[], SourceMap] | None = None):
+        self.file = file
+        self._marks = {} if marks is None else marks
+        self._key_marks = {} if key_marks is None else key_marks
+        # The text read, when it was given instead of read from `file` (an editor's unsaved
+        # buffer, `peersim lsp`): checks that look at the raw lines read this, not the disk.
+        self.text = text
+        self._later = later
+
+    def lines(self) -> list[str] | None:
+        """The file's lines as read: the text given, else the file on disk (None if unreadable)."""
+        if self.text is not None:
+            return self.text.splitlines()
+        try:
+            return Path(self.file).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+
+    def _fill(self) -> None:
+        # Marks first, then `_later` cleared: a second thread asking meanwhile works them out
+        # too, rather than seeing none.
+        later = self._later
+        if later is None:
+            return
+        try:
+            found = later()
+            self._marks, self._key_marks = found.marks, found.key_marks
+        except ScenarioError:       # the bytes read clean once; nothing to mark otherwise
+            pass
+        self._later = None
+
+    @property
+    def marks(self) -> dict[Loc, tuple[int, int]]:
+        if self._later is not None:
+            self._fill()
+        return self._marks
+
+    @property
+    def key_marks(self) -> dict[Loc, tuple[int, int]]:
+        if self._later is not None:
+            self._fill()
+        return self._key_marks
+
+    def named(self, file: str) -> SourceMap:
+        """The same marks under another spelling of the file's name (worked out once for both)."""
+        return self if file == self.file else SourceMap(file, text=self.text, later=lambda: self)
 
     def locate(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """The position of `loc`, or of its nearest ancestor that exists in the file."""
@@ -104,6 +150,7 @@ class _DepthLoader(yaml.SafeLoader):
 class _Builder:
     def __init__(self, smap: SourceMap):
         self.smap = smap
+        self.marks, self.key_marks = smap.marks, smap.key_marks
         self.nodes = 0
         self.constructor = yaml.constructor.SafeConstructor()
 
@@ -121,8 +168,9 @@ class _Builder:
         if self.nodes > MAX_NODES:
             raise ScenarioError([self.smap.problem(
                 loc, f"this file expands to more than {MAX_NODES:,} values",
-                "remove repeated anchors and aliases (*name); a persona file never needs that many values", validation_code=UNREADABLE)])
-        marks = self.smap.marks
+                "remove repeated anchors and aliases (*name); a persona file never needs that many values",
+                validation_code=UNREADABLE)])
+        marks = self.marks
         if loc not in marks:
             start = node.start_mark
             marks[loc] = (start.line + 1, start.column + 1)
@@ -141,7 +189,7 @@ class _Builder:
                 "remove the '!' tag; only plain text, numbers, lists and mappings are read", validation_code=UNREADABLE)])
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
-            key_marks = self.smap.key_marks
+            key_marks = self.key_marks
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise ScenarioError([Problem(self.smap.file, *self._mark(key_node),
@@ -187,7 +235,7 @@ _control = CONTROLS.search
 def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap]:
     """Parse one YAML document into plain Python values and a SourceMap."""
     path = Path(path)
-    smap = SourceMap(str(path))
+    smap = SourceMap(str(path), text=text)
     if text is None:
         try:
             info = path.stat()

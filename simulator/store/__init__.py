@@ -14,10 +14,12 @@ import os
 import secrets
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from simulator.datadir import ENV_DATA_DIR, resolve_data_dir
+from simulator.engine import Effect, TransitionInfo
+from simulator.moves.reading import MoveSpan
 from simulator.scoring import score_log
 from simulator.session import SessionLog, TurnRecord, now_iso
 from simulator.store.migrations import LATEST, NewerDatabaseError, migrate
@@ -101,7 +103,46 @@ FROM sessions s
 
 _TURN_COLUMNS = ("number, trainee, primary_move, confidence, moves, state_before, state_after, rapport_before, "
                  "rapport_after, effects, reply, cue, beats, transition, ended, ending, at, reading_cue, unclear, "
-                 "topic, safety_check, not_said")
+                 "topic, safety_check, not_said, notes, asks, options")
+
+
+# ----------------------------------------------------------------------------- the JSON edge
+# A turn's typed parts become JSON here and nowhere else. Every field is written (a span's
+# confidence unrounded, its source, what the harm gate held back), so a loaded turn is the
+# reading it was played with; rows written before a field existed read with its default.
+_SPAN_FIELDS = tuple(f.name for f in fields(MoveSpan))
+_TRANSITION_FIELDS = tuple(f.name for f in fields(TransitionInfo))
+
+
+def _spans_json(spans: list[MoveSpan]) -> str:
+    # getattr by field name, not asdict: asdict deep-copies, and a turn is saved on every Enter.
+    return json.dumps([{name: getattr(s, name) for name in _SPAN_FIELDS} for s in spans])
+
+
+def _spans(text: str) -> list[MoveSpan]:
+    return [MoveSpan.from_dict(d) for d in json.loads(text)]
+
+
+def _effects_json(effects: list[Effect]) -> str:
+    return json.dumps([{"move": e.move, "delta": e.delta} for e in effects])
+
+
+def _effects(text: str) -> list[Effect]:
+    return [Effect(str(d["move"]), int(d.get("delta", 0))) for d in json.loads(text)]
+
+
+def _transition_json(tr: TransitionInfo | None) -> str | None:
+    if tr is None:
+        return None
+    return json.dumps({name: getattr(tr, name) for name in _TRANSITION_FIELDS})
+
+
+def _transition(text: str | None) -> TransitionInfo | None:
+    if not text:
+        return None
+    d = json.loads(text)
+    return TransitionInfo(int(d["index"]), str(d["move"]), str(d["source"]), str(d["dest"]), str(d.get("note", "")),
+                          dict(d.get("conditions") or {}))
 
 
 class Store:
@@ -172,36 +213,49 @@ class Store:
                 raise
 
     # ----------------------------------------------------------------- sessions
-    def _new_id(self) -> str:
+    def _new_id(self, taken: set[str] = frozenset()) -> str:
         while True:
             candidate = secrets.token_hex(5)
-            if not self._conn.execute("SELECT 1 FROM sessions WHERE id = ?", (candidate,)).fetchone():
+            if candidate not in taken and \
+                    not self._conn.execute("SELECT 1 FROM sessions WHERE id = ?", (candidate,)).fetchone():
                 return candidate
 
     def create_session(self, log: SessionLog) -> str:
         """Insert the session (and any turns it already holds, as a branch does); sets log.id."""
+        return self.create_sessions([log])[0]
+
+    def create_sessions(self, logs: list[SessionLog]) -> list[str]:
+        """Insert sessions with their turns in one transaction (all are saved, or none); a
+        finished one is scored for the history list at once. Sets each log's id."""
         with self._lock:
-            if not log.id or self._conn.execute("SELECT 1 FROM sessions WHERE id = ?", (log.id,)).fetchone():
-                log.id = self._new_id()
-            statements = [(
-                "INSERT INTO sessions (id, persona_id, persona_name, tree_id, seed, opening_line, start_state, "
-                "start_rapport, beats_total, mode, trainee, started_at, ended_at, parent_id, branch_turn, "
-                "persona_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (log.id, log.persona_id, log.persona_name, log.tree_id, log.seed, log.opening_line,
-                 log.start_state, log.start_rapport, json.dumps(log.beats_total), log.mode, log.trainee or "",
-                 log.started_at, log.ended_at, log.parent_id, log.branch_turn, log.persona_path or ""))]
-            statements += [self._turn_insert(log.id, turn) for turn in log.turns]
+            statements, taken = [], set()
+            for log in logs:
+                if not log.id or log.id in taken or \
+                        self._conn.execute("SELECT 1 FROM sessions WHERE id = ?", (log.id,)).fetchone():
+                    log.id = self._new_id(taken)
+                taken.add(log.id)
+                statements.append((
+                    "INSERT INTO sessions (id, persona_id, persona_name, tree_id, seed, opening_line, start_state, "
+                    "start_rapport, beats_total, mode, trainee, started_at, ended_at, parent_id, branch_turn, "
+                    "persona_path, tree_path, persona_sha, tree_sha, overall) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (log.id, log.persona_id, log.persona_name, log.tree_id, log.seed, log.opening_line,
+                     log.start_state, log.start_rapport, json.dumps(log.beats_total), log.mode, log.trainee or "",
+                     log.started_at, log.ended_at, log.parent_id, log.branch_turn, log.persona_path or "",
+                     log.tree_path or "", log.persona_sha or "", log.tree_sha or "",
+                     _overall(log) if log.ended_at else None)))
+                statements += [self._turn_insert(log.id, turn) for turn in log.turns]
             self._write(statements)
-            return log.id
+            return [log.id for log in logs]
 
     @staticmethod
     def _turn_insert(session_id: str, t: TurnRecord) -> tuple[str, tuple]:
-        return (f"INSERT INTO turns (session_id, {_TURN_COLUMNS}) VALUES ({', '.join('?' * 23)})",
-                (session_id, t.number, t.trainee, t.primary, t.confidence, json.dumps(t.moves), t.state_before,
-                 t.state_after, t.rapport_before, t.rapport_after, json.dumps(t.effects), t.reply, t.cue,
-                 json.dumps(t.beats), json.dumps(t.transition) if t.transition is not None else None,
-                 int(t.ended), t.ending, t.at, t.reading_cue, int(t.unclear), t.topic, int(t.safety_check),
-                 t.not_said))
+        return (f"INSERT INTO turns (session_id, {_TURN_COLUMNS}) VALUES ({', '.join('?' * 26)})",
+                (session_id, t.number, t.trainee, t.primary, t.confidence, _spans_json(t.moves), t.state_before,
+                 t.state_after, t.rapport_before, t.rapport_after, _effects_json(t.effects), t.reply, t.cue,
+                 json.dumps(t.beats), _transition_json(t.transition), int(t.ended), t.ending, t.at,
+                 t.reading_cue, int(t.unclear), t.topic, int(t.safety_check), t.not_said,
+                 json.dumps(list(t.notes)), int(t.asks), json.dumps(list(t.options))))
 
     def append_turn(self, session_id: str, turn: TurnRecord) -> None:
         """Save one turn; it is committed (and synced) before this returns."""
@@ -253,16 +307,18 @@ class Store:
             seed=row["seed"], opening_line=row["opening_line"], start_state=row["start_state"],
             start_rapport=row["start_rapport"], beats_total=json.loads(row["beats_total"]), mode=row["mode"],
             trainee=row["trainee"], id=row["id"], parent_id=row["parent_id"], branch_turn=row["branch_turn"],
-            started_at=row["started_at"], ended_at=row["ended_at"], persona_path=row["persona_path"])
+            started_at=row["started_at"], ended_at=row["ended_at"], persona_path=row["persona_path"],
+            tree_path=row["tree_path"], persona_sha=row["persona_sha"], tree_sha=row["tree_sha"])
         for r in turn_rows:
             log.turns.append(TurnRecord(
                 number=r["number"], trainee=r["trainee"], primary=r["primary_move"], confidence=r["confidence"],
-                moves=json.loads(r["moves"]), state_before=r["state_before"], state_after=r["state_after"],
+                moves=_spans(r["moves"]), state_before=r["state_before"], state_after=r["state_after"],
                 rapport_before=r["rapport_before"], rapport_after=r["rapport_after"],
-                effects=json.loads(r["effects"]), reply=r["reply"], cue=r["cue"], beats=json.loads(r["beats"]),
-                transition=json.loads(r["transition"]) if r["transition"] else None, ended=bool(r["ended"]),
+                effects=_effects(r["effects"]), reply=r["reply"], cue=r["cue"], beats=json.loads(r["beats"]),
+                transition=_transition(r["transition"]), ended=bool(r["ended"]),
                 ending=r["ending"], at=r["at"], reading_cue=r["reading_cue"], unclear=bool(r["unclear"]),
-                topic=r["topic"], safety_check=bool(r["safety_check"]), not_said=r["not_said"]))
+                topic=r["topic"], safety_check=bool(r["safety_check"]), not_said=r["not_said"],
+                notes=tuple(json.loads(r["notes"])), asks=bool(r["asks"]), options=tuple(json.loads(r["options"]))))
         return log
 
     def list_sessions(self, trainee: str | None = None, since: str | None = None,

@@ -72,7 +72,19 @@ ALTER TABLE turns ADD COLUMN safety_check INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE turns ADD COLUMN not_said TEXT NOT NULL DEFAULT '';
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+# Version 4: the tree file played and a digest of both files (a resume says when they have
+# changed), and the rest of each turn's reading (its notes, whether it asked, its options),
+# so a turn loaded back is the reading it was played with, field for field.
+_V4 = """
+ALTER TABLE sessions ADD COLUMN tree_path TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN persona_sha TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN tree_sha TEXT NOT NULL DEFAULT '';
+ALTER TABLE turns ADD COLUMN notes TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE turns ADD COLUMN asks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE turns ADD COLUMN options TEXT NOT NULL DEFAULT '[]';
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 LATEST = len(MIGRATIONS)
 
 

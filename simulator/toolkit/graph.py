@@ -22,10 +22,31 @@ from simulator.scenario.loader import load_scenario, load_tree, shipped_dir, shi
 # The words for each condition are the table's (conditions.py), shared with the why pane.
 from simulator.scenario.conditions import describe as describe_conditions
 from simulator.scenario.rules import rules_of
-from simulator.scenario.schema import Tree
+from simulator.scenario.schema import Transition, Tree
+from simulator.scenario.rules import as_list
 
 ANY = "any state"
 FORMATS = ("mermaid", "dot", "svg")
+
+
+def _move_words(rule: Transition) -> str:
+    moves = as_list(rule.move)
+    return "any move" if "any" in moves else ", ".join(moves)
+
+
+def rule_words(rule: Transition, number: int, thresholds: dict[str, int], *,
+               source: str | None = None, move: str | None = None) -> list[str]:
+    """A rule in the words of the author's why pane: where it goes on which moves, its
+    conditions and its note. `source` and `move`: the state and move it fired from, when it did
+    (the pane); else every state and move it is written for (an editor's hover)."""
+    sources = as_list(rule.from_)
+    where = source or ("any state" if "any" in sources else ", ".join(sources))
+    conditions = describe_conditions(rule.when, thresholds)
+    lines = [f"T{number}: {where} -> {rule.to} on {move or _move_words(rule)}",
+             "when     " + ("; ".join(conditions) if conditions else "no conditions")]
+    if rule.note:
+        lines.append(f"note     {rule.note}")
+    return lines
 
 
 @dataclass(frozen=True)
@@ -154,6 +175,47 @@ def state_marks(tree: Tree) -> dict[str, str]:
     return marks
 
 
+class _Grid:
+    """Boxes (x0, y0, x1, y1) filed by the coarse grid cells they cover, so asking whether a
+    new box overlaps one looks at its neighbourhood only: the layout stays linear in the states."""
+
+    CELL = 128.0
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+
+    def _cells(self, box: tuple[float, float, float, float]):
+        x0, y0, x1, y1 = box
+        for i in range(int(x0 // self.CELL), int(x1 // self.CELL) + 1):
+            for j in range(int(y0 // self.CELL), int(y1 // self.CELL) + 1):
+                yield i, j
+
+    def add(self, box: tuple[float, float, float, float]) -> None:
+        for cell in self._cells(box):
+            self.cells.setdefault(cell, []).append(box)
+
+    def hits(self, box: tuple[float, float, float, float]) -> bool:
+        x0, y0, x1, y1 = box
+        return any(x0 < a1 and a0 < x1 and y0 < b1 and b0 < y1
+                   for cell in self._cells(box) for a0, b0, a1, b1 in self.cells.get(cell, ()))
+
+
+def _on_quad(p0, p1, p2, t: float) -> tuple[float, float]:
+    u = 1 - t
+    return (u * u * p0[0] + 2 * u * t * p1[0] + t * t * p2[0], u * u * p0[1] + 2 * u * t * p1[1] + t * t * p2[1])
+
+
+def _on_cubic(p0, p1, p2, p3, t: float) -> tuple[float, float]:
+    u = 1 - t
+    a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+    return (a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0], a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1])
+
+
+# Where along an arrow its number is tried, best first: the middle, then outwards.
+_ALONG = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85, 0.1, 0.9)
+LABEL_H = 14
+
+
 def to_svg(tree: Tree, thresholds: dict[str, int] | None = None) -> str:
     char_w, box_h, row_gap, col_gap, margin = 7.2, 44, 80, 70, 30
     ranks = _ranks(tree)
@@ -166,7 +228,7 @@ def to_svg(tree: Tree, thresholds: dict[str, int] | None = None) -> str:
     width_of = {sid: max(90, 16 + char_w * len(sid)) for sid in [*tree.states, ANY]}
     row_widths = {r: sum(width_of[s] for s in v) + col_gap * (len(v) - 1) for r, v in rows.items()}
     widest = max(row_widths.values())
-    gutter = 130  # room on both sides for arrows that swing wide and for loops
+    gutter = 130  # room on both sides for the arrows of `from: any` rules and for loops
     canvas_w = widest + 2 * (margin + gutter)
     pos: dict[str, tuple[float, float]] = {}
     for r in sorted(rows):
@@ -197,25 +259,84 @@ def to_svg(tree: Tree, thresholds: dict[str, int] | None = None) -> str:
         x, y = pos[sid]
         return x + width_of[sid] / 2, y + box_h / 2
 
+    # Every box, with room for the red outline of a marked state: no arrow's number may
+    # cover a state's name, and numbers keep off each other where they can.
+    nodes, placed = _Grid(), _Grid()
+    for sid, (x, y) in pos.items():
+        nodes.add((x - 4, y - 4, x + width_of[sid] + 4, y + box_h + 4))
+
+    def place(candidates: list[tuple[float, float]], safe: tuple[float, float], w: float) -> tuple[float, float]:
+        """The first candidate centre whose label covers no box and no other label, else the
+        first that covers no box, else `safe` (a point in the empty band between two rows)."""
+        def box_at(cx: float, cy: float) -> tuple[float, float, float, float]:
+            return cx - w / 2, cy - LABEL_H / 2, cx + w / 2, cy + LABEL_H / 2
+
+        choice = None
+        for cx, cy in candidates:
+            box = box_at(cx, cy)
+            if nodes.hits(box):
+                continue
+            if not placed.hits(box):
+                choice = (cx, cy)
+                break
+            choice = choice or (cx, cy)
+        cx, cy = choice or safe
+        box = box_at(cx, cy)
+        placed.add(box)
+        return cx, cy
+
     # Edges first so boxes sit on top of them.
     pair_count: dict[tuple[str, str], int] = {}
-    labels: list[str] = []  # drawn last, so no box hides an arrow's number
+    lanes = {"left": 0, "right": 0}
+    left_edge, right_edge = margin + gutter, margin + gutter + widest   # of the widest row
+    labels: list[str] = []  # drawn last, so no arrow crosses an arrow's number
     for e in edges:
         key = (e.source, e.dest)
         k = pair_count.get(key, 0)
         pair_count[key] = k + 1
+        text = f"T{e.number}"
+        w = 10 + 6 * len(text)
         (x1, y1), (x2, y2) = centre(e.source), centre(e.dest)
-        if e.source == e.dest:  # a loop on the right of the box
+        below_source = (x1, y1 + box_h / 2 + 14 + 16 * (k % 4))
+        style = 'stroke="#555" stroke-width="1.2"'
+        if e.source == ANY:
+            # Around the columns: out of the side of the "any state" box, down the margin,
+            # along the empty band above the target's row, and into the top of its box, so
+            # the arrow crosses no state.
+            side = "left" if x2 < (left_edge + right_edge) / 2 else "right"
+            lane = lanes[side]
+            lanes[side] += 1
+            ax, ay = pos[ANY]
+            if side == "left":
+                sx, gx = ax, left_edge - 16 - 9 * (lane % 12)
+            else:
+                sx, gx = ax + width_of[ANY], right_edge + 16 + 9 * (lane % 12)
+            sy = ay + box_h / 2 + 6 * (lane % 5 - 2)
+            top = pos[e.dest][1]
+            band = top - row_gap / 2 + 8 * (lane % 7 - 3)
+            tx = x2 + 6 * (lane % 5 - 2)
+            points = [(sx, sy), (gx, sy), (gx, band), (tx, band), (tx, top)]
+            path = "M " + " L ".join(f"{px:.1f} {py:.1f}" for px, py in points)
+            style = 'class="any-arc" stroke="#888" stroke-width="1.2" stroke-dasharray="6 3"'
+            run = [(gx + (tx - gx) * f, band) for f in (0.85, 0.7, 0.55, 0.4, 0.25)]
+            lx, ly = place(run, run[0], w)
+        elif e.source == e.dest:  # a loop on the right of the box
             bx = pos[e.source][0] + width_of[e.source]
-            path = (f"M {bx:.1f} {y1 - 8:.1f} C {bx + 50 + 15 * k:.1f} {y1 - 30:.1f}, "
-                    f"{bx + 50 + 15 * k:.1f} {y1 + 30:.1f}, {bx:.1f} {y1 + 8:.1f}")
-            lx, ly = bx + 42 + 15 * k, y1
+            p0, p1, p2, p3 = (bx, y1 - 8), (bx + 50 + 15 * k, y1 - 30), (bx + 50 + 15 * k, y1 + 30), (bx, y1 + 8)
+            path = (f"M {p0[0]:.1f} {p0[1]:.1f} C {p1[0]:.1f} {p1[1]:.1f}, {p2[0]:.1f} {p2[1]:.1f}, "
+                    f"{p3[0]:.1f} {p3[1]:.1f}")
+            lx, ly = place([_on_cubic(p0, p1, p2, p3, t) for t in _ALONG], below_source, w)
         else:
             down = y2 >= y1
             sy = y1 + (box_h / 2 if down else -box_h / 2)
             ty = y2 - (box_h / 2 if down else -box_h / 2)
-            if abs(y2 - y1) < 1:  # same row: leave and arrive through the top
-                sy, ty = y1 - box_h / 2, y2 - box_h / 2
+            same_row = abs(y2 - y1) < 1
+            # Same row: rightwards over the top of the boxes, leftwards under them, so A->B
+            # and B->A are two arcs, each with room for its number in the band it passes.
+            over = x2 > x1
+            if same_row:
+                sy = ty = y1 + (-box_h / 2 if over else box_h / 2)
+                below_source = (x1, sy + (-1 if over else 1) * (14 + 16 * (k % 4)))
             # Bend each arrow to its left (seen along its direction): A->B and B->A then take
             # different sides, arrows over several rows swing wide of the boxes between, and
             # repeated arrows between one pair fan out.
@@ -224,16 +345,15 @@ def to_svg(tree: Tree, thresholds: dict[str, int] | None = None) -> str:
             dx, dy = x2 - x1, ty - sy
             length = max(1.0, (dx * dx + dy * dy) ** 0.5)
             mx, my = (x1 + x2) / 2 + bend * dy / length, (sy + ty) / 2 - bend * dx / length
-            if abs(y2 - y1) < 1:
-                my = min(my, sy - bend)
+            if same_row:
+                my = sy - 2 * bend if over else sy + 2 * bend
             path = f"M {x1:.1f} {sy:.1f} Q {mx:.1f} {my:.1f} {x2:.1f} {ty:.1f}"
-            lx, ly = (x1 + 2 * mx + x2) / 4, (sy + 2 * my + ty) / 4 + 16 * k  # repeated arrows: labels apart
-        parts.append(f'<path d="{path}" fill="none" stroke="#555" stroke-width="1.2" '
+            lx, ly = place([_on_quad((x1, sy), (mx, my), (x2, ty), t) for t in _ALONG], below_source, w)
+        parts.append(f'<path d="{path}" fill="none" {style} '
                      f'marker-end="url(#arrow)"><title>{html.escape(e.label)}</title></path>')
-        text = f"T{e.number}"
-        labels.append(f'<rect x="{lx - 13:.1f}" y="{ly - 9:.1f}" width="26" height="14" rx="3" fill="white" '
-                      'stroke="#ccc"/>')
-        labels.append(f'<text x="{lx:.1f}" y="{ly + 2:.1f}" font-size="10" text-anchor="middle">{text}</text>')
+        labels.append(f'<rect class="label" x="{lx - w / 2:.1f}" y="{ly - LABEL_H / 2:.1f}" width="{w:.0f}" '
+                      f'height="{LABEL_H}" rx="3" fill="white" stroke="#ccc"/>')
+        labels.append(f'<text x="{lx:.1f}" y="{ly + 3.5:.1f}" font-size="10" text-anchor="middle">{text}</text>')
 
     marks = state_marks(tree)
     for sid in pos:
@@ -241,12 +361,12 @@ def to_svg(tree: Tree, thresholds: dict[str, int] | None = None) -> str:
         w = width_of[sid]
         state = tree.states.get(sid)
         if sid == ANY:
-            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{box_h}" rx="20" fill="white" '
-                         'stroke="#888" stroke-dasharray="4 3"/>')
+            parts.append(f'<rect class="state" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{box_h}" rx="20" '
+                         'fill="white" stroke="#888" stroke-dasharray="4 3"/>')
         else:
             fill = "#eeeeee" if state.ending else ("#e8f1fb" if sid == tree.initial else "white")
-            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{box_h}" rx="8" fill="{fill}" '
-                         f'stroke="#333" stroke-width="{3 if state.ending else 1.2}"/>')
+            parts.append(f'<rect class="state" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{box_h}" rx="8" '
+                         f'fill="{fill}" stroke="#333" stroke-width="{3 if state.ending else 1.2}"/>')
             if state.ending:
                 parts.append(f'<rect x="{x + 4:.1f}" y="{y + 4:.1f}" width="{w - 8:.1f}" height="{box_h - 8}" '
                              'rx="6" fill="none" stroke="#333"/>')

@@ -33,6 +33,7 @@ from simulator.scenario.diagnostics import diagnostic
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.checked import Scenario
 from simulator.scenario.folders import kind_of, yaml_files
+from simulator.scenario.kinds import guess_kind
 from simulator.scenario.loader import is_playtest, load_scenario, load_tree
 from simulator.scenario.playtest import check_playtest_file
 from simulator.scenario.rules import RuleIndex, rules_of
@@ -213,6 +214,22 @@ def moves_answered_by_default(t: TreeLint) -> list[Problem]:
     return found
 
 
+def _kinds_guessed(tree: Tree, smap: SourceMap, shown: int = 6) -> list[Problem]:
+    """PS0013: one gentle note for the states that have no `kind:` (their ids are read instead)."""
+    guessed = [sid for sid, state in tree.states.items() if state.kind is None]
+    if not guessed:
+        return []
+    names = ", ".join(f"{sid} ({guess_kind(sid)})" for sid in guessed[:shown])
+    if len(guessed) > shown:
+        names += f" and {len(guessed) - shown} more"
+    many = len(guessed) != 1
+    return [diagnostic("PS0013").at(
+        smap, ("states",), f"{len(guessed)} state{'s have' if many else ' has'} no `kind:`, so peersim guesses "
+        f"{'each one' if many else 'it'} from the id: {names}",
+        f"add `kind: {guess_kind(guessed[0])}` (or the kind you mean) under '{guessed[0]}'"
+        + (", and likewise for the others" if many else ""), key=True)]
+
+
 def _pool_sizes(smap: SourceMap, pools: dict[str, list[str]], loc: tuple, state: str) -> list[Problem]:
     found = []
     for key, lines in pools.items():
@@ -231,6 +248,11 @@ def _pool_sizes(smap: SourceMap, pools: dict[str, list[str]], loc: tuple, state:
 def small_tree_pools(t: TreeLint) -> list[Problem]:
     return [p for sid, state in t.tree.states.items() if sid not in t.index.endings
             for p in _pool_sizes(t.smap, state.replies, ("states", sid, "replies"), sid)]
+
+
+@lint_rule("tree", "PS0013")
+def kinds_guessed(t: TreeLint) -> list[Problem]:
+    return _kinds_guessed(t.tree, t.smap)
 
 
 @lint_rule("tree", "PS0043")
@@ -297,12 +319,11 @@ def beats_that_unlock(scenario: Scenario) -> tuple[set[str], dict[str, str], lis
     return ok, why_not, cycles
 
 
-def _point_at(problem: Problem, needle: str) -> Problem:
+def _point_at(problem: Problem, needle: str, smap: SourceMap) -> Problem:
     """Move the column to `needle` when it stands on the finding's line (a one-line text);
     otherwise keep the start of the text. Read afresh: findings of this kind are few."""
-    try:
-        lines = Path(problem.file).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+    lines = smap.lines()
+    if lines is None:
         return problem
     if 0 < problem.line <= len(lines):
         at = lines[problem.line - 1].find(needle, max(0, problem.column - 1))
@@ -403,7 +424,7 @@ def placeholders_not_filled(c: PersonaLint) -> list[Problem]:
                 smap, loc, f"'${{{name}}}' is not defined by {whose}; the trainee would see it as written",
                 f"add `{name}:` under `values:` in {c.scenario.persona_path}, or "
                 + did_you_mean(name, sorted(defined)))
-            found.append(_point_at(problem, "${" + name + "}"))
+            found.append(_point_at(problem, "${" + name + "}", smap))
     return found
 
 
@@ -535,9 +556,16 @@ def _coded(problem: Problem) -> Problem:
     return problem if problem.code else replace(problem, code=problem.validation_code)
 
 
-def lint_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Lint files or folders. Returns the files read and every finding, errors first per file."""
-    files, problems = yaml_files(paths)
+def lint_paths(paths: list[str | Path], texts: dict[Path, str] | None = None) -> tuple[list[Path], list[Problem]]:
+    """Lint files or folders. Returns the files read and every finding, errors first per file.
+
+    `texts` gives the text of some files (keyed by resolved path) instead of the disk's: an
+    editor's unsaved buffers (`peersim lsp`). Such a file need not exist yet. A tree given as
+    text is not checked against the personas beside it: they load the saved tree."""
+    texts = texts or {}
+    given = [Path(p) for p in paths if Path(p).resolve() in texts]
+    files, problems = yaml_files([p for p in paths if Path(p).resolve() not in texts])
+    files += given
     problems = [_coded(p) for p in problems]
     trees_done: set[Path] = set()
     personas_done: set[Path] = set()
@@ -548,7 +576,7 @@ def lint_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
         key = path.resolve()
         if key not in loaded:
             try:
-                loaded[key] = load_scenario(path)
+                loaded[key] = load_scenario(path, texts.get(key))
             except ScenarioError as exc:
                 loaded[key] = exc
         if isinstance(loaded[key], ScenarioError):
@@ -567,7 +595,7 @@ def lint_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
             return
         trees_done.add(key)
         try:
-            tree, smap = load_tree(path)
+            tree, smap = load_tree(path, texts.get(key))
         except ScenarioError as exc:
             problems.extend(map(_coded, exc.problems))
             return
@@ -597,12 +625,12 @@ def lint_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
 
     for path in files:
         if is_playtest(path):  # named on the command line: check its shape; `peersim test` runs it
-            problems.extend(map(_coded, check_playtest_file(path)))
+            problems.extend(map(_coded, check_playtest_file(path, texts.get(path.resolve()))))
             continue
-        if kind_of(path) == "tree":
+        if kind_of(path, texts.get(path.resolve())) == "tree":
             do_tree(path)
             # Tree lines are checked against the personas beside it that use it.
-            for persona_path in _sibling_personas(path):
+            for persona_path in [] if path.resolve() in texts else _sibling_personas(path):
                 try:
                     uses = scenario_of(persona_path).tree_path.resolve() == path.resolve()
                 except ScenarioError:

@@ -60,17 +60,10 @@ def persona_texts(persona: Persona) -> Iterator[tuple[tuple, str]]:
                 yield ("topics", i, "replies", str(level), j), line
 
 
-def _file_lines(smap: SourceMap) -> list[str] | None:
-    try:
-        return Path(smap.file).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-
-
 def text_traps(smap: SourceMap, texts: Iterator[tuple[tuple, str]], values: dict[str, str] | None = None) -> list[Problem]:
     """PS0050 and PS0051 over a file's visible lines; PS0052 over a persona's values."""
     found: list[Problem] = []
-    lines = _file_lines(smap)
+    lines = smap.lines()
     for loc, text in texts:
         if lines is not None:
             cut = _cut_by_comment(lines, smap, loc, text)
@@ -113,9 +106,10 @@ def _cut_by_comment(lines: list[str], smap: SourceMap, loc: tuple, text: str) ->
 
 # ------------------------------------------------------------------------- the machine
 def _usable(tree: Tree) -> list[int]:
-    from simulator.toolkit.lint import never_holds
+    from simulator.toolkit.lint import TreeIndex, never_holds
 
-    return [i for i in range(len(tree.transitions)) if not never_holds(tree, i, tree.thresholds)]
+    facts = TreeIndex(tree)     # once: built per rule, it made the graph of a big tree quadratic
+    return [i for i in range(len(tree.transitions)) if not never_holds(tree, i, tree.thresholds, facts)]
 
 
 def trapped(tree: Tree) -> dict[str, set[str]]:

@@ -170,20 +170,17 @@ class PeersimApp(App):
 
     # ----------------------------------------------------------------- data for screens
     def remember_scenarios(self, scenarios: Iterable[Scenario]) -> None:
+        # Kept by file, not by id: a trainer's own marcus.yaml is not the shipped Marcus.
         for scenario in scenarios:
-            self.scenarios[scenario.persona.id] = scenario
+            self.scenarios[str(Path(scenario.persona_path).resolve())] = scenario
 
     def scenario_for(self, log: SessionLog) -> Scenario | None:
-        if log.persona_id in self.scenarios:
-            return self.scenarios[log.persona_id]
-        from simulator.scenario.loader import load_scenario
+        """The files a session was played with, for its debrief (None if they are gone)."""
+        if log.persona_path in self.scenarios:
+            return self.scenarios[log.persona_path]
+        from simulator.service import scenario_if_there
 
-        try:
-            scenario = load_scenario(log.persona_path or log.persona_id)
-        except Exception:
-            return None
-        self.scenarios[log.persona_id] = scenario
-        return scenario
+        return scenario_if_there(log)
 
     def unfinished_sessions(self) -> list:
         if self.store is None:
@@ -248,25 +245,23 @@ class PeersimApp(App):
 
         try:
             log = self.store.load_session(session_id)
-            session = PracticeSession.resume(log, self.scenario_for(log), self.store)
+            # Against the files it was played with, read afresh (never a client cached by id).
+            session = PracticeSession.resume(log, self.store)
             session.ask = self.asking()
         except Exception as exc:
             self.show_error("That session could not be resumed", exc)
             return
         self.push_screen(_screen("conversation")(session))
+        if session.note:
+            self.notify(f"{session.note[:1].upper()}{session.note[1:]}.", title="This client has changed",
+                        severity="warning", timeout=12)
 
     def retry_from(self, log: SessionLog, after: int) -> None:
         from simulator.tui.practice import PracticeSession
 
         try:
-            from simulator.debrief import branch
-
-            new_log, convo = branch(log, after)
-            new_log.started_at = self.clock()
-            new_log.ended_at = None
-            if self.store is not None:
-                self.store.create_session(new_log)
-            session = PracticeSession(convo, new_log, self.store, ask=self.asking())
+            session = PracticeSession.branch(log, after, self.store, clock=self.clock)
+            session.ask = self.asking()
         except Exception as exc:
             self.show_error("Could not go back to that turn", exc)
             return
@@ -343,14 +338,13 @@ class PeersimApp(App):
 def write_export(log: SessionLog, fmt: str, scenario: Scenario | None, data_dir=None) -> Path:
     """Render the debrief (debrief module) and write it under the data folder's exports/."""
     from simulator.debrief import debrief
-    from simulator.debrief.export import export
+    from simulator.debrief.export import export, file_name
     from simulator.store import resolve_data_dir, write_private
 
     text = export(debrief(log, scenario), log, fmt)
     folder = Path(resolve_data_dir(data_dir)) / "exports"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    stamp = (log.started_at or "")[:10]
-    return write_private(folder / f"{stamp}-{log.persona_id}-{log.id or 'session'}.{fmt}", text)
+    return write_private(folder / file_name(log, fmt), text)
 
 
 def run_app(args: argparse.Namespace | None = None) -> int:

@@ -26,8 +26,8 @@ from textual.widgets import Footer, Header, Input, Static
 
 from simulator.engine import ClientTurn, Conversation, ConversationOver
 from simulator.scenario.errors import Problem, ScenarioError
+from simulator.toolkit.graph import rule_words
 from simulator.scenario.checked import Scenario
-from simulator.scenario.conditions import describe as describe_conditions
 from simulator.scenario.conditions import given
 from simulator.scenario.loader import load_scenario, resolve_persona
 
@@ -61,14 +61,11 @@ def explain(convo: Conversation, turn: ClientTurn | None) -> str:
         lines.append(f"rule     none fitted '{turn.primary}' in {turn.state_before}; the client stays")
         lines += near_misses(convo, turn)
     else:
-        rule = convo.rules.rules[tr.index]
+        rule = convo.rules.rules[tr.index].written
         where = convo.scenario.tree_map.locate(("transitions", tr.index))[0]
-        lines.append(f"rule     T{tr.index + 1}: {tr.source} -> {tr.dest} on {tr.move}"
-                     f"  ({convo.scenario.tree_path.name}:{where})")
-        conditions = describe_conditions(rule.when, convo.thresholds)
-        lines.append("when     " + ("; ".join(conditions) if conditions else "no conditions"))
-        if tr.note:
-            lines.append(f"note     {tr.note}")
+        first, *rest = rule_words(rule, tr.index + 1, convo.thresholds, source=tr.source, move=tr.move)
+        lines.append(f"rule     {first}  ({convo.scenario.tree_path.name}:{where})")
+        lines += rest
     source, state, key, index = turn.reply_from
     if source:
         lines.append(f"reply    {source} pool {state} / {key}, line {index + 1}")

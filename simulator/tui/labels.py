@@ -20,4 +20,7 @@ FADE_OFF = 6
 
 
 def move_label(move: str) -> str:
-    return move.replace("_", " ")
+    """The taxonomy's label; imported when first needed, so the first screen need not wait for it."""
+    from simulator.moves.taxonomy import move_label as label
+
+    return label(move)

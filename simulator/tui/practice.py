@@ -17,8 +17,10 @@ from simulator.moves import MoveSpan, Reading, explain
 from simulator.moves import gate_question as moves_gate_question
 from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, MOVES
 from simulator.debrief.library import fill, fitting_lines
-from simulator.scoring import acting_ids, state_kind
+from simulator.scoring import acting_ids
 from simulator.scenario.checked import Scenario
+from simulator.scenario.kinds import state_kind_of
+from simulator.service import Session
 from simulator.session import SessionLog, TurnRecord, now_iso
 from simulator.tui.labels import FADE_AFTER, FADE_OFF, MODE_TITLES, MODES, move_label  # noqa: F401
 
@@ -101,57 +103,20 @@ def why_lines(record: TurnRecord) -> tuple[str, ...]:
     return tuple(out)
 
 
-class PracticeSession:
-    """A running (or resumed) session. `store` may be None (a session not saved)."""
+class PracticeSession(Session):
+    """A running (or resumed) session with the app's teaching rules on top. Starting,
+    playing, saving and resuming are the session service's (simulator/service.py).
+    `store` may be None (a session not saved)."""
 
     def __init__(self, convo: Conversation, log: SessionLog, store=None, ask: bool = True):
-        self.convo = convo
-        self.log = log
-        self.store = store
+        super().__init__(convo, log, store)
         self.ask = ask  # "Did you mean…?" is on (the trainee can turn it off)
         self.library = load_library()
         self.helpful_streak = 0
         for record in log.turns:
             self._update_streak(record)
 
-    # ----------------------------------------------------------------- lifecycle
-    @classmethod
-    def start(cls, scenario: Scenario, mode: str = "practice", seed: int = 0, trainee: str = "",
-              store=None, clock: Callable[[], str] = now_iso) -> "PracticeSession":
-        convo = Conversation(scenario, seed=seed)
-        log = SessionLog.start(convo, mode=mode, trainee=trainee)
-        log.started_at = clock()
-        if store is not None:
-            store.create_session(log)
-        return cls(convo, log, store)
-
-    @classmethod
-    def resume(cls, log: SessionLog, scenario: Scenario | None = None, store=None) -> "PracticeSession":
-        from simulator.debrief import resume_conversation
-
-        return cls(resume_conversation(log, scenario), log, store)
-
-    def finish(self) -> None:
-        if self.store is not None and self.log.id and not self.log.ended_at:
-            self.store.finish_session(self.log.id)
-        self.log.ended_at = self.log.ended_at or now_iso()
-
-    @property
-    def mode(self) -> str:
-        return self.log.mode
-
-    @property
-    def ended(self) -> bool:
-        return self.convo.ended
-
-    @property
-    def name(self) -> str:
-        return self.convo.persona.name
-
     # ----------------------------------------------------------------- a turn
-    def read(self, text: str) -> Reading:
-        return self.convo.recognizer(text)
-
     def unsure(self, reading: Reading) -> bool:
         return (reading.asks or reading.unclear) and bool(reading.text.strip())
 
@@ -182,19 +147,10 @@ class PracticeSession:
         return chosen_reading(reading.text, move, "chosen by the trainee")
 
     def say(self, said: str | Reading, clock: Callable[[], str] = now_iso) -> tuple[ClientTurn, Chip]:
-        """Play one turn and save it, as one unit: if saving fails, the client and the log
-        are as they were (the trainee's words go back in the box) and the error is raised."""
-        before = self.convo.snapshot()
-        turn = self.convo.step(said)
-        record = TurnRecord.from_turn(turn, at=clock())
-        if self.store is not None and self.log.id:
-            # Saved at once: a killed terminal loses nothing and the session can be resumed.
-            try:
-                self.store.append_turn(self.log.id, record)
-            except BaseException:
-                self.convo.restore(before)
-                raise
-        self.log.turns.append(record)
+        """Play one turn and save it, as one unit (Session.play): if saving fails, the client
+        and the log are as they were (the trainee's words go back in the box) and the error
+        is raised."""
+        turn, record = self.play(said, clock)
         shown = self._chip_shown(record)
         chip = Chip(tuple((e.move, e.delta) for e in turn.effects), turn.rapport_delta, shown, why_lines(record))
         return turn, chip
@@ -222,7 +178,7 @@ class PracticeSession:
 
     def chip_for(self, record: TurnRecord) -> Chip:
         """The chip of a saved turn (for a resumed transcript); shown unless assessment."""
-        return Chip(tuple((e["move"], e["delta"]) for e in record.effects),
+        return Chip(tuple((e.move, e.delta) for e in record.effects),
                     record.rapport_after - record.rapport_before, self.mode != "assessment", why_lines(record))
 
     def trend(self) -> int:
@@ -239,7 +195,7 @@ class PracticeSession:
         """Example lines of a move that fit this client now: their own first, then the
         debrief's library, then choice mode's (all filled from the client's values)."""
         persona, said = self.convo.persona, self.client_said()
-        lines = fitting_lines(move, state_kind(self.convo.state), persona, said)
+        lines = fitting_lines(move, state_kind_of(self.convo.tree, self.convo.state), persona, said)
         values = {**(persona.values or {}), "name": persona.name}
         for line in self.library.get(move, []):
             filled = fill(line, values, said if move in HELPFUL_MOVES else None)

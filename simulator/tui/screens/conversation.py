@@ -80,7 +80,8 @@ class ConversationScreen(Screen):
             where = f"after turn {s.log.branch_turn}" if s.log.branch_turn else "the start"
             transcript.add_note(f"A new try from {where}. Your first session is kept as it was.")
         elif s.log.turns:
-            transcript.add_note("Session resumed. Carry on where you left off.")
+            changed = f" Note: {s.note}." if s.note else ""
+            transcript.add_note(f"Session resumed. Carry on where you left off.{changed}")
         self.update_status()
         self.refresh_choices()
         self.focus_input()

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from simulator.debrief.export import EXPORT_FORMATS
 from simulator.moves.taxonomy import LESSON_TITLES, Lesson
 from simulator.session import SessionLog
 from simulator.tui.practice import move_label
@@ -24,11 +25,19 @@ def score_bar(score: int, width: int = 20) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
+def export_bindings() -> list[Binding]:
+    """A key for each export format that has one (simulator/debrief/export.py)."""
+    return [Binding(f.key, f"export('{f.name}')", f"Save {f.suffix}") for f in EXPORT_FORMATS.values() if f.key]
+
+
+def export_keys_line() -> str:
+    return " · ".join(f"{f.key}: save as {f.title}" for f in EXPORT_FORMATS.values() if f.key)
+
+
 class DebriefScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("m", "export('md')", "Save .md"),
-        Binding("w", "export('html')", "Save .html"),
+        *export_bindings(),
         Binding("r", "retry", "Retry from a turn"),
         Binding("f2", "app.history", "History"),
         Binding("f1", "app.help", "Help"),
@@ -104,8 +113,7 @@ class DebriefScreen(Screen):
         widgets.append(Static(story, classes="story"))
         widgets.append(Static("Turn by turn", classes="section"))
         widgets.append(Static(self.turn_table(d), classes="turns"))
-        widgets.append(Static("m: save as Markdown · w: save as HTML · r: retry from a turn · Esc: back",
-                              classes="debrief-keys"))
+        widgets.append(Static(f"{export_keys_line()} · r: retry from a turn · Esc: back", classes="debrief-keys"))
         box.mount_all(widgets)
         box.scroll_home(animate=False)
 
