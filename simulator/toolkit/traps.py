@@ -106,9 +106,9 @@ def _cut_by_comment(lines: list[str], smap: SourceMap, loc: tuple, text: str) ->
 
 # ------------------------------------------------------------------------- the machine
 def _usable(tree: Tree) -> list[int]:
-    from simulator.toolkit.lint import TreeIndex, never_holds
+    from simulator.toolkit.lint import never_holds
 
-    facts = TreeIndex(tree)     # once: built per rule, it made the graph of a big tree quadratic
+    facts = rules_of(tree)     # the tree's one index: built per rule, it made a big tree's checks quadratic
     return [i for i in range(len(tree.transitions)) if not never_holds(tree, i, tree.thresholds, facts)]
 
 
