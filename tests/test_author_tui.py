@@ -3,10 +3,12 @@ good version on a broken save, and explain the last transition in the "why" pane
 
 from pathlib import Path
 
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from simulator.cli.authoring import new_file
 from simulator.tui.author import AuthorApp
+from simulator.tui.widgets.compose import ComposeBox
+from simulator.tui.widgets.transcript import Transcript
 
 BREACH = "I'll have to tell your parole officer about this."
 HELLO = "Hi, thanks for coming in."
@@ -28,13 +30,15 @@ async def wait_for(pilot, condition, tries: int = 400) -> None:
 
 
 async def say(pilot, app, text: str) -> None:
-    app.query_one("#say", Input).value = text
+    box = app.query_one("#say", ComposeBox)
+    box.clear()
+    box.insert(text)
     await pilot.press("enter")
     await pilot.pause()
 
 
 def transcript_text(app) -> str:
-    return "\n".join(str(w.content) for w in app.query("#transcript Static"))
+    return "\n".join(entry.text for entry in app.query_one(Transcript).entries)
 
 
 def why_text(app) -> str:

@@ -6,14 +6,10 @@ from __future__ import annotations
 from simulator.moves import MoveSpan, Reading, recognize
 from simulator.store import Store
 from simulator.tui.screens.debrief import DebriefScreen
-from test_tui_support import ADVICE, ASK, REFLECT, end_session, make_app, open_client, say
+from test_tui_support import ADVICE, ASK, REFLECT, end_session, make_app, open_client, say, texts
 
 SAFETY = "Are you safe right now? Any thoughts of hurting yourself?"
 SORRY = "Sorry, that came out wrong."
-
-
-def texts(screen, selector: str) -> list[str]:
-    return [str(w.render()) for w in screen.query(selector)]
 
 
 def reads_sorry_as_repair(text: str) -> Reading:

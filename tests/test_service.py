@@ -20,7 +20,7 @@ from simulator.moves.reading import MoveSpan, Reading
 from simulator.scenario.loader import load_scenario, shipped_dir
 from simulator.service import FilesGone, Session
 from simulator.store import Store
-from test_tui_support import ASK, REFLECT, make_app, open_client, say, settle
+from test_tui_support import ASK, REFLECT, make_app, open_client, say, settle, texts
 
 OPEN = REFLECT
 
@@ -175,7 +175,7 @@ async def test_a_trainers_own_marcus_resumes_with_the_trainers_lines_in_the_app_
         assert session.log.opening_line.startswith("Trainer line.")
         turn, _ = session.say(second)
         assert turn.reply == reply
-        notes = [str(w.render()) for w in app.screen.query(".note")]
+        notes = texts(app.screen, ".note")
         assert not any("changed" in n for n in notes)
 
     capsys.readouterr()
@@ -197,7 +197,7 @@ async def test_resuming_after_the_clients_file_changed_warns_in_both_faces(tmp_p
         await settle(pilot)
         await pilot.press("f3", "enter")
         await settle(pilot)
-        notes = [str(w.render()) for w in app.screen.query(".note")]
+        notes = texts(app.screen, ".note")
         assert any("files changed since this session (marcus.yaml)" in n for n in notes), notes
         assert any("changed since this session" in n.message for n in app._notifications)
 

@@ -19,15 +19,9 @@ from simulator.tui.screens.history import HistoryScreen
 from simulator.tui.screens.modals import (
     BeforeStartScreen, ClarifyScreen, CoachScreen, NameScreen, TooSmallScreen,
 )
-from test_tui_support import ADVICE, ASK, REFLECT, REPAIR, end_session, make_app, open_client, say, settle
-
-
-def texts(screen, selector: str) -> list[str]:
-    return [str(w.render()) for w in screen.query(selector)]
-
-
-def visible_chips(screen) -> list[str]:
-    return [str(w.render()) for w in screen.query(".chip") if w.display]
+from test_tui_support import (
+    ADVICE, ASK, REFLECT, REPAIR, end_session, make_app, open_client, say, settle, texts, visible_chips,
+)
 
 
 async def test_a_whole_session_from_choosing_to_history():
@@ -165,7 +159,7 @@ async def test_assessment_mode_hides_feedback_until_the_debrief():
         screen = app.screen
         await say(pilot, REFLECT)
         await say(pilot, ADVICE)
-        assert screen.query(".chip") and not visible_chips(screen)
+        assert texts(screen, ".chip") and not visible_chips(screen)
         await pilot.press("ctrl+g")
         assert not isinstance(app.screen, CoachScreen)
         assert any("assessment" in n.message for n in app._notifications)
@@ -568,9 +562,11 @@ async def test_the_light_theme_keeps_notes_chips_and_the_meter_readable():
         await say(pilot, "I'll have to let your parole officer know about this.")
         await pilot.pause()
         screen = app.screen
-        for selector in (".note", ".chip.good"):  # "left the conversation", a helpful turn
-            _, _, background, color = screen.query(selector).first().colors
-            assert contrast(color, background) >= 3, selector
+        transcript = screen.query_one("#transcript")
+        assert texts(screen, ".note") and any(e.kind == "chip" and e.tone == "good" for e in transcript.entries)
+        for kind, tone in (("note", ""), ("chip", "good")):  # "left the conversation", a helpful turn
+            color, background = transcript.look(kind, tone)
+            assert contrast(color, background) >= 3, kind
         meter = screen.query_one("#meter")
         meter.trend = 5
         word = meter.get_component_styles("meter--good").color

@@ -19,7 +19,7 @@ from simulator.tui.screens.modals import (
     STOP_ASKING, BeforeStartScreen, ClarifyScreen, CoachScreen, TurnPickScreen,
 )
 from debrief_helpers import make_log
-from test_tui_support import REFLECT, end_session, make_app, open_client, say, settle
+from test_tui_support import REFLECT, end_session, make_app, open_client, say, settle, visible_chips
 
 JUDGING = "Lying to your parents like that isn't okay."
 
@@ -30,10 +30,6 @@ def gate_reading(text: str) -> Reading:
     span = MoveSpan("affirmation", 0, len(text), "okay", 0.55, "model", held="judgment", held_cue="isn't okay")
     return Reading(text, (span,), "affirmation", 0.55, "okay", asks=True,
                    options=("affirmation", "judgment", "reflection"))
-
-
-def visible_chips(screen) -> list[str]:
-    return [str(w.render()) for w in screen.query(".chip") if w.display]
 
 
 async def test_the_gate_asks_in_plain_words_and_offers_the_harmful_reading():
@@ -101,12 +97,12 @@ async def test_f4_shows_the_words_behind_each_move_and_what_did_not_count():
             MoveSpan("reflection", 0, 28, "it sounds like", 0.9),
             MoveSpan("directive_advice", 29, len(t), "get some", 0.3)), "reflection", 0.9, "it sounds like")
         await say(pilot, text)
-        why = screen.query(".why").last()
-        assert not why.display
+        transcript = screen.query_one("#transcript")
+        assert transcript.texts("why") and not transcript.shown_texts("why")
         await pilot.press("f4")
         await pilot.pause()
-        assert why.display
-        shown = str(why.render())
+        assert transcript.shown_texts("why")
+        shown = transcript.shown_texts("why")[-1]
         assert "read as reflection because of 'it sounds like': counted" in shown
         assert "read as directive advice because of 'get some' (not sure): also heard, not counted" in shown
         # The chip counts only what acted.
@@ -170,9 +166,10 @@ async def test_choice_options_never_hide_the_clients_last_line():
                 await settle(pilot)
                 await pilot.pause()
                 transcript = app.screen.query_one("#transcript")
-                last = app.screen.query(".client").last()
-                assert last.region.height > 0, size
-                assert last.region.bottom <= transcript.region.bottom, size
+                last_words = transcript.texts("client")[-1].split()[-3:]
+                assert transcript.size.height > 0, size
+                in_view = " ".join(transcript.lines_in_view()).replace("▊", " ")  # the bubble's edge
+                assert " ".join(last_words) in " ".join(in_view.split()), size
 
 
 async def test_the_mode_dialog_fits_a_small_window_and_names_the_mode_in_words():

@@ -29,6 +29,27 @@ def make_app(**kwargs):
     return PeersimApp(clock=lambda: FROZEN, **kwargs)
 
 
+def texts(screen, selector: str) -> list[str]:
+    """The texts of the widgets `selector` matches. The transcript draws its own lines, so
+    `.client`, `.chip`, `.cue`... give its entries of that kind, and `Static` all of them too."""
+    from simulator.tui.widgets.transcript import KINDS, Transcript
+
+    found = [str(w.render()) for w in screen.query(selector)]
+    kind = selector[1:] if selector.startswith(".") else None
+    for transcript in screen.query(Transcript):
+        if selector == "Static":
+            found += [entry.text for entry in transcript.entries]
+        elif kind in KINDS:
+            found += transcript.texts(kind)
+    return found
+
+
+def visible_chips(screen) -> list[str]:
+    from simulator.tui.widgets.transcript import Transcript
+
+    return [text for transcript in screen.query(Transcript) for text in transcript.shown_texts("chip")]
+
+
 async def settle(pilot) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()

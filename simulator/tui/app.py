@@ -15,6 +15,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
+from simulator.tui import messages
 from simulator.tui.commands import PeersimCommands
 from simulator.tui.labels import MODES
 from simulator.tui.screens.choose import ChooseScreen
@@ -33,12 +34,22 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _screen(name: str):
-    """A screen class by module name, imported on first use."""
+# The screens a session opens, imported on first use: the conversation and the debrief
+# import the engine, and the first screen is drawn before it loads.
+SCREENS = {
+    "conversation": ("simulator.tui.screens.conversation", "ConversationScreen"),
+    "debrief": ("simulator.tui.screens.debrief", "DebriefScreen"),
+    "history": ("simulator.tui.screens.history", "HistoryScreen"),
+    "help": ("simulator.tui.screens.help", "HelpScreen"),
+}
+
+
+def screen_class(name: str) -> type:
     from importlib import import_module
 
-    module = import_module(f"simulator.tui.screens.{name}")
-    return getattr(module, f"{name.capitalize()}Screen")
+    module, cls = SCREENS[name]
+    return getattr(import_module(module), cls)
+
 
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 LIGHT, DARK = "textual-light", "textual-dark"
@@ -51,10 +62,13 @@ class PeersimApp(App):
     COMMANDS = App.COMMANDS | {PeersimCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
+    # Ctrl+P is Textual's own binding (the command palette, COMMANDS below).
+    HELP_KEYS = [("Ctrl+P", "command palette: new session, history, theme, \"Did you mean…?\" on or off, help, quit")]
     BINDINGS = [
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+t", "toggle_theme", "Theme", priority=True),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "help", "Help", tooltip="this help"),
+        Binding("ctrl+t", "toggle_theme", "Theme", priority=True,
+                tooltip="switch between the light and the dark theme"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="quit (your session is already saved)"),
     ]
 
     def __init__(self, data_dir: str | Path | None = None, mode: str | None = None, seed: int = 0,
@@ -77,7 +91,7 @@ class PeersimApp(App):
     # ----------------------------------------------------------------- start-up
     def on_mount(self) -> None:
         self.theme = DARK
-        self.push_screen(ChooseScreen())  # it opens the store in its start-up worker
+        self.push_screen(ChooseScreen())  # once drawn, it asks the app to load the clients
         self.check_size()
 
     def open_store(self) -> None:
@@ -144,17 +158,19 @@ class PeersimApp(App):
             return None
 
     def _handle_exception(self, error: Exception) -> None:
-        # An exception no handler caught: Textual stops that widget's message loop, so the
-        # app cannot carry on safely. Keep the traceback in a log file and close with a
-        # plain message instead of a screen of traceback. Every turn is already saved.
-        self._return_code = 1
-        if self._exception is None:  # Pilot re-raises this in tests
-            self._exception = error
-            self._exception_event.set()
+        # Textual's one hook for an exception no handler caught: it stops that widget's
+        # message loop, so the app cannot carry on safely and Textual closes it. Keep the
+        # traceback in a log file, and close with a plain message instead of a screen of
+        # traceback: Textual prints an error's __rich__ in place of its traceback.
         path = self.log_error(error)
         where = f" Details are in {path}." if path else ""
-        self.exit(return_code=1, message=f"peersim hit a problem and had to close: {error}. "
-                                         f"Your session is saved; start peersim to resume it.{where}")
+        message = (f"peersim hit a problem and had to close: {error}. "
+                   f"Your session is saved; start peersim to resume it.{where}")
+        try:
+            error.__rich__ = lambda: message
+        except AttributeError:  # an exception type without instance attributes keeps its traceback
+            pass
+        super()._handle_exception(error)
 
     # ----------------------------------------------------------------- window size
     def on_resize(self, event) -> None:
@@ -202,10 +218,6 @@ class PeersimApp(App):
             self.show_error("Your past sessions could not be read", exc)
             return []
 
-    @staticmethod
-    def short_date(iso: str | None) -> str:
-        return (iso or "")[:16].replace("T", " ")
-
     def push_screen(self, screen, *args, **kwargs):
         # A full screen over the client list makes its search stale (cleared on return).
         from textual.screen import ModalScreen
@@ -238,7 +250,7 @@ class PeersimApp(App):
         except Exception as exc:
             self.show_error("The session could not be started", exc)
             return
-        self.push_screen(_screen("conversation")(session))
+        self.push_screen(screen_class("conversation")(session))
 
     def resume_session(self, session_id: str) -> None:
         from simulator.tui.practice import PracticeSession
@@ -251,7 +263,7 @@ class PeersimApp(App):
         except Exception as exc:
             self.show_error("That session could not be resumed", exc)
             return
-        self.push_screen(_screen("conversation")(session))
+        self.push_screen(screen_class("conversation")(session))
         if session.note:
             self.notify(f"{session.note[:1].upper()}{session.note[1:]}.", title="This client has changed",
                         severity="warning", timeout=12)
@@ -266,10 +278,10 @@ class PeersimApp(App):
             self.show_error("Could not go back to that turn", exc)
             return
         self.action_go_home()
-        self.push_screen(_screen("conversation")(session))
+        self.push_screen(screen_class("conversation")(session))
 
     def show_debrief(self, log: SessionLog, replace: bool = False) -> None:
-        screen = _screen("debrief")(log)
+        screen = screen_class("debrief")(log, self.scenarios.get(log.persona_path or ""))
         if replace:
             self.switch_screen(screen)
         else:
@@ -281,7 +293,7 @@ class PeersimApp(App):
         except Exception as exc:
             self.show_error("That session could not be opened", exc)
             return
-        self.push_screen(_screen("debrief")(log))
+        self.push_screen(screen_class("debrief")(log, self.scenarios.get(log.persona_path or "")))
 
     @work(thread=True, group="export")
     def export_debrief(self, log: SessionLog, fmt: str) -> None:
@@ -292,10 +304,61 @@ class PeersimApp(App):
             return
         self.call_from_thread(self.notify, f"Saved to {path}", title="Debrief saved", timeout=8)
 
+    # ----------------------------------------------------------------- what screens ask for
+    def on_show_error(self, message: messages.ShowError) -> None:
+        self.show_error(message.what, message.error)
+
+    def on_save_setting(self, message: messages.SaveSetting) -> None:
+        self.save_setting(message.key, message.value)
+
+    def on_clients_wanted(self, message: messages.ClientsWanted) -> None:
+        self.load_clients(message.screen)
+
+    @work(thread=True, exclusive=True, group="clients")
+    def load_clients(self, screen: ChooseScreen) -> None:
+        """The slow part of start-up, after the first screen is drawn: open the session file,
+        import the engine, load and check every persona."""
+        from simulator.tui.clients import load_clients
+
+        self.open_store()
+        cards, problems = load_clients(self.persona_paths)
+        unfinished = self.unfinished_sessions()
+        self.call_from_thread(self.clients_loaded, screen, cards, problems, unfinished)
+
+    def clients_loaded(self, screen: ChooseScreen, cards: list, problems: list[str], unfinished: list) -> None:
+        self.remember_scenarios(c.scenario for c in cards)
+        screen.show_clients(cards, problems, unfinished)
+        self.store_ready()
+
+    def on_unfinished_wanted(self, message: messages.UnfinishedWanted) -> None:
+        if self.store is not None:
+            message.screen.show_unfinished(self.unfinished_sessions())
+
+    def on_client_chosen(self, message: messages.ClientChosen) -> None:
+        self.before_start(message.scenario)
+
+    def on_resume_session(self, message: messages.ResumeSession) -> None:
+        self.resume_session(message.session_id)
+
+    def on_show_debrief(self, message: messages.ShowDebrief) -> None:
+        self.show_debrief(message.log, replace=message.replace)
+
+    def on_open_debrief(self, message: messages.OpenDebrief) -> None:
+        self.open_debrief(message.session_id)
+
+    def on_retry_from(self, message: messages.RetryFrom) -> None:
+        self.retry_from(message.log, message.after)
+
+    def on_go_home(self, message: messages.GoHome) -> None:
+        self.action_go_home()
+
+    def on_check_size(self, message: messages.CheckSize) -> None:
+        self.check_size()
+
     # ----------------------------------------------------------------- actions
     def action_help(self) -> None:
-        if not isinstance(self.screen, _screen("help")):
-            self.push_screen(_screen("help")())
+        if not isinstance(self.screen, screen_class("help")):
+            self.push_screen(screen_class("help")())
 
     def asking(self) -> bool:
         """Whether "Did you mean…?" asks about unsure turns (practice mode; on unless turned off)."""
@@ -317,14 +380,14 @@ class PeersimApp(App):
 
     def in_conversation(self) -> bool:
         """A session is running, maybe under a dialog (help, the coach, the palette)."""
-        return any(isinstance(s, _screen("conversation")) for s in self.screen_stack)
+        return any(isinstance(s, screen_class("conversation")) for s in self.screen_stack)
 
     def action_history(self) -> None:
         if self.in_conversation():
             self.notify("Finish or end the session first (Esc).")
             return
-        if not isinstance(self.screen, _screen("history")):
-            self.push_screen(_screen("history")())
+        if not isinstance(self.screen, screen_class("history")):
+            self.push_screen(screen_class("history")(self.past_sessions(), self.trainee))
 
     def action_go_home(self) -> None:
         """Back to the client list (the second screen on the stack)."""

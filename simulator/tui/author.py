@@ -21,8 +21,8 @@ from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Static
 
 from simulator.engine import ClientTurn, Conversation, ConversationOver
 from simulator.scenario.errors import Problem, ScenarioError
@@ -30,6 +30,8 @@ from simulator.toolkit.graph import rule_words
 from simulator.scenario.checked import Scenario
 from simulator.scenario.conditions import given
 from simulator.scenario.loader import load_scenario, resolve_persona
+from simulator.tui.widgets.compose import ComposeBox
+from simulator.tui.widgets.transcript import Entry, Transcript
 
 Signature = tuple[tuple[int, int] | None, ...]
 
@@ -123,8 +125,8 @@ class AuthorApp(App):
         yield Header()
         with Horizontal():
             with Vertical(id="chat"):
-                yield VerticalScroll(id="transcript")
-                yield Input(placeholder="Type what you would say and press Enter", id="say")
+                yield Transcript(id="transcript")
+                yield ComposeBox(placeholder="Type what you would say. Enter sends, Ctrl+J new line.", id="say")
             with Vertical(id="side"):
                 yield Static("", id="files")
                 yield Static("", id="why")
@@ -140,7 +142,7 @@ class AuthorApp(App):
         else:
             self._load(first=True)
         self._signature = self._current_signature()
-        self.query_one("#say", Input).focus()
+        self.query_one("#say", ComposeBox).focus()
         if self.watching:
             self.watch_files()
 
@@ -208,11 +210,10 @@ class AuthorApp(App):
             self._start(self.conversation.scenario, replay=[])
 
     # ----------------------------------------------------------------- talking
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
+    def on_compose_box_submitted(self, event: ComposeBox.Submitted) -> None:
+        text = event.text.strip()
         if not text or self.conversation is None:
             return
-        event.input.value = ""
         try:
             turn = self.conversation.step(text)
         except ConversationOver as exc:
@@ -228,23 +229,24 @@ class AuthorApp(App):
     # ----------------------------------------------------------------- drawing
     def _redraw(self) -> None:
         convo = self.conversation
-        transcript = self.query_one("#transcript", VerticalScroll)
-        transcript.remove_children()
-        transcript.mount(Static(Text(f"({convo.cue_for(convo.tree.initial)})"), classes="cue"),
-                         Static(Text(f"{convo.persona.name}: {convo.opening_line}"), classes="client"))
+        transcript = self.query_one(Transcript)
+        transcript.clear()
+        entries = [Entry("cue", f"({convo.cue_for(convo.tree.initial)})"),
+                   Entry("client", f"{convo.persona.name}: {convo.opening_line}")]
         for turn in self.turns:
-            self._show_turn(turn)
+            entries += self._turn_entries(turn)
+        transcript.add_entries(entries)
         self._update_side()
 
-    def _show_turn(self, turn: ClientTurn) -> None:
+    def _turn_entries(self, turn: ClientTurn) -> list[Entry]:
         name = self.conversation.persona.name
-        transcript = self.query_one("#transcript", VerticalScroll)
-        transcript.mount(Static(Text(f"You: {turn.trainee}"), classes="trainee"),
-                         Static(Text(f"[{turn.primary}; {turn.state}, rapport {turn.rapport} "
-                                     f"({turn.rapport_delta:+d})]"), classes="meta"),
-                         Static(Text(f"({turn.cue})"), classes="cue"),
-                         Static(Text(f"{name}: {turn.reply}"), classes="client"))
-        transcript.scroll_end(animate=False)
+        return [Entry("trainee", f"You: {turn.trainee}"),
+                Entry("meta", f"[{turn.primary}; {turn.state}, rapport {turn.rapport} ({turn.rapport_delta:+d})]"),
+                Entry("cue", f"({turn.cue})"),
+                Entry("client", f"{name}: {turn.reply}")]
+
+    def _show_turn(self, turn: ClientTurn) -> None:
+        self.query_one(Transcript).add_entries(self._turn_entries(turn))
 
     def _update_side(self) -> None:
         convo = self.conversation

@@ -24,3 +24,8 @@ def move_label(move: str) -> str:
     from simulator.moves.taxonomy import move_label as label
 
     return label(move)
+
+
+def short_date(iso: str | None) -> str:
+    """"2026-01-05 10:00" from an ISO time stamp."""
+    return (iso or "")[:16].replace("T", " ")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -11,17 +11,24 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from simulator.tui.labels import short_date
+from simulator.tui.messages import ClientChosen, ClientsWanted, ResumeSession, UnfinishedWanted
 
 
 class ChooseScreen(Screen):
+    # Keys the filter box and the list read themselves, listed in the help before the bindings.
+    HELP_KEYS = [("type", "filter the clients (name, situation, skills, background)"),
+                 ("Enter", "meet the highlighted client: content note and mode first")]
     BINDINGS = [
+        Binding("up", "move(-1)", "Previous", show=False, key_display="Up / Down",
+                tooltip="move through the list"),
         Binding("down", "move(1)", "Next", show=False),
-        Binding("up", "move(-1)", "Previous", show=False),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("pageup", "scroll_detail(-1)", "Scroll up", show=False),
+        Binding("pageup", "scroll_detail(-1)", "Scroll up", show=False, key_display="PageUp/PageDown",
+                tooltip="scroll the client's background"),
         Binding("pagedown", "scroll_detail(1)", "Scroll down", show=False),
-        Binding("f2", "app.history", "History"),
-        Binding("f3", "resume", "Resume"),
+        Binding("f2", "app.history", "History", tooltip="your past sessions"),
+        Binding("f3", "resume", "Resume", tooltip="pick an unfinished session to resume"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="clear the filter"),
     ]
 
     def __init__(self):
@@ -47,38 +54,22 @@ class ChooseScreen(Screen):
         self.query_one("#filter").focus()
         self.query_one("#resume-title").display = False
         self.query_one("#resume").display = False
-        # Draw the screen first; the slow part (opening the session file, importing the
-        # engine, loading and checking every persona) happens in a worker after that.
-        self.call_after_refresh(self.load)
-
-    @work(thread=True, exclusive=True, group="clients")
-    def load(self) -> None:
-        from simulator.tui.clients import load_clients
-
-        self.app.open_store()
-        cards, problems = load_clients(self.app.persona_paths)
-        unfinished = self.app.unfinished_sessions()
-        self.app.call_from_thread(self.show_clients, cards, problems, unfinished)
+        # Draw the screen first; the app loads the clients after that (in a worker).
+        self.call_after_refresh(self.post_message, ClientsWanted(self))
 
     def show_clients(self, cards: list, problems: list[str], unfinished: list) -> None:
         self.cards = cards
         self.problems = problems
-        self.app.remember_scenarios(c.scenario for c in cards)
         for problem in problems:
-            self.app.notify(f"A client file could not be loaded: {problem}", severity="warning", timeout=8)
+            self.notify(f"A client file could not be loaded: {problem}", severity="warning", timeout=8)
         self.apply_filter(self.query_one("#filter", Input).value)
         self.show_unfinished(unfinished)
-        self.app.store_ready()
-
-    def refresh_unfinished(self) -> None:
-        if self.app.store is not None:
-            self.show_unfinished(self.app.unfinished_sessions())
 
     def show_unfinished(self, sessions: list) -> None:
         resume = self.query_one("#resume", OptionList)
         resume.clear_options()
         for s in sessions:
-            when = self.app.short_date(s.started_at)
+            when = short_date(s.started_at)
             turns = f"{s.turns} turn{'s' if s.turns != 1 else ''}"
             resume.add_option(Option(Text(f"{s.persona_name} · {turns} · {s.mode} · {when}"), id=s.id))
         show = bool(sessions)
@@ -172,7 +163,7 @@ class ChooseScreen(Screen):
     def begin(self, persona_id: str) -> None:
         card = self.card(persona_id)
         if card:
-            self.app.before_start(card.scenario)
+            self.post_message(ClientChosen(card.scenario))
 
     def action_resume(self) -> None:
         resume = self.query_one("#resume", OptionList)
@@ -180,11 +171,11 @@ class ChooseScreen(Screen):
             resume.highlighted = resume.highlighted or 0
             resume.focus()
         else:
-            self.app.notify("There are no unfinished sessions.")
+            self.notify("There are no unfinished sessions.")
 
     @on(OptionList.OptionSelected, "#resume")
     def resume_selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.resume_session(event.option.id)
+        self.post_message(ResumeSession(event.option.id))
 
     def on_screen_resume(self) -> None:
         if self.stale:
@@ -193,5 +184,5 @@ class ChooseScreen(Screen):
             self.stale = False
             self.query_one("#filter", Input).value = ""
             self.apply_filter("")
-        self.refresh_unfinished()
+        self.post_message(UnfinishedWanted(self))
         self.query_one("#filter").focus()

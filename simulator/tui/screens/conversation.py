@@ -16,25 +16,38 @@ from textual.widgets.option_list import Option
 from simulator.engine import ClientTurn
 from simulator.moves import Reading
 from simulator.session import LONGEST_TURN
+from simulator.tui.keys import short_rows
+from simulator.tui.messages import SaveSetting, ShowDebrief, ShowError
 from simulator.tui.practice import MODE_TITLES, Chip, Choice, PracticeSession
 from simulator.tui.practice import gate_question
 from simulator.tui.screens.modals import AS_IS, STOP_ASKING, ClarifyScreen, CoachScreen, ConfirmScreen
 from simulator.tui.widgets.compose import ComposeBox
 from simulator.tui.widgets.rapport import RapportMeter
-from simulator.tui.widgets.transcript import Transcript
+from simulator.tui.widgets.transcript import Entry, Transcript, chip_entries
 
+
+def turn_entries(name: str, said: str, chip: Chip, cue: str | None, reply: str) -> list[Entry]:
+    """One exchange as the transcript shows it: the trainee's words, the chip, the client's
+    new cue (when it changed) and the reply."""
+    entries = [Entry("trainee", said), *chip_entries(chip)]
+    if cue is not None:
+        entries.append(Entry("cue", f"({cue})"))
+    return [*entries, Entry("client", f"{name}: {reply}")]
 
 
 class ConversationScreen(Screen):
+    HELP_KEYS = [("1 to 4", "pick a reply (choice mode)")]
     BINDINGS = [
-        Binding("ctrl+g", "coach", "Coach"),
-        Binding("f4", "why", "Why these moves"),
-        Binding("escape,f10", "end", "End session"),
-        Binding("f1", "app.help", "Help"),
+        Binding("ctrl+g", "coach", "Coach", tooltip="ask the coach for ideas (practice, fading and choice modes)"),
+        Binding("f4", "why", "Why these moves",
+                tooltip="show or hide, under each chip, the words behind each move and whether it counted"),
         # Priority: the input box (and the reply list) would otherwise take these keys.
-        Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False, priority=True),
+        Binding("pageup", "scroll_transcript(-1)", "Scroll", show=False, priority=True,
+                key_display="PageUp/PageDown", tooltip="scroll the conversation (from the box where you type)"),
         Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False, priority=True),
-        Binding("f5", "newest", "Newest", show=False),
+        Binding("f5", "newest", "Newest", show=False, tooltip="jump to the newest turn"),
+        Binding("escape,f10", "end", "End session", tooltip="end the session (asks first) and see the debrief"),
+        Binding("f1", "app.help", "Help"),
     ]
 
     def __init__(self, session: PracticeSession):
@@ -65,27 +78,23 @@ class ConversationScreen(Screen):
         self.sub_title = f"with {s.name} · {s.mode} mode"
         # Assessment means no feedback until the end: no meter, trend or story counter.
         self.query_one(RapportMeter).display = s.mode != "assessment"
-        transcript = self.query_one(Transcript)
-        transcript.add_cue(s.convo.cue_for(s.log.start_state))
-        transcript.add_client(s.name, s.log.opening_line)
-        previous_cue = s.convo.cue_for(s.log.start_state)
+        start_cue = s.convo.cue_for(s.log.start_state)
+        entries = [Entry("cue", f"({start_cue})"), Entry("client", f"{s.name}: {s.log.opening_line}")]
+        previous_cue = start_cue
         for record in s.log.turns:  # a resumed session shows what was said before
-            transcript.add_trainee(record.trainee)
-            transcript.add_chip(s.chip_for(record))
-            if record.cue != previous_cue:
-                transcript.add_cue(record.cue)
-                previous_cue = record.cue
-            transcript.add_client(s.name, record.reply)
+            entries += turn_entries(s.name, record.trainee, s.chip_for(record),
+                                    record.cue if record.cue != previous_cue else None, record.reply)
+            previous_cue = record.cue
         if s.log.parent_id is not None and s.log.branch_turn == len(s.log.turns):
             where = f"after turn {s.log.branch_turn}" if s.log.branch_turn else "the start"
-            transcript.add_note(f"A new try from {where}. Your first session is kept as it was.")
+            entries.append(Entry("note", f"A new try from {where}. Your first session is kept as it was."))
         elif s.log.turns:
             changed = f" Note: {s.note}." if s.note else ""
-            transcript.add_note(f"Session resumed. Carry on where you left off.{changed}")
+            entries.append(Entry("note", f"Session resumed. Carry on where you left off.{changed}"))
+        self.query_one(Transcript).add_entries(entries)
         self.update_status()
         self.refresh_choices()
         self.focus_input()
-        transcript.scroll_end(animate=False)
 
     def focus_input(self) -> None:
         target = self.query("#choices, #say")
@@ -111,10 +120,9 @@ class ConversationScreen(Screen):
 
     def keys_text(self) -> str:
         mode = self.session.mode
-        keys = ["1-4 pick a reply"] if mode == "choice" else ["Enter send", "Ctrl+J new line"]
-        if mode != "assessment":
-            keys += ["Ctrl+G coach", "F4 why these moves"]
-        return "\n".join([*keys, "PgUp/PgDn scroll", "F5 newest", "Esc end session", "F1 help"])
+        keys = ["1-4 pick a reply"] if mode == "choice" else short_rows(ComposeBox)
+        hide = frozenset({"coach", "why"}) if mode == "assessment" else frozenset()
+        return "\n".join([*keys, *short_rows(ConversationScreen, hide=hide)])
 
     # ----------------------------------------------------------------- typing a turn
     def on_compose_box_submitted(self, event: ComposeBox.Submitted) -> None:
@@ -122,19 +130,19 @@ class ConversationScreen(Screen):
         if not text:
             return
         if self.session.ended:
-            self.app.notify(self.session.convo.over_reason())
+            self.notify(self.session.convo.over_reason())
             return
         if len(text) > LONGEST_TURN:
             # Most likely a paste gone wrong; the words stay in the box for the trainee to trim.
             event.box.restore(event.text)
-            self.app.notify(f"That message is {len(text):,} characters long. A turn holds up to "
-                            f"{LONGEST_TURN:,}: trim it, or say it over several turns.",
-                            title="A very long message", severity="warning")
+            self.notify(f"That message is {len(text):,} characters long. A turn holds up to "
+                        f"{LONGEST_TURN:,}: trim it, or say it over several turns.",
+                        title="A very long message", severity="warning")
             return
         try:
             reading = self.session.read(text)
         except Exception as exc:  # the recogniser failed: say so, keep the words in the box
-            self.app.show_error("Your words could not be read", exc)
+            self.show_error("Your words could not be read", exc)
             event.box.restore(event.text)
             return
         if self.session.needs_clarifying(reading):
@@ -150,9 +158,9 @@ class ConversationScreen(Screen):
             return
         if move == STOP_ASKING:
             self.session.ask = False
-            self.app.save_setting("ask", "off")
-            self.app.notify("Unsure turns will be read as their most likely harmless move and marked for "
-                            "the debrief. Turn asking back on from the command palette (Ctrl+P).")
+            self.post_message(SaveSetting("ask", "off"))
+            self.notify("Unsure turns will be read as their most likely harmless move and marked for "
+                        "the debrief. Turn asking back on from the command palette (Ctrl+P).")
         chosen = move in (AS_IS, STOP_ASKING)
         self.send(self.session.as_read(reading) if chosen else self.session.reading_as(reading, move))
 
@@ -160,16 +168,19 @@ class ConversationScreen(Screen):
         try:
             turn, chip = self.session.say(reading)
         except (sqlite3.Error, OSError) as exc:  # the session file: say so until a turn saves again
-            self.app.show_error("That turn could not be saved", exc)
+            self.show_error("That turn could not be saved", exc)
             self.show_not_saved(exc)
             self.restore_words(reading.text)
             return
         except Exception as exc:  # never a traceback on screen; the words go back in the box
-            self.app.show_error("That turn could not be saved or answered", exc)
+            self.show_error("That turn could not be saved or answered", exc)
             self.restore_words(reading.text)
             return
         self.show_not_saved(None)
         self.show_turn(reading.text, turn, chip)
+
+    def show_error(self, what: str, exc: BaseException | None = None) -> None:
+        self.post_message(ShowError(what, exc))
 
     def show_not_saved(self, exc: BaseException | None) -> None:
         """A banner that stays while turns cannot be saved: practising on without saving
@@ -210,7 +221,7 @@ class ConversationScreen(Screen):
         try:
             turn, chip = self.session.pick(choice)
         except Exception as exc:
-            self.app.show_error("That turn could not be saved or answered", exc)
+            self.show_error("That turn could not be saved or answered", exc)
             return
         self.show_turn(choice.text, turn, chip)
         self.refresh_choices()
@@ -227,47 +238,43 @@ class ConversationScreen(Screen):
 
     # ----------------------------------------------------------------- the reply
     def show_turn(self, said: str, turn: ClientTurn, chip: Chip) -> None:
-        transcript = self.query_one(Transcript)
-        transcript.add_trainee(said)
-        transcript.add_chip(chip)
-        if turn.cue != self.session.convo.cue_for(turn.state_before):
-            transcript.add_cue(turn.cue)
-        transcript.add_client(self.session.name, turn.reply)
+        # One append for the whole exchange: the transcript draws only these new lines.
+        new_cue = turn.cue if turn.cue != self.session.convo.cue_for(turn.state_before) else None
+        entries = turn_entries(self.session.name, said, chip, new_cue, turn.reply)
         if turn.ended:
-            transcript.add_note(self.session.convo.over_reason() + " Press Esc for your debrief.")
+            entries.append(Entry("note", self.session.convo.over_reason() + " Press Esc for your debrief."))
+        self.query_one(Transcript).add_entries(entries)
+        if turn.ended:
             self.finish()
             box = self.query("#say")
             if box:
                 box.first().disabled = True
                 box.first().placeholder = "The conversation is over. Press Esc for your debrief."
-        transcript.scroll_end(animate=False)
         self.update_status()
 
     def finish(self) -> None:
         try:
             self.session.finish()
         except Exception as exc:  # the turns are saved already; only the end mark is missing
-            self.app.show_error("The end of the session could not be saved", exc)
+            self.show_error("The end of the session could not be saved", exc)
 
     # ----------------------------------------------------------------- keys
     def action_coach(self) -> None:
         if self.session.ended:
-            self.app.notify(self.session.convo.over_reason() + " Press Esc for your debrief.")
+            self.notify(self.session.convo.over_reason() + " Press Esc for your debrief.")
             return
         if self.session.mode == "assessment":
-            self.app.notify("The coach is resting in assessment mode. Your debrief will have ideas.")
+            self.notify("The coach is resting in assessment mode. Your debrief will have ideas.")
             return
         s = self.session
         self.app.push_screen(CoachScreen(s.name, s.convo.cue, s.coach()), lambda _: self.focus_input())
 
     def action_why(self) -> None:
         if self.session.mode == "assessment":
-            self.app.notify("No feedback until the debrief in assessment mode.")
+            self.notify("No feedback until the debrief in assessment mode.")
             return
         transcript = self.query_one(Transcript)
-        transcript.toggle_class("-show-why")
-        # The reasons add lines above the newest reply: keep that reply in view.
-        self.call_after_refresh(transcript.scroll_end, animate=False)
+        transcript.show_why = not transcript.show_why
 
     def action_scroll_transcript(self, direction: int) -> None:
         transcript = self.query_one(Transcript)
@@ -281,13 +288,13 @@ class ConversationScreen(Screen):
 
     def action_end(self) -> None:
         if self.session.ended:
-            self.app.show_debrief(self.session.log, replace=True)
+            self.post_message(ShowDebrief(self.session.log, replace=True))
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.finish()
-                self.app.show_debrief(self.session.log, replace=True)
+                self.post_message(ShowDebrief(self.session.log, replace=True))
             else:
                 self.focus_input()
 

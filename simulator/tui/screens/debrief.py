@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Static
 from simulator.debrief.export import EXPORT_FORMATS
 from simulator.moves.taxonomy import LESSON_TITLES, Lesson
 from simulator.session import SessionLog
+from simulator.tui.messages import GoHome, RetryFrom, ShowError
 from simulator.tui.practice import move_label
 from simulator.tui.screens.modals import TurnPickScreen
 from simulator.tui.widgets.rapport import RapportCurve
@@ -36,16 +37,17 @@ def export_keys_line() -> str:
 
 class DebriefScreen(Screen):
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        Binding("escape", "back", "Back", tooltip="back"),
         *export_bindings(),
-        Binding("r", "retry", "Retry from a turn"),
-        Binding("f2", "app.history", "History"),
+        Binding("r", "retry", "Retry from a turn", tooltip="retry from a turn (a new try; the original is kept)"),
+        Binding("f2", "app.history", "History", tooltip="your past sessions; Enter reopens a debrief"),
         Binding("f1", "app.help", "Help"),
     ]
 
-    def __init__(self, log: SessionLog):
+    def __init__(self, log: SessionLog, scenario=None):
         super().__init__()
         self.session_log = log
+        self.scenario = scenario  # the client it was played with, when the app has it loaded
         self.result = None
 
     def compose(self) -> ComposeResult:
@@ -64,9 +66,13 @@ class DebriefScreen(Screen):
         try:
             from simulator.debrief import debrief
 
-            result = debrief(self.session_log, self.app.scenario_for(self.session_log))
+            from simulator.service import scenario_if_there
+
+            # The files it was played with, if the app has not got them loaded already.
+            scenario = self.scenario or scenario_if_there(self.session_log)
+            result = debrief(self.session_log, scenario)
         except Exception as exc:
-            self.app.call_from_thread(self.app.show_error, "The debrief could not be prepared", exc)
+            self.post_message(ShowError("The debrief could not be prepared", exc))
             return
         self.app.call_from_thread(self.show, result)
 
@@ -152,7 +158,7 @@ class DebriefScreen(Screen):
         if len(stack) > 2 and isinstance(stack[-2], HistoryScreen):
             self.app.pop_screen()
         else:
-            self.app.action_go_home()
+            self.post_message(GoHome())
 
     def action_export(self, fmt: str) -> None:
         if self.result is None:
@@ -165,6 +171,6 @@ class DebriefScreen(Screen):
 
         def picked(after: int | None) -> None:
             if after is not None:
-                self.app.retry_from(self.session_log, after)
+                self.post_message(RetryFrom(self.session_log, after))
 
         self.app.push_screen(TurnPickScreen(turns), picked)

@@ -12,41 +12,25 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from simulator.tui.keys import help_rows
 from simulator.tui.labels import FADE_AFTER, FADE_OFF
 
-KEYS = [
-    ("Everywhere", [
-        ("F1", "this help"),
-        ("Ctrl+P", "command palette: new session, history, theme, \"Did you mean…?\" on or off, help, quit"),
-        ("Ctrl+T", "switch between the light and the dark theme"),
-        ("Ctrl+Q", "quit (your session is already saved)"),
-    ]),
-    ("Choosing a client", [
-        ("type", "filter the clients (name, situation, skills, background)"),
-        ("Up / Down", "move through the list"),
-        ("PageUp/PageDown", "scroll the client's background"),
-        ("Enter", "meet the highlighted client: content note and mode first"),
-        ("F3", "pick an unfinished session to resume"),
-        ("F2", "your past sessions"),
-        ("Esc", "clear the filter"),
-    ]),
-    ("In a conversation", [
-        ("Enter", "send what you typed"),
-        ("Ctrl+J", "new line (Shift+Enter or Alt+Enter too, where the terminal sends them)"),
-        ("Ctrl+G", "ask the coach for ideas (practice, fading and choice modes)"),
-        ("F4", "show or hide, under each chip, the words behind each move and whether it counted"),
-        ("PageUp/PageDown", "scroll the conversation (from the box where you type)"),
-        ("F5", "jump to the newest turn"),
-        ("1 to 4", "pick a reply (choice mode)"),
-        ("Esc / F10", "end the session (asks first) and see the debrief"),
-    ]),
-    ("Debrief and history", [
-        ("m / w", "save the debrief as Markdown / HTML"),
-        ("r", "retry from a turn (a new try; the original is kept)"),
-        ("F2", "your past sessions; Enter reopens a debrief"),
-        ("Esc", "back"),
-    ]),
-]
+def sections() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every key, read from the BINDINGS of the app, its screens and the compose box."""
+    from simulator.tui.app import PeersimApp
+    from simulator.tui.screens.choose import ChooseScreen
+    from simulator.tui.screens.conversation import ConversationScreen
+    from simulator.tui.screens.debrief import DebriefScreen
+    from simulator.tui.screens.history import HistoryScreen
+    from simulator.tui.widgets.compose import ComposeBox
+
+    return [
+        ("Everywhere", help_rows(PeersimApp, skip_actions=frozenset())),
+        ("Choosing a client", help_rows(ChooseScreen)),
+        ("In a conversation", help_rows(ComposeBox, ConversationScreen)),
+        ("Debrief and history", help_rows(DebriefScreen, HistoryScreen)),
+    ]
+
 
 MODES = [
     ("Practice", "under each of your turns a small chip shows the move(s) that counted and what they "
@@ -72,7 +56,7 @@ FOOTNOTE = ("In practice mode, if peersim is unsure what kind of reply you wrote
 def help_renderable() -> Group:
     """Two-column tables, so long descriptions wrap in their own column."""
     parts: list = [Text("peersim keys", style="bold underline")]
-    for title, rows in KEYS:
+    for title, rows in sections():
         table = Table(box=None, show_header=False, pad_edge=False, expand=True, title=title,
                       title_justify="left", title_style="bold")
         table.add_column(width=16, no_wrap=True, style="bold")
@@ -89,7 +73,7 @@ def help_renderable() -> Group:
 
 def help_plain() -> str:
     """Everything the help says, as plain text (for tests and searching)."""
-    rows = [f"{key} {what}" for _title, keys in KEYS for key, what in keys]
+    rows = [f"{key} {what}" for _title, keys in sections() for key, what in keys]
     return "\n".join([*rows, *(f"{n}: {w}" for n, w in MODES), FOOTNOTE])
 
 

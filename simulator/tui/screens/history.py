@@ -8,9 +8,18 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from simulator.tui.labels import short_date
+from simulator.tui.messages import OpenDebrief
+
 
 class HistoryScreen(Screen):
+    HELP_KEYS = [("Enter", "reopen that session's debrief")]
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("f1", "app.help", "Help")]
+
+    def __init__(self, sessions: list, trainee: str = ""):
+        super().__init__()
+        self.sessions = sessions
+        self.trainee = trainee
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -20,17 +29,17 @@ class HistoryScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "your past sessions"
-        trainee = self.app.trainee
+        trainee = self.trainee
         table = self.query_one(DataTable)
         table.add_columns("Started (UTC)", "Client", "Mode", "Try", "Turns", "Score", "How it ended")
-        sessions = self.app.past_sessions()
+        sessions = self.sessions
         for s in sessions:
             ending = {"left": "client left", "plan": "plan agreed"}.get(s.ending or "",
                                                                      "ended" if s.ended_at else "unfinished")
             score = "-" if s.overall is None else str(s.overall)
             # Text, not str: a DataTable reads a str cell as markup, and a name is author text.
             attempt = "first" if s.parent_id is None else f"retry from turn {s.branch_turn or 0}"
-            table.add_row(self.app.short_date(s.started_at), Text(s.persona_name), s.mode, attempt, str(s.turns),
+            table.add_row(short_date(s.started_at), Text(s.persona_name), s.mode, attempt, str(s.turns),
                           score, ending, key=s.id)
         who = f" for {trainee}" if trainee else ""
         title = (f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}{who}. Enter opens a debrief."
@@ -39,4 +48,4 @@ class HistoryScreen(Screen):
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_debrief(event.row_key.value)
+        self.post_message(OpenDebrief(event.row_key.value))

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from simulator.moves.taxonomy import MOVES
 from simulator.tui.labels import MODE_TITLES, MODES, move_label
+from simulator.tui.messages import CheckSize
 
 
 class NameScreen(ModalScreen[str]):
@@ -234,4 +235,4 @@ class TooSmallScreen(Screen):
     def on_screen_resume(self) -> None:
         # Back on top after a dialog opened over it (F1, Ctrl+P): the window may have
         # grown meanwhile, and no resize will come to take this notice away.
-        self.app.call_later(self.app.check_size)
+        self.post_message(CheckSize())

@@ -22,6 +22,16 @@ def trend_word(trend: int) -> tuple[str, str]:
 class RapportMeter(Widget):
     """`Rapport ████████░░░░ 42  ▲ warming` — the bar scales to the widget's width."""
 
+    DEFAULT_CSS = """
+    RapportMeter > .meter--fill { color: $success; }
+    RapportMeter > .meter--empty { color: $foreground 25%; }
+    RapportMeter > .meter--good { color: $success; text-style: bold; }
+    RapportMeter > .meter--bad { color: $error; text-style: bold; }
+    RapportMeter > .meter--flat { color: $text-muted; }
+    /* The light theme's $success is pale on its grey: $text-success is made for reading. */
+    RapportMeter:light > .meter--good { color: $text-success; }
+    """
+
     value: reactive[int] = reactive(0)
     trend: reactive[int] = reactive(0)
 
@@ -61,6 +71,11 @@ def plot_lines(values: list[int], width: int, height: int, top: int = 100) -> li
 
 class RapportCurve(Widget):
     """The rapport curve over turns with a 0-100 axis and turn numbers underneath."""
+
+    DEFAULT_CSS = """
+    RapportCurve > .curve--bar { color: $success; }
+    RapportCurve > .curve--axis { color: $text-muted; }
+    """
 
     def __init__(self, values: list[int], **kwargs):
         super().__init__(**kwargs)
