@@ -144,3 +144,47 @@ def test_the_authoring_commands_do_not_need_textual(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "TEXTUAL []" in proc.stdout
+
+
+# ----------------------------------------------------------------------------- the registry of checks
+def test_every_registered_code_is_documented_and_every_documented_code_is_checked():
+    from simulator.scenario.errors import VALIDATION_CODES
+    from simulator.toolkit.lint import registered_codes
+
+    documented = set(re.findall(r"^## (PS\d{4})$", (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8"),
+                                re.MULTILINE))
+    assert registered_codes() - documented == set(), "a lint check reports a code docs/diagnostics.md lacks"
+    assert documented - registered_codes() - set(VALIDATION_CODES) == set(), "a documented code nothing reports"
+    assert not registered_codes() & set(VALIDATION_CODES)
+
+
+def test_each_registered_check_reports_only_the_codes_it_is_registered_with():
+    from simulator.toolkit.lint import RULES, PersonaLint, TreeLint
+    from simulator.scenario.loader import load_scenario
+
+    scenarios = [load_scenario(p) for folder in (FIXTURES / "personas", ROOT / "personas")
+                 for p in sorted(folder.glob("*.yaml")) if not p.name.endswith(".test.yaml")]
+    seen: set[str] = set()
+    for rule in RULES:
+        for scenario in scenarios:
+            if rule.subject == "tree":
+                found = rule.check(TreeLint(scenario.tree, scenario.tree_map))
+            elif rule.subject == "persona":
+                found = rule.check(PersonaLint(scenario))
+            else:
+                found = rule.check(scenario, [o for o in scenarios if o is not scenario])
+            codes = {p.code for p in found}
+            assert codes <= set(rule.codes), (rule.check.__name__, codes)
+            seen |= codes
+    assert len(seen) > 10  # the fixtures do set most checks off
+
+
+def test_a_validation_problem_keeps_its_code_whatever_its_words(tmp_path):
+    # The code comes from the check that found the problem: a value whose text happens to
+    # read like another kind of problem ("must be a mapping") is still a field of the wrong kind.
+    persona = (FIXTURES / "personas" / "echo.yaml").read_text(encoding="utf-8")
+    persona = re.sub(r"^difficulty: .*$", 'difficulty: "it must be a mapping"', persona, flags=re.MULTILINE)
+    (tmp_path / "echo.yaml").write_text(persona, encoding="utf-8")
+    _, problems = lint_paths([tmp_path / "echo.yaml"])
+    (problem,) = problems
+    assert problem.code == "PS0002" and "must be a mapping" in problem.message

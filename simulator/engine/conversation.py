@@ -13,11 +13,18 @@ as a module path). `auto_transitions` is off (it makes large machines slow to bu
 and would add a `to_<state>` trigger per state), and nothing relies on `on_enter`,
 which `transitions` does not fire for the initial state.
 
-A state's outgoing rules are added to the machine the first time the client is in
-that state. `transitions` stores one Transition per (trigger, source), so a rule with
-`move: any, from: any` is 17 x N objects; wiring every state up front made a
-2,000-state tree take about a second to build per conversation. A state's rules are
-added together and in file order, so "first matching rule wins" is unchanged.
+`transitions` does the firing: it holds the state, and for a trigger tries the state's
+transitions in the order they were added, taking the first whose condition holds. The
+engine keeps no rule list of its own: the machine is declared from the tree's rule index
+(simulator/scenario/rules.py), which lint, the graph, the coach and the why pane read too,
+and each condition is checked by its entry in the table of conditions
+(simulator/scenario/conditions.py).
+
+A state's outgoing rules are added to the machine the first time the client is in that
+state. `transitions` stores one Transition per (trigger, source), so a rule with
+`move: any, from: any` is 17 x N objects; wiring every state up front made a 2,000-state
+tree take about a second to build per conversation. A state's rules are added together
+and in file order, so "first matching rule wins" is unchanged.
 """
 
 from __future__ import annotations
@@ -32,8 +39,10 @@ from typing import Callable
 from transitions import Machine
 
 from simulator.moves import Reading, recognize
-from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, MOVE_IDS, family_of
+from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, family_of
+from simulator.scenario import conditions
 from simulator.scenario.checked import Scenario
+from simulator.scenario.rules import Rule, rules_of
 from simulator.scenario.schema import FIRST_STEP, OPENNESS_LEVELS, Beat, Conditions, Topic
 from simulator.scenario.schema import NOT_SAID
 from simulator.scenario.validate import PLACEHOLDER, as_list
@@ -55,7 +64,6 @@ def weighed_moves(reading: Reading) -> list[str]:
     return list(dict.fromkeys(m.move for m in reading.acting))
 
 
-_HELPFUL_KINDS = ("help", "repair")
 _GIVING_BACK = ("reflection", "summary")
 # The moves that ask about, or give back, something in the client's life: they are answered
 # from a topic they raise. A promise of privacy or an apology that names the parole officer
@@ -165,6 +173,7 @@ class Conversation:
         self.scenario = scenario
         self.persona = self.scenario.persona
         self.tree = self.scenario.tree
+        self.rules = rules_of(self.tree)
         self.seed = seed
         self.recognizer = recognizer
         self.thresholds = {**self.tree.thresholds, **self.persona.thresholds}
@@ -198,91 +207,33 @@ class Conversation:
     def _build_machine(self) -> Machine:
         machine = Machine(model=self._client, states=list(self.tree.states), initial=self.tree.initial,
                           auto_transitions=False, ignore_invalid_triggers=True, send_event=False)
-        # Rule indexes per source state, in file order; `from: any` rules apply to every state.
-        self._rules_from: dict[str, list[int]] = {}
-        any_rules: list[int] = []
-        for index, tr in enumerate(self.tree.transitions):
-            sources = as_list(tr.from_)
-            if "any" in sources:
-                any_rules.append(index)
-            else:
-                for source in dict.fromkeys(sources):
-                    self._rules_from.setdefault(source, []).append(index)
-        self._any_rules = any_rules
         self._wired: set[str] = set()
         self._wire(machine, self.tree.initial)
         return machine
 
     def _wire(self, machine: Machine, state: str) -> None:
-        """Add the rules leaving `state` to the machine, once, in file order."""
+        """Declare the rules leaving `state` to the machine, once, from the tree's rule index
+        (in file order, so the first rule that fits is the one `transitions` takes)."""
         if state in self._wired:
             return
         self._wired.add(state)
-        for index in sorted(self._rules_from.get(state, []) + self._any_rules):
-            tr = self.tree.transitions[index]
-            moves = MOVE_IDS if "any" in as_list(tr.move) else dict.fromkeys(as_list(tr.move))
-            for move in moves:
-                machine.add_transition(move, state, tr.to,
-                                       conditions=[partial(self.holds, tr.when)],
-                                       after=[partial(self._record, index, move)])
+        for rule in self.rules.leaving(state):
+            for move in rule.moves:
+                machine.add_transition(move, state, rule.to,
+                                       conditions=[partial(self.holds, rule.when)],
+                                       after=[partial(self._record, rule, move)])
 
-    def _record(self, index: int, move: str) -> None:
-        tr = self.tree.transitions[index]
-        self._taken = TransitionInfo(index, move, self.state_history[-1], tr.to, tr.note,
-                                     tr.when.model_dump(exclude_none=True))
+    def _record(self, rule: Rule, move: str) -> None:
+        self._taken = TransitionInfo(rule.index, move, self.state_history[-1], rule.to, rule.note,
+                                     rule.when.model_dump(exclude_none=True))
 
     def _threshold(self, value: int | str) -> int:
         return self.thresholds[value] if isinstance(value, str) else value
 
     def holds(self, when: Conditions) -> bool:
-        """Whether a rule's conditions hold for the conversation as it is now."""
-        if when.rapport_at_least is not None and self.rapport < self._threshold(when.rapport_at_least):
-            return False
-        if when.rapport_at_most is not None and self.rapport > self._threshold(when.rapport_at_most):
-            return False
-        if when.turn_at_least is not None and self.turn < when.turn_at_least:
-            return False
-        if when.turn_at_most is not None and self.turn > when.turn_at_most:
-            return False
-        if when.streak is not None:
-            recent = self.primaries[-when.streak.count:]
-            if len(recent) < when.streak.count or any(m != when.streak.move for m in recent):
-                return False
-        if when.count is not None:
-            seen = self.counts.get(when.count.move, 0)
-            if when.count.at_least is not None and seen < when.count.at_least:
-                return False
-            if when.count.at_most is not None and seen > when.count.at_most:
-                return False
-        if when.beat_revealed is not None and when.beat_revealed not in self.revealed:
-            return False
-        if when.beat_not_revealed is not None and when.beat_not_revealed in self.revealed:
-            return False
-        if when.previous_state is not None:
-            previous = self.state_history[-2] if len(self.state_history) > 1 else None
-            if previous != when.previous_state:
-                return False
-        if when.harm_run is not None:
-            run = when.harm_run
-            recent = list(zip(self.kinds, self.harms))[-run.within:]
-            helped = [i for i, (kind, _) in enumerate(recent) if kind in _HELPFUL_KINDS]
-            after_help = recent[helped[-1] + 1:] if helped else recent
-            counted = sum(kind == "harm" and (run.moves is None or bool(set(run.moves) & harms))
-                          for kind, harms in after_help)
-            if counted < run.at_least:
-                return False
-        if when.since_harm is not None:
-            harmed = [i for i, kind in enumerate(self.kinds) if kind == "harm"]
-            start = harmed[-1] + 1 if harmed else 0
-            since = self.kinds[start:]
-            helpful = sum(self.helped[start:])
-            if when.since_harm.helpful_at_least is not None and helpful < when.since_harm.helpful_at_least:
-                return False
-            if when.since_harm.repaired is not None and when.since_harm.repaired != ("repair" in since):
-                return False
-        if when.step_named is not None and when.step_named != self.step_named:
-            return False
-        return True
+        """Whether a rule's conditions hold for the conversation as it is now (the checks
+        are the table in simulator/scenario/conditions.py)."""
+        return conditions.holds(when, self)
 
     # ----------------------------------------------------------------- the turn
     @property

@@ -6,6 +6,10 @@ trainer-facing reference, docs/diagnostics.md, is generated from this list
 (`python -m simulator.scenario.diagnostics > docs/diagnostics.md`) and a test keeps
 the two identical, so the documentation cannot drift from the checks.
 
+Each finding's code is given where it is found: by the registered lint check that
+reports it (lint.py, `@lint_rule`), or, for a file that does not validate, by the reader
+or checker that found the problem (errors.VALIDATION_CODES); never from its words.
+
 Severities: an *error* stops the file from being used; a *warning* is something that
 silently does not work as written (a rule that never fires, a state no one reaches);
 *info* is worth knowing but often intended. `peersim lint --strict` fails on warnings.
@@ -13,7 +17,7 @@ silently does not work as written (a rule that never fires, a state no one reach
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from simulator.scenario.errors import Problem
 from simulator.scenario.source import Loc, SourceMap
@@ -299,26 +303,6 @@ BY_CODE: dict[str, Diagnostic] = {d.code: d for d in CATALOGUE}
 
 def diagnostic(code: str) -> Diagnostic:
     return BY_CODE[code]
-
-
-def classify(problem: Problem) -> Problem:
-    """Give a validation problem (from the loader) its catalogue code."""
-    if problem.code:
-        return problem
-    text = problem.message
-    if text.startswith(("YAML", "file not found", "cannot read", "the file is", "file is", "text is longer",
-                        "the tag", "merge keys", "a key must", "this file expands", "the YAML")) \
-            or "appears twice here" in text or "must be a mapping" in text:
-        code = "PS0001"
-    elif text.startswith(("unknown field", "missing required field")):
-        code = "PS0002"
-    elif text.startswith(("unknown ", "no dialogue tree", "no shipped")) or " needs a beat " in text:
-        code = "PS0003"
-    elif ": " in text:  # pydantic's "field.path: what was wrong"
-        code = "PS0002"
-    else:
-        code = "PS0004"
-    return replace(problem, code=code, severity=problem.severity or "error")
 
 
 def render_markdown() -> str:

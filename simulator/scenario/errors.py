@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
+
+
+# The codes of what validation finds, given where each problem is found (never read from
+# its words); diagnostics.CATALOGUE explains them: a file that cannot be read, a field
+# missing or of the wrong kind, a name that does not exist, a rule of the format broken.
+UNREADABLE, BAD_FIELD, UNKNOWN_NAME, BROKEN_RULE = "PS0001", "PS0002", "PS0003", "PS0004"
+VALIDATION_CODES = (UNREADABLE, BAD_FIELD, UNKNOWN_NAME, BROKEN_RULE)
 
 
 @dataclass(frozen=True)
@@ -16,6 +23,10 @@ class Problem:
     hint: str = ""
     severity: str = "error"
     code: str = ""
+    # What a validator found, as a catalogue code (VALIDATION_CODES), given where it was
+    # found. `peersim lint` shows it as the finding's code; validate, test and the app keep
+    # the plain "error: ..." they always printed.
+    validation_code: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.scenario.errors import Problem, ScenarioError
+from simulator.scenario.errors import BROKEN_RULE, UNREADABLE, Problem, ScenarioError
 from simulator.scenario.library import local_files
 from simulator.scenario.loader import is_playtest, load_scenario, load_tree, shipped_persona_paths
 
@@ -42,15 +42,18 @@ def yaml_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
             found = sorted([*path.rglob("*.yaml"), *path.rglob("*.yml")])
             found = [f for f in found if not is_playtest(f)]
             if not found:
-                problems.append(Problem(str(path), 0, 0, "no .yaml files in this folder", ""))
+                problems.append(Problem(str(path), 0, 0, "no .yaml files in this folder", "",
+                                        validation_code=BROKEN_RULE))
             files.extend(found)
         elif path.is_file():
             files.append(path)
         elif path.exists():
             problems.append(Problem(str(path), 0, 0, "this is not a plain file",
-                                    "name a persona, tree or play-test .yaml file, or a folder of them"))
+                                    "name a persona, tree or play-test .yaml file, or a folder of them",
+                                    validation_code=BROKEN_RULE))
         else:
-            problems.append(Problem(str(path), 0, 0, "file not found", "check the path and the file name"))
+            problems.append(Problem(str(path), 0, 0, "file not found", "check the path and the file name",
+                                    validation_code=UNREADABLE))
     return files, problems
 
 

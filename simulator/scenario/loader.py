@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from simulator.scenario import cache, library
 from simulator.scenario.checked import Scenario
-from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
+from simulator.scenario.errors import BROKEN_RULE, UNKNOWN_NAME, UNREADABLE, Problem, ScenarioError, did_you_mean
 from simulator.scenario.schema import Persona, Tree
 from simulator.scenario.source import MAX_BYTES, SourceMap, lookalike_in, read_yaml
 from simulator.scenario.validate import check_persona, check_tree, pydantic_problems
@@ -59,13 +59,14 @@ def _wrong_kind(data: dict, smap: SourceMap, what: str) -> Problem | None:
     folder = "personas" if other == "persona" else "dialogue_trees"
     return smap.problem((), f"this looks like a {other} file (it has {', '.join(theirs[:4])}), not a {what}",
                         f"a {other} belongs in a {folder}/ folder; if this is meant to be a {what}, "
-                        f"start it with `peersim new {'tree' if what == 'dialogue tree' else 'persona'} NAME`")
+                        f"start it with `peersim new {'tree' if what == 'dialogue tree' else 'persona'} NAME`",
+                        validation_code=BROKEN_RULE)
 
 
 def _model(model: type[BaseModel], data: Any, smap: SourceMap, what: str) -> Any:
     if not isinstance(data, dict):
         raise ScenarioError([smap.problem((), f"a {what} file must be a mapping of fields",
-                                          "start from `peersim new` or a shipped example")])
+                                          "start from `peersim new` or a shipped example", validation_code=UNREADABLE)])
     wrong = _wrong_kind(data, smap, what)
     if wrong is not None:
         raise ScenarioError([wrong])
@@ -206,7 +207,7 @@ def resolve_persona(ref: str | Path) -> Path:
         return local
     ids = [p.stem for p in shipped_persona_paths()] + [p.stem for p in library.local_persona_paths()]
     raise ScenarioError([Problem(str(ref), 0, 0, f"no client called '{ref}'",
-                                 did_you_mean(ref, ids) + " (`peersim list` shows them all)")])
+                                 did_you_mean(ref, ids) + " (`peersim list` shows them all)", validation_code=BROKEN_RULE)])
 
 
 def tree_folders(persona_path: Path) -> list[Path]:
@@ -273,15 +274,15 @@ def load_scenario(ref: str | Path, text: str | None = None) -> Scenario:
             cache.store("persona", key[0], key[1], data)
     unsafe = tree_reference_problem(persona.tree, path)
     if unsafe:
-        raise ScenarioError([smap.problem(("tree",), *unsafe)])
+        raise ScenarioError([smap.problem(("tree",), *unsafe, validation_code=BROKEN_RULE)])
     tree_path = resolve_tree(persona.tree, path)
     if tree_path.is_dir():
         raise ScenarioError([smap.problem(("tree",), f"the tree '{persona.tree}' is a folder, not a tree file",
-                                          "name a tree file in it (NAME.yaml), or a tree id")])
+                                          "name a tree file in it (NAME.yaml), or a tree id", validation_code=BROKEN_RULE)])
     if not tree_path.exists():
         known = [p.stem for p in shipped_tree_paths()]
         raise ScenarioError([smap.problem(("tree",), f"no dialogue tree '{persona.tree}' was found",
-                                          did_you_mean(persona.tree, known))])
+                                          did_you_mean(persona.tree, known), validation_code=UNKNOWN_NAME)])
     tree, tree_map = load_tree(tree_path)
     problems = check_persona(persona, smap, tree, tree_map)
     if problems:

@@ -22,7 +22,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from simulator.scenario.checked import Scenario
-from simulator.scenario.errors import Problem, ScenarioError
+from simulator.scenario.errors import BAD_FIELD, BROKEN_RULE, Problem, ScenarioError
 from simulator.scenario.errors import did_you_mean
 from simulator.scenario.loader import load_scenario, resolve_persona, shipped_persona_paths
 from simulator.scenario.schema import Count, Points, _Strict
@@ -103,14 +103,16 @@ def scenario_for(path: Path, spec: PlayTestFile, smap: SourceMap) -> Scenario:
         raise ScenarioError([smap.problem(
             ("persona",), f"no persona '{name}' to test: there is no {beside} and no shipped persona of that name",
             f"write it first (`peersim new persona {name}`), or set `persona:` to a persona file"
-            + (f"; {close}" if close.startswith("did you mean") else ""), key=spec.persona is None)])
+            + (f"; {close}" if close.startswith("did you mean") else ""), key=spec.persona is None,
+            validation_code=BAD_FIELD)])
     return load_scenario(found)
 
 
 def load_playtests(path: Path | str, text: str | None = None) -> tuple[PlayTestFile, SourceMap]:
     data, smap = read_yaml(path, text)
     if not isinstance(data, dict):
-        raise ScenarioError([smap.problem((), "a play-test file is a mapping with `tests:`", "see docs/authoring.md")])
+        raise ScenarioError([smap.problem((), "a play-test file is a mapping with `tests:`", "see docs/authoring.md",
+                                          validation_code=BROKEN_RULE)])
     slips, data = _colon_slips(data, smap)
     try:
         spec = PlayTestFile.model_validate(data)

@@ -23,7 +23,7 @@ import yaml.constructor
 import yaml.reader
 
 from simulator.safetext import CONTROLS
-from simulator.scenario.errors import Problem, ScenarioError
+from simulator.scenario.errors import BROKEN_RULE, UNREADABLE, Problem, ScenarioError
 
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000     # texts, lists and mappings in one file; the largest shipped file has 1,215
@@ -101,9 +101,10 @@ class SourceMap:
             loc = loc[:-1]
 
     def problem(self, loc: Loc, message: str, hint: str = "", *, key: bool = False,
-                severity: str = "error", code: str = "") -> Problem:
+                severity: str = "error", code: str = "", validation_code: str = "") -> Problem:
         line, column = self.locate(loc, key=key)
-        return Problem(self.file, line, column, message, hint, severity=severity, code=code)
+        return Problem(self.file, line, column, message, hint, severity=severity, code=code,
+                       validation_code=validation_code)
 
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -120,7 +121,7 @@ def _control_problem(file: str, mark: tuple[int, int], value: str, what: str) ->
     name = _CONTROL_NAMES.get(ch, f"#x{ord(ch):02x}")
     return Problem(file, *mark, f"{what} holds an invisible control character ({name})",
                    "remove it: in double quotes, an escape such as \\e or \\x1b writes one, and a "
-                   "trainee's terminal would act on it instead of showing the text")
+                   "trainee's terminal would act on it instead of showing the text", validation_code=BROKEN_RULE)
 
 
 _CONTROL_NAMES = {"\x1b": "ESC, a terminal escape", "\x00": "NUL", "\x07": "BEL", "\x08": "backspace",
@@ -163,11 +164,12 @@ class _Builder:
         if len(loc) > MAX_DEPTH:
             raise ScenarioError([self.smap.problem(
                 loc, f"lists and mappings are nested more than {MAX_DEPTH} deep here",
-                "a persona or tree is never nested that deeply: check the brackets and the indentation")])
+                "a persona or tree is never nested that deeply: check the brackets and the indentation", validation_code=BROKEN_RULE)])
         if self.nodes > MAX_NODES:
             raise ScenarioError([self.smap.problem(
                 loc, f"this file expands to more than {MAX_NODES:,} values",
-                "remove repeated anchors and aliases (*name); a persona file never needs that many values")])
+                "remove repeated anchors and aliases (*name); a persona file never needs that many values",
+                validation_code=UNREADABLE)])
         marks = self.marks
         if loc not in marks:
             start = node.start_mark
@@ -184,7 +186,7 @@ class _Builder:
         if tag not in _SAFE_TAGS:
             raise ScenarioError([self.smap.problem(
                 loc, f"the tag {node.tag!r} is not allowed in peersim files",
-                "remove the '!' tag; only plain text, numbers, lists and mappings are read")])
+                "remove the '!' tag; only plain text, numbers, lists and mappings are read", validation_code=UNREADABLE)])
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             key_marks = self.key_marks
@@ -192,17 +194,17 @@ class _Builder:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise ScenarioError([Problem(self.smap.file, *self._mark(key_node),
                                                  "merge keys ('<<') are not supported",
-                                                 "write the fields out in full")])
+                                                 "write the fields out in full", validation_code=UNREADABLE)])
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise ScenarioError([Problem(self.smap.file, *self._mark(key_node),
-                                                 "a key must be plain text", "")])
+                                                 "a key must be plain text", "", validation_code=UNREADABLE)])
                 key = str(key_node.value)
                 if len(key) > MAX_KEY:
                     raise ScenarioError([Problem(self.smap.file, *self._mark(key_node),
                                                  f"a key of {len(key):,} characters; keys are ids and field "
                                                  f"names of at most {MAX_KEY}",
                                                  "check the indentation and the ':' on this line: text that "
-                                                 "holds ': ' belongs in double quotes")])
+                                                 "holds ': ' belongs in double quotes", validation_code=BROKEN_RULE)])
                 if _control(key):
                     raise ScenarioError([_control_problem(self.smap.file, self._mark(key_node), key, "this key")])
                 key_loc = loc + (key,)
@@ -211,7 +213,7 @@ class _Builder:
                     raise ScenarioError([Problem(
                         self.smap.file, *self._mark(key_node), f"the key '{key}' appears twice here",
                         f"it is first on line {first}: keep one of them (YAML would silently use the last), "
-                        "or rename one")])
+                        "or rename one", validation_code=UNREADABLE)])
                 start = key_node.start_mark
                 key_marks[key_loc] = (start.line + 1, start.column + 1)
                 out[key] = self.build(value_node, key_loc)
@@ -240,21 +242,21 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
             size = info.st_size
         except FileNotFoundError:
             raise ScenarioError([Problem(str(path), 0, 0, "file not found",
-                                         "check the path and the file name")]) from None
+                                         "check the path and the file name", validation_code=UNREADABLE)]) from None
         except OSError as exc:
             raise ScenarioError([Problem(str(path), 0, 0, f"cannot read the file ({exc.strerror})",
-                                         "")]) from None
+                                         "", validation_code=UNREADABLE)]) from None
         except ValueError:          # a NUL in the name
             raise ScenarioError([Problem(str(path), 0, 0, "a file name cannot hold a NUL character",
-                                         "check the path")]) from None
+                                         "check the path", validation_code=BROKEN_RULE)]) from None
         if not stat.S_ISREG(info.st_mode):
             # A device (/dev/zero) or a pipe would be read for ever: only plain files are read.
             raise ScenarioError([Problem(str(path), 0, 0, "this is not a plain file",
-                                         "name a persona, tree or play-test .yaml file")])
+                                         "name a persona, tree or play-test .yaml file", validation_code=BROKEN_RULE)])
         if size > MAX_BYTES:
             raise ScenarioError([Problem(str(path), 1, 1,
                                          f"file is {size:,} bytes; the limit is {MAX_BYTES:,}",
-                                         "split it, or check that it is the right file")])
+                                         "split it, or check that it is the right file", validation_code=UNREADABLE)])
         try:
             with open(path, "rb") as fh:      # no more than the limit, even if the file grew since
                 raw = fh.read(MAX_BYTES + 1)
@@ -268,12 +270,12 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
             raise ScenarioError([Problem(str(path), line, column,
                                          "the file is not UTF-8 text: this character was saved in another encoding",
                                          "save the file as UTF-8 "
-                                         "(in your editor: Save As, Encoding: UTF-8)")]) from None
+                                         "(in your editor: Save As, Encoding: UTF-8)", validation_code=UNREADABLE)]) from None
         except OSError as exc:
             raise ScenarioError([Problem(str(path), 0, 0, f"cannot read the file ({exc.strerror})",
-                                         "")]) from None
+                                         "", validation_code=UNREADABLE)]) from None
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise ScenarioError([Problem(str(path), 1, 1, f"text is longer than {MAX_BYTES:,} bytes", "")])
+        raise ScenarioError([Problem(str(path), 1, 1, f"text is longer than {MAX_BYTES:,} bytes", "", validation_code=UNREADABLE)])
     try:
         node = _compose(text)
     except TooManyValues:
@@ -298,31 +300,31 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
         slip = slip_near(text, line)
         if slip is not None:
             line, column, said, hint = slip
-            raise ScenarioError([Problem(str(path), line, column, f"YAML syntax: {said}", hint)]) from None
+            raise ScenarioError([Problem(str(path), line, column, f"YAML syntax: {said}", hint, validation_code=UNREADABLE)]) from None
         raise ScenarioError([Problem(str(path), line, column, f"YAML syntax: {what}",
-                                     _yaml_hint(what))]) from None
+                                     _yaml_hint(what), validation_code=UNREADABLE)]) from None
     except yaml.reader.ReaderError as exc:
         # A control character (often pasted from a word processor) the YAML reader refuses.
         before = text[:exc.position]
         line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
         raise ScenarioError([Problem(str(path), line, column,
                                      f"YAML syntax: an invisible control character (#x{exc.character:04x}) is here",
-                                     "delete it and retype the text around it")]) from None
+                                     "delete it and retype the text around it", validation_code=UNREADABLE)]) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError([Problem(str(path), 1, 1, f"YAML syntax: {exc}", "")]) from None
+        raise ScenarioError([Problem(str(path), 1, 1, f"YAML syntax: {exc}", "", validation_code=UNREADABLE)]) from None
     except RecursionError:
-        raise ScenarioError([Problem(str(path), 1, 1, "the YAML is nested too deeply", "")]) from None
+        raise ScenarioError([Problem(str(path), 1, 1, "the YAML is nested too deeply", "", validation_code=UNREADABLE)]) from None
     if node is None:
         raise ScenarioError([Problem(str(path), 1, 1, "the file is empty",
-                                     "start from `peersim new persona NAME` or a shipped example")])
+                                     "start from `peersim new persona NAME` or a shipped example", validation_code=UNREADABLE)])
     try:
         data = _Builder(smap).build(node, ())
     except RecursionError:
-        raise ScenarioError([Problem(str(path), 1, 1, "the YAML is nested too deeply", "")]) from None
+        raise ScenarioError([Problem(str(path), 1, 1, "the YAML is nested too deeply", "", validation_code=UNREADABLE)]) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise ScenarioError([Problem(str(path), line, column, f"YAML value: {exc.problem}", "")]) from None
+        raise ScenarioError([Problem(str(path), line, column, f"YAML value: {exc.problem}", "", validation_code=UNREADABLE)]) from None
     return data, smap
 
 

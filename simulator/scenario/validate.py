@@ -14,8 +14,10 @@ from typing import Annotated, Any, Collection, Iterable, Union, get_args, get_or
 
 from pydantic import BaseModel, ValidationError
 
-from simulator.moves.taxonomy import FAMILY_IDS, HARMFUL_MOVES, MOVE_IDS
-from simulator.scenario.errors import Problem, did_you_mean
+from simulator.moves.taxonomy import FAMILY_IDS, MOVE_IDS
+from simulator.scenario import conditions
+from simulator.scenario.rules import as_list  # noqa: F401 (others import it from here)
+from simulator.scenario.errors import BAD_FIELD, BROKEN_RULE, UNKNOWN_NAME, Problem, did_you_mean
 from simulator.scenario.schema import OPENNESS_LEVELS, REPLY_KEYS, Conditions, Persona, Tree
 from simulator.scenario.source import SourceMap
 
@@ -55,7 +57,7 @@ def pydantic_problems(exc: ValidationError, model: type[BaseModel], smap: Source
             plain.extend(out_of_range[:1])
             continue
         expected = _union_phrase(shapes.get(union_at), [err for _, err in errs])
-        problems.append(smap.problem(
+        problems.append(_shape(smap, 
             union_at, f"{_where(union_at)}: expected {expected}, but found {_found(errs[0][1]['input'])}",
             _field_hint(shapes, union_at) or _UNION_HINTS.get(expected, "")))
     for loc, err in plain:
@@ -63,22 +65,26 @@ def pydantic_problems(exc: ValidationError, model: type[BaseModel], smap: Source
         if kind == "extra_forbidden":
             parent = _model_in(shapes.get(loc[:-1]))
             fields = _field_names(parent) if parent else []
-            problems.append(smap.problem(loc, f"unknown field '{loc[-1]}'", _field_suggestion(loc[-1], fields),
+            problems.append(_shape(smap, loc, f"unknown field '{loc[-1]}'", _field_suggestion(loc[-1], fields),
                                          key=True))
         elif kind == "missing":
             about = _field_hint(shapes, loc)
-            problems.append(smap.problem(loc[:-1], f"missing required field '{loc[-1]}'",
+            problems.append(_shape(smap, loc[:-1], f"missing required field '{loc[-1]}'",
                                          f"add `{loc[-1]}:` here" + (f" ({about})" if about else ""), key=True))
         elif kind in _RANGE_ERRORS and (bounds := _range_of(shapes.get(loc))):
-            problems.append(smap.problem(loc, f"{_where(loc)}: expected {_range_phrase(bounds)}, but found "
+            problems.append(_shape(smap, loc, f"{_where(loc)}: expected {_range_phrase(bounds)}, but found "
                                               f"{_found(err['input'])}", _range_hint(bounds)))
         else:
             phrase = _expected(err)
             text = (f"expected {phrase}, but found {_found(err['input'])}" if phrase
                     else err["msg"].replace("Input should", "should").replace("String should", "should")
                     .replace("List should", "should").replace("Value should", "should"))
-            problems.append(smap.problem(loc, f"{_where(loc)}: {text}", _type_hint(err)))
+            problems.append(_shape(smap, loc, f"{_where(loc)}: {text}", _type_hint(err)))
     return _dedupe(problems)
+
+
+def _shape(smap: SourceMap, loc: tuple, message: str, hint: str = "", *, key: bool = False) -> Problem:
+    return smap.problem(loc, message, hint, key=key, validation_code=BAD_FIELD)
 
 
 def _is_model(annotation: Any) -> bool:
@@ -281,12 +287,6 @@ def _field_names(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
-def as_list(value: str | list[str] | None) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value)
-
-
 class _Checker:
     def __init__(self, smap: SourceMap):
         self.smap = smap
@@ -297,12 +297,16 @@ class _Checker:
     def need(self, value: object, valid: Collection[str], loc: tuple, what: str, extra: Iterable[str] = ()) -> None:
         if value not in valid and value not in extra:
             self.problems.append(self.smap.problem(
-                loc, _unknown(what, value), _suggest(value, [*valid, *extra], what)))
+                loc, _unknown(what, value), _suggest(value, [*valid, *extra], what), validation_code=UNKNOWN_NAME))
 
     def key(self, value: str, valid: Collection[str], loc: tuple, what: str) -> None:
         if value not in valid:
             self.problems.append(self.smap.problem(loc, _unknown(what, value),
-                                                   _suggest(value, list(valid), what), key=True))
+                                                   _suggest(value, list(valid), what), key=True, validation_code=UNKNOWN_NAME))
+
+    def rule(self, loc: tuple, message: str, hint: str, *, key: bool = False) -> None:
+        """A rule of the format that the file breaks (PS0004)."""
+        self.problems.append(self.smap.problem(loc, message, hint, key=key, validation_code=BROKEN_RULE))
 
 
 def _suggest(value: object, options: list[str], what: str) -> str:
@@ -322,10 +326,10 @@ def check_tree(tree: Tree, smap: SourceMap) -> list[Problem]:
     states = tree.states.keys()
     c.need(tree.initial, states, ("initial",), "state")
     if tree.rapport.min >= tree.rapport.max:
-        c.problems.append(smap.problem(("rapport",), "rapport min must be below max", "for example min: 0, max: 100"))
+        c.rule(("rapport",), "rapport min must be below max", "for example min: 0, max: 100")
     elif not tree.rapport.min <= tree.rapport.start <= tree.rapport.max:
-        c.problems.append(smap.problem(("rapport", "start"), "rapport start is outside min..max",
-                                       f"use a number from {tree.rapport.min} to {tree.rapport.max}"))
+        c.rule(("rapport", "start"), "rapport start is outside min..max",
+                                       f"use a number from {tree.rapport.min} to {tree.rapport.max}")
     for move in tree.effects:
         c.key(move, MOVE_IDS, ("effects", move), "move")
     for sid, state in tree.states.items():
@@ -334,9 +338,9 @@ def check_tree(tree: Tree, smap: SourceMap) -> list[Problem]:
         loc = ("transitions", i)
         for name, value, what in (("move", tr.move, "moves"), ("from", tr.from_, "states")):
             if value == []:  # an empty list matches nothing: the rule could never fire
-                c.problems.append(smap.problem(loc + (name,),
+                c.rule(loc + (name,),
                                                f"this rule's `{name}` lists no {what}, so it never fires",
-                                               f"name at least one of the {what}, or write `{name}: any`"))
+                                               f"name at least one of the {what}, or write `{name}: any`")
         for j, move in enumerate(as_list(tr.move)):
             c.need(move, MOVE_IDS, loc + ("move",) + ((j,) if isinstance(tr.move, list) else ()), "move",
                    extra=("any",))
@@ -352,43 +356,18 @@ def _check_pools(c: _Checker, pools: dict[str, list[str]], loc: tuple, *, need_d
     for key, lines in pools.items():
         c.key(key, REPLY_KEYS, loc + (key,), "reply key (a move id, a move family or 'default')")
         if not lines:
-            c.problems.append(c.smap.problem(loc + (key,), f"the reply pool '{key}' is empty",
-                                             "add at least one line, or remove the key"))
+            c.rule(loc + (key,), f"the reply pool '{key}' is empty",
+                                             "add at least one line, or remove the key")
     if need_default and "default" not in pools:
-        c.problems.append(c.smap.problem(loc, "this state has no 'default' reply pool",
+        c.rule(loc, "this state has no 'default' reply pool",
                                          "add `default:` with a few lines the client says when no other pool fits",
-                                         key=True))
+                                         key=True)
 
 
 def _check_conditions(c: _Checker, when: Conditions, loc: tuple, states: Collection[str], thresholds: list[str],
                       beats: list[str] | None) -> None:
-    for name in ("rapport_at_least", "rapport_at_most"):
-        value = getattr(when, name)
-        if isinstance(value, str):
-            c.need(value, thresholds, loc + (name,), "threshold")
-    if when.streak:
-        c.need(when.streak.move, MOVE_IDS, loc + ("streak", "move"), "move")
-    if when.count:
-        c.need(when.count.move, MOVE_IDS, loc + ("count", "move"), "move")
-        if when.count.at_least is None and when.count.at_most is None:
-            c.problems.append(c.smap.problem(loc + ("count",), "a count needs at_least or at_most",
-                                             "for example `at_least: 3`"))
-    if when.previous_state:
-        c.need(when.previous_state, states, loc + ("previous_state",), "state")
-    if when.harm_run and when.harm_run.moves is not None:
-        for j, move in enumerate(when.harm_run.moves):
-            c.need(move, sorted(HARMFUL_MOVES), loc + ("harm_run", "moves", j), "harmful move")
-    if when.harm_run and when.harm_run.at_least > when.harm_run.within:
-        c.problems.append(c.smap.problem(loc + ("harm_run",), "a harm_run cannot need more harmful turns than it looks back over",
-                                         "make `within` at least `at_least`, for example {at_least: 3, within: 5}"))
-    if when.since_harm and when.since_harm.helpful_at_least is None and when.since_harm.repaired is None:
-        c.problems.append(c.smap.problem(loc + ("since_harm",), "since_harm needs helpful_at_least or repaired",
-                                         "for example {helpful_at_least: 2, repaired: true}"))
-    if beats is not None:
-        for name in ("beat_revealed", "beat_not_revealed"):
-            value = getattr(when, name)
-            if value:
-                c.need(value, beats, loc + (name,), "beat")
+    """The names a rule's conditions use, and their shapes (the table in conditions.py)."""
+    conditions.check(when, loc, c, conditions.Names(states, thresholds, beats))
 
 
 def check_persona(persona: Persona, smap: SourceMap, tree: Tree, tree_smap: SourceMap) -> list[Problem]:
@@ -404,7 +383,7 @@ def check_persona(persona: Persona, smap: SourceMap, tree: Tree, tree_smap: Sour
     for i, beat in enumerate(persona.beats):
         loc = ("beats", i)
         if beat.id in seen:
-            c.problems.append(smap.problem(loc + ("id",), f"the beat id '{beat.id}' is used twice", "rename one"))
+            c.rule(loc + ("id",), f"the beat id '{beat.id}' is used twice", "rename one")
         seen.add(beat.id)
         for j, st in enumerate(as_list(beat.unlock.at_state)):
             c.need(st, states, loc + ("unlock", "at_state") + ((j,) if isinstance(beat.unlock.at_state, list) else ()),
@@ -412,14 +391,14 @@ def check_persona(persona: Persona, smap: SourceMap, tree: Tree, tree_smap: Sour
         if isinstance(beat.unlock.rapport_at_least, str):
             c.need(beat.unlock.rapport_at_least, thresholds, loc + ("unlock", "rapport_at_least"), "threshold")
         if beat.unlock.after == beat.id:
-            c.problems.append(smap.problem(loc + ("unlock", "after"), f"the beat '{beat.id}' waits for itself",
-                                           "name another beat under `after:`, or remove it"))
+            c.rule(loc + ("unlock", "after"), f"the beat '{beat.id}' waits for itself",
+                                           "name another beat under `after:`, or remove it")
         elif beat.unlock.after and beat.unlock.after not in beat_ids:
             # Only on the error path: the suggestions leave the beat itself out.
             c.need(beat.unlock.after, [b for b in beat_ids if b != beat.id], loc + ("unlock", "after"), "beat")
         if not (beat.unlock.at_state or beat.unlock.rapport_at_least is not None or beat.unlock.after):
-            c.problems.append(smap.problem(loc + ("unlock",), "this beat has no unlock condition",
-                                           "add `at_state:` or `rapport_at_least:`"))
+            c.rule(loc + ("unlock",), "this beat has no unlock condition",
+                                           "add `at_state:` or `rapport_at_least:`")
     for sid, pools in persona.replies.items():
         c.key(sid, states, ("replies", sid), "state")
         _check_pools(c, pools, ("replies", sid), need_default=False)
@@ -431,13 +410,12 @@ def check_persona(persona: Persona, smap: SourceMap, tree: Tree, tree_smap: Sour
     # The tree's beat conditions can only be checked against a persona's beats.
     tc = _Checker(tree_smap)
     for i, tr in enumerate(tree.transitions):
-        for name in ("beat_revealed", "beat_not_revealed"):
-            value = getattr(tr.when, name)
-            if value and value not in beat_ids:
+        for name, value in conditions.named(tr.when, "beat"):
+            if value not in beat_ids:
                 c.problems.append(smap.problem(
                     ("beats",), f"the tree's transition {i + 1} ({tree_smap.file}:"
                     f"{tree_smap.locate(('transitions', i, 'when', name))[0]}) needs a beat '{value}'",
-                    f"add a beat with id '{value}' to this persona, or " + did_you_mean(value, beat_ids)))
+                    f"add a beat with id '{value}' to this persona, or " + did_you_mean(value, beat_ids), validation_code=UNKNOWN_NAME))
     return c.problems + tc.problems
 
 
@@ -447,30 +425,30 @@ def _check_topics(c: _Checker, persona: Persona, beat_ids: Collection[str]) -> N
     for i, topic in enumerate(persona.topics):
         loc = ("topics", i)
         if topic.id in seen:
-            c.problems.append(c.smap.problem(loc + ("id",), f"the topic id '{topic.id}' is used twice", "rename one"))
+            c.rule(loc + ("id",), f"the topic id '{topic.id}' is used twice", "rename one")
         seen.add(topic.id)
         if topic.needs_beat is not None:
             c.need(topic.needs_beat, beat_ids, loc + ("needs_beat",), "beat")
         if topic.safety:
             missing = [level for level in OPENNESS_LEVELS if not topic.replies.get(level)]
             if missing:
-                c.problems.append(c.smap.problem(
+                c.rule(
                     loc + ("replies",), f"the safety topic '{topic.id}' has no answer when the client is "
                     f"{' or '.join(missing)}", "a direct safety question is answered honestly at every level: add "
-                    + ", ".join(f"`{m}:`" for m in missing), key=True))
+                    + ", ".join(f"`{m}:`" for m in missing), key=True)
         texts = [(loc + ("raised_by", j), w) for j, w in enumerate(topic.raised_by)]
         texts += [(loc + ("replies", level, j), line) for level, lines in topic.replies.items()
                   for j, line in enumerate(lines)]
         for where, text in texts:
             for name in placeholders_in(text):
                 if name not in known:
-                    c.problems.append(c.smap.problem(
+                    c.rule(
                         where, f"the topic '{topic.id}' uses '${{{name}}}', which this persona's values do not define",
-                        f"add `{name}:` under `values:`, or " + did_you_mean(name, sorted(known))))
+                        f"add `{name}:` under `values:`, or " + did_you_mean(name, sorted(known)))
         for j, words in enumerate(topic.raised_by):
             if not words.strip():
-                c.problems.append(c.smap.problem(loc + ("raised_by", j), "empty words raise nothing",
-                                                 "write a word or phrase, or remove the line"))
+                c.rule(loc + ("raised_by", j), "empty words raise nothing",
+                                                 "write a word or phrase, or remove the line")
 
 
 def placeholders_in(text: str) -> list[str]:

@@ -19,58 +19,18 @@ from pathlib import Path
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.folders import kind_of
 from simulator.scenario.loader import load_scenario, load_tree, shipped_dir, shipped_persona_paths, shipped_tree_paths
-from simulator.scenario.schema import Conditions, Transition, Tree
-from simulator.scenario.validate import as_list
+# The words for each condition are the table's (conditions.py), shared with the why pane.
+from simulator.scenario.conditions import describe as describe_conditions
+from simulator.scenario.rules import rules_of
+from simulator.scenario.schema import Transition, Tree
+from simulator.scenario.rules import as_list
 
 ANY = "any state"
 FORMATS = ("mermaid", "dot", "svg")
 
 
-# ------------------------------------------------------------------------- words for conditions
-def describe_conditions(when: Conditions, thresholds: dict[str, int]) -> list[str]:
-    """Each condition of a transition in plain words, for graphs and the why pane."""
-
-    def level(value: int | str) -> str:
-        return f"{value} ({thresholds[value]})" if isinstance(value, str) and value in thresholds else str(value)
-
-    out = []
-    if when.rapport_at_least is not None:
-        out.append(f"rapport ≥ {level(when.rapport_at_least)}")
-    if when.rapport_at_most is not None:
-        out.append(f"rapport ≤ {level(when.rapport_at_most)}")
-    if when.streak is not None:
-        out.append(f"{when.streak.move} {when.streak.count}× in a row")
-    if when.count is not None:
-        c = when.count
-        if c.at_least is not None:
-            out.append(f"{c.move} ≥ {c.at_least}× so far")
-        if c.at_most is not None:
-            out.append(f"{c.move} ≤ {c.at_most}× so far")
-    if when.turn_at_least is not None:
-        out.append(f"turn ≥ {when.turn_at_least}")
-    if when.turn_at_most is not None:
-        out.append(f"turn ≤ {when.turn_at_most}")
-    if when.beat_revealed:
-        out.append(f"beat '{when.beat_revealed}' told")
-    if when.beat_not_revealed:
-        out.append(f"beat '{when.beat_not_revealed}' not told")
-    if when.previous_state:
-        out.append(f"came from {when.previous_state}")
-    if when.harm_run is not None:
-        kinds = " or ".join(when.harm_run.moves) if when.harm_run.moves else "harmful"
-        out.append(f"{when.harm_run.at_least} {kinds} turns in the last {when.harm_run.within}, nothing helpful between")
-    if when.since_harm is not None:
-        if when.since_harm.helpful_at_least is not None:
-            out.append(f"≥ {when.since_harm.helpful_at_least} listening moves since the last harm")
-        if when.since_harm.repaired is not None:
-            out.append("a repair since the last harm" if when.since_harm.repaired else "no repair since the last harm")
-    if when.step_named is not None:
-        out.append("the client named a first step" if when.step_named else "no first step named yet")
-    return out
-
-
-def move_words(tr: Transition) -> str:
-    moves = as_list(tr.move)
+def _move_words(rule: Transition) -> str:
+    moves = as_list(rule.move)
     return "any move" if "any" in moves else ", ".join(moves)
 
 
@@ -82,7 +42,7 @@ def rule_words(rule: Transition, number: int, thresholds: dict[str, int], *,
     sources = as_list(rule.from_)
     where = source or ("any state" if "any" in sources else ", ".join(sources))
     conditions = describe_conditions(rule.when, thresholds)
-    lines = [f"T{number}: {where} -> {rule.to} on {move or move_words(rule)}",
+    lines = [f"T{number}: {where} -> {rule.to} on {move or _move_words(rule)}",
              "when     " + ("; ".join(conditions) if conditions else "no conditions")]
     if rule.note:
         lines.append(f"note     {rule.note}")
@@ -106,11 +66,10 @@ class Edge:
 def edges_of(tree: Tree, thresholds: dict[str, int] | None = None) -> list[Edge]:
     thresholds = tree.thresholds if thresholds is None else thresholds
     edges = []
-    for i, tr in enumerate(tree.transitions):
-        sources = as_list(tr.from_)
-        conditions = tuple(describe_conditions(tr.when, thresholds))
-        for source in ([ANY] if "any" in sources else sources):
-            edges.append(Edge(i + 1, source, tr.to, move_words(tr), conditions, tr.note))
+    for rule in rules_of(tree).rules:
+        conditions = tuple(describe_conditions(rule.when, thresholds))
+        for source in ([ANY] if rule.any_source else rule.sources):
+            edges.append(Edge(rule.number, source, rule.to, rule.move_words, conditions, rule.note))
     return edges
 
 
@@ -119,7 +78,7 @@ def endings(tree: Tree) -> list[str]:
 
 
 def _uses_any(tree: Tree) -> bool:
-    return any("any" in as_list(tr.from_) for tr in tree.transitions)
+    return bool(rules_of(tree).any_rules)
 
 
 # ------------------------------------------------------------------------- mermaid
@@ -207,13 +166,11 @@ def _ranks(tree: Tree) -> dict[str, int]:
 def state_marks(tree: Tree) -> dict[str, str]:
     """States a reader should notice: "unreachable" (PS0010) or "trap" (PS0054)."""
     from simulator.toolkit.lint import reachable_states
-    from simulator.toolkit.traps import trap_states
-    from simulator.scenario.source import SourceMap
+    from simulator.toolkit.traps import trapped
 
     reach = reachable_states(tree)
     marks = {sid: "unreachable" for sid in tree.states if sid not in reach}
-    for problem in trap_states(tree, SourceMap("")):
-        sid = problem.message.split("'")[1]
+    for sid in trapped(tree):
         marks.setdefault(sid, "trap: every way on ends it")
     return marks
 

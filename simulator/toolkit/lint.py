@@ -7,275 +7,210 @@ fill, a reply pool so small the client repeats themself, a story beat that never
 out. Every finding carries a code from `diagnostics.CATALOGUE` and the file, line and
 column it is about.
 
+Each check is a small function registered with the codes it reports (`@lint_rule`), for
+a tree alone, a persona with its tree, or a persona among the others in its folder;
+`lint_tree`, `lint_persona` and `lint_folder` run the registered checks in the order
+they are written here. A new check is one more registered function and its entry in
+diagnostics.CATALOGUE (tests/test_lint.py keeps the two and docs/diagnostics.md in step).
+
 The analysis is deliberately simple and conservative: it only reports what follows
 from the file as written (numbers, names, the order of rules), never guesses about
-what a trainee is likely to type.
+what a trainee is likely to type. The rules of a tree are read from its rule index
+(rules.py) and conditions from the table of conditions (conditions.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
+from typing import Callable, Iterable
 
 from simulator.moves.taxonomy import FAMILIES, MOVE_IDS, family_of
-from simulator.scenario.diagnostics import classify, diagnostic
+from simulator.scenario import conditions
+from simulator.scenario.conditions import Never, RuleFacts, level
+from simulator.scenario.diagnostics import diagnostic
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.checked import Scenario
 from simulator.scenario.folders import kind_of, yaml_files
 from simulator.scenario.kinds import guess_kind
 from simulator.scenario.loader import is_playtest, load_scenario, load_tree
 from simulator.scenario.playtest import check_playtest_file
-from simulator.scenario.schema import FIRST_STEP, Conditions, Transition, Tree
+from simulator.scenario.rules import RuleIndex, rules_of
+from simulator.scenario.schema import FIRST_STEP, Tree
 from simulator.scenario.source import SourceMap
 from simulator.scenario.validate import PLACEHOLDER, as_list, placeholders_in
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-# ------------------------------------------------------------------------- small helpers
-def moves_of(tr: Transition) -> set[str]:
-    moves = as_list(tr.move)
-    return set(MOVE_IDS) if "any" in moves else set(moves)
+# ------------------------------------------------------------------------- the registry
+@dataclass(frozen=True)
+class LintRule:
+    """One check: what it looks at ("tree", "persona" or "folder") and the codes it reports."""
+
+    subject: str
+    codes: tuple[str, ...]
+    check: Callable[..., Iterable[Problem]]
 
 
-def sources_of(tr: Transition, tree: Tree) -> set[str]:
-    sources = as_list(tr.from_)
-    return set(tree.states) if "any" in sources else set(sources)
+RULES: list[LintRule] = []
 
 
+def lint_rule(subject: str, *codes: str):
+    """Register a check of a tree, a persona or a folder under the codes it reports."""
+    def register(check: Callable[..., Iterable[Problem]]):
+        RULES.append(LintRule(subject, codes, check))
+        return check
+    return register
+
+
+def registered_codes() -> set[str]:
+    return {code for rule in RULES for code in rule.codes}
+
+
+def _run(subject: str, *context) -> list[Problem]:
+    return [p for rule in RULES if rule.subject == subject for p in rule.check(*context)]
+
+
+# ------------------------------------------------------------------------- facts about a tree
 def terminal_states(tree: Tree) -> set[str]:
-    return {sid for sid, st in tree.states.items() if st.ending}
+    return set(rules_of(tree).endings)
 
 
-def _level(value: int | str | None, thresholds: dict[str, int]) -> int | None:
-    if value is None or isinstance(value, int):
-        return value
-    return thresholds.get(value)
-
-
-def _shown(value: int | str, thresholds: dict[str, int]) -> str:
-    return f"'{value}' ({thresholds[value]})" if isinstance(value, str) and value in thresholds else str(value)
-
-
-class TreeIndex:
-    """Facts about a tree computed once, so lint stays fast on trees of thousands of states."""
-
-    def __init__(self, tree: Tree):
-        self.tree = tree
-        self.ending = terminal_states(tree)
-        self.moves = [moves_of(tr) for tr in tree.transitions]
-        self.from_any = ["any" in as_list(tr.from_) for tr in tree.transitions]
-        self.leaving: dict[str, list[int]] = {}  # explicit sources only; see rules_from()
-        self.any_rules = [i for i, flag in enumerate(self.from_any) if flag]
-        for i, tr in enumerate(tree.transitions):
-            if not self.from_any[i]:
-                for source in dict.fromkeys(as_list(tr.from_)):
-                    self.leaving.setdefault(source, []).append(i)
-
-    def rules_from(self, state: str) -> list[int]:
-        return sorted(self.leaving.get(state, []) + self.any_rules)
-
-    def sources(self, index: int) -> set[str]:
-        return set(self.tree.states) if self.from_any[index] else set(as_list(self.tree.transitions[index].from_))
-
-
-@dataclass
-class Never:
-    """One reason a transition's conditions can never hold."""
-
-    code: str
-    loc: tuple
-    message: str
-    hint: str = ""
-
-
-def never_holds(tree: Tree, index: int, thresholds: dict[str, int], facts: TreeIndex | None = None) -> list[Never]:
+def never_holds(tree: Tree, index: int, thresholds: dict[str, int], facts: RuleIndex | None = None) -> list[Never]:
     """Why transition `index` can never fire, judged from the tree alone (no persona)."""
-    facts = facts or TreeIndex(tree)
-    tr = tree.transitions[index]
-    w: Conditions = tr.when
-    loc = ("transitions", index, "when")
-    lo, hi = tree.rapport.min, tree.rapport.max
-    out: list[Never] = []
-    least, most = _level(w.rapport_at_least, thresholds), _level(w.rapport_at_most, thresholds)
-    if least is not None and least > hi:
-        out.append(Never("PS0020", loc + ("rapport_at_least",),
-                         f"this rule needs rapport at least {_shown(w.rapport_at_least, thresholds)}, "
-                         f"but rapport never goes above {hi}",
-                         f"use a level from {lo} to {hi}, or raise `rapport.max`"))
-    if most is not None and most < lo:
-        out.append(Never("PS0020", loc + ("rapport_at_most",),
-                         f"this rule needs rapport at most {_shown(w.rapport_at_most, thresholds)}, "
-                         f"but rapport never goes below {lo}",
-                         f"use a level from {lo} to {hi}, or lower `rapport.min`"))
-    if least is not None and most is not None and least > most:
-        out.append(Never("PS0021", loc + ("rapport_at_least",),
-                         f"rapport can't be at least {least} and at most {most} at once",
-                         "swap the two numbers, or remove one"))
-    if w.turn_at_least is not None and w.turn_at_most is not None and w.turn_at_least > w.turn_at_most:
-        out.append(Never("PS0021", loc + ("turn_at_least",),
-                         f"a turn can't be turn {w.turn_at_least} or later and turn {w.turn_at_most} or "
-                         "earlier at once", "swap the two numbers, or remove one"))
-    if w.count and w.count.at_least is not None and w.count.at_most is not None \
-            and w.count.at_least > w.count.at_most:
-        out.append(Never("PS0021", loc + ("count",),
-                         f"'{w.count.move}' can't be counted at least {w.count.at_least} and at most "
-                         f"{w.count.at_most} times at once", "swap the two numbers, or remove one"))
-    if w.beat_revealed and w.beat_revealed == w.beat_not_revealed:
-        out.append(Never("PS0021", loc + ("beat_revealed",),
-                         f"the beat '{w.beat_revealed}' can't be both told and not told",
-                         "keep one of beat_revealed and beat_not_revealed"))
-    if w.streak and w.streak.move not in moves_of(tr):
-        out.append(Never("PS0022", loc + ("streak", "move"),
-                         f"this rule fires on {_move_words(tr)}, so a streak of '{w.streak.move}' "
-                         "can never be complete when it is tried",
-                         f"trigger it on `move: {w.streak.move}`, or use `count:` instead of `streak:`"))
-    sources = facts.sources(index)
-    ending = facts.ending
-    if sources and sources <= ending:
+    facts = facts or rules_of(tree)
+    rule = facts.rules[index]
+    base = ("transitions", index, "when")
+    out = [replace(n, loc=base + n.loc) for n in conditions.never(
+        rule.when, RuleFacts(rule, facts, tree.rapport.min, tree.rapport.max, thresholds))]
+    sources = set(rule.sources)
+    if sources and sources <= facts.endings:
         out.append(Never("PS0023", ("transitions", index, "from"),
                          f"this rule starts from an ending ({', '.join(sorted(sources))}); "
                          "the session is over there, so it is never tried",
                          "remove it, or remove `ending:` from that state"))
-    if w.previous_state:
-        into = {tree.transitions[j].to for j in facts.rules_from(w.previous_state)} - {w.previous_state}
-        if not (into & sources):
-            out.append(Never("PS0024", loc + ("previous_state",),
-                             f"no rule leads from '{w.previous_state}' to "
-                             f"{' or '.join(sorted(sources))}, so '{w.previous_state}' can never be the "
-                             "state before", "name a state that has a transition into the `from` state"))
     return out
 
 
-def _move_words(tr: Transition) -> str:
-    moves = as_list(tr.move)
-    return "any move" if "any" in moves else ", ".join(moves)
-
-
-def reachable_states(tree: Tree, thresholds: dict[str, int] | None = None, facts: TreeIndex | None = None,
+def reachable_states(tree: Tree, thresholds: dict[str, int] | None = None, facts: RuleIndex | None = None,
                      never: list[list[Never]] | None = None) -> set[str]:
     """States some chain of possible transitions leads to from `initial` (conditions that
     can never hold are left out; every other condition is assumed to hold sometime)."""
     thresholds = tree.thresholds if thresholds is None else thresholds
-    facts = facts or TreeIndex(tree)
+    facts = facts or rules_of(tree)
     if never is None:
         never = [never_holds(tree, i, thresholds, facts) for i in range(len(tree.transitions))]
     seen, todo = {tree.initial}, [tree.initial]
     while todo:
         state = todo.pop()
-        if state in facts.ending:
+        if state in facts.endings:
             continue  # the session is over there
-        for i in facts.rules_from(state):
-            dest = tree.transitions[i].to
-            if not never[i] and dest not in seen and dest in tree.states:
-                seen.add(dest)
-                todo.append(dest)
+        for rule in facts.leaving(state):
+            if not never[rule.index] and rule.to not in seen and rule.to in tree.states:
+                seen.add(rule.to)
+                todo.append(rule.to)
     return seen
 
 
-def _weaker(a: Conditions, b: Conditions, thresholds: dict[str, int]) -> bool:
-    """True when every condition `a` sets is implied by `b`'s (so `a` holds whenever `b` does)."""
-    for name in a.model_dump(exclude_none=True):
-        av, bv = getattr(a, name), getattr(b, name)
-        if bv is None:
-            return False
-        if name in ("rapport_at_least", "rapport_at_most"):
-            al, bl = _level(av, thresholds), _level(bv, thresholds)
-            if al is None or bl is None:
-                return False
-            if (name == "rapport_at_least" and al > bl) or (name == "rapport_at_most" and al < bl):
-                return False
-        elif name == "turn_at_least":
-            if av > bv:
-                return False
-        elif name == "turn_at_most":
-            if av < bv:
-                return False
-        elif av != bv:
-            return False
-    return True
+class TreeLint:
+    """A tree being linted, with what several checks need worked out once."""
+
+    def __init__(self, tree: Tree, smap: SourceMap):
+        self.tree, self.smap = tree, smap
+        self.index = rules_of(tree)
+        self.thresholds = tree.thresholds
+
+    @cached_property
+    def never(self) -> list[list[Never]]:
+        return [never_holds(self.tree, i, self.thresholds, self.index) for i in range(len(self.tree.transitions))]
+
+    @cached_property
+    def reach(self) -> set[str]:
+        return reachable_states(self.tree, self.thresholds, self.index, self.never)
 
 
 # ------------------------------------------------------------------------- a tree alone
 def lint_tree(tree: Tree, smap: SourceMap) -> list[Problem]:
-    found: list[Problem] = []
-    facts = TreeIndex(tree)
-    ending = facts.ending
-    thresholds = tree.thresholds
-    never = [never_holds(tree, i, thresholds, facts) for i in range(len(tree.transitions))]
+    return _run("tree", TreeLint(tree, smap))
 
+
+@lint_rule("tree", "PS0020", "PS0021", "PS0022", "PS0023", "PS0024")
+def conditions_that_never_hold(t: TreeLint) -> list[Problem]:
+    return [diagnostic(n.code).at(t.smap, n.loc, f"transition {i + 1}: {n.message}", n.hint)
+            for i, reasons in enumerate(t.never) for n in reasons]
+
+
+@lint_rule("tree", "PS0025")
+def hidden_rules(t: TreeLint) -> list[Problem]:
+    found = []
     # Earlier live rules, indexed by (move, source) and, for `from: any`, by move: an earlier
     # rule can only hide this one if it shares this rule's first move and first source.
     by_move_source: dict[tuple[str, str], list[int]] = {}
     by_move_any: dict[str, list[int]] = {}
-    for i, tr in enumerate(tree.transitions):
-        for n in never[i]:
-            found.append(diagnostic(n.code).at(smap, n.loc, f"transition {i + 1}: {n.message}", n.hint))
-        moves, sources = facts.moves[i], facts.sources(i)
+    rules = t.index.rules
+    for rule in rules:
+        i, moves, sources = rule.index, set(rule.moves), set(rule.sources)
         if moves and sources:
             move, source = min(moves), min(sources)
-            candidates = sorted(by_move_source.get((move, source), []) + by_move_any.get(move, []))
-            for j in candidates:
-                if moves <= facts.moves[j] and (facts.from_any[j] or sources <= facts.sources(j)) \
-                        and _weaker(tree.transitions[j].when, tr.when, thresholds):
-                    line = smap.locate(("transitions", j))[0]
+            for j in sorted(by_move_source.get((move, source), []) + by_move_any.get(move, [])):
+                earlier = rules[j]
+                if moves <= set(earlier.moves) and (earlier.any_source or sources <= set(earlier.sources)) \
+                        and conditions.no_stricter(earlier.when, rule.when, t.thresholds):
+                    line = t.smap.locate(("transitions", j))[0]
                     found.append(diagnostic("PS0025").at(
-                        smap, ("transitions", i),
+                        t.smap, ("transitions", i),
                         f"transition {i + 1} never fires: transition {j + 1} (line {line}) has the same moves "
                         f"and states, no stricter conditions, and is tried first",
                         "move this transition above the more general one, or give the earlier one a condition"))
                     break
-        if not never[i]:
+        if not t.never[i]:
             for move in moves:
-                if facts.from_any[i]:
+                if rule.any_source:
                     by_move_any.setdefault(move, []).append(i)
                 else:
                     for source in sources:
                         by_move_source.setdefault((move, source), []).append(i)
+    return found
 
-    reach = reachable_states(tree, thresholds, facts, never)
-    for sid in tree.states:
-        if sid not in reach:
-            found.append(diagnostic("PS0010").at(
-                smap, ("states", sid), f"no conversation can reach the state '{sid}' from '{tree.initial}'",
-                f"add a transition with `to: {sid}`, or remove the state", key=True))
-    for sid in tree.states:
-        if sid in ending:
+
+@lint_rule("tree", "PS0010")
+def unreachable_states(t: TreeLint) -> list[Problem]:
+    return [diagnostic("PS0010").at(
+        t.smap, ("states", sid), f"no conversation can reach the state '{sid}' from '{t.tree.initial}'",
+        f"add a transition with `to: {sid}`, or remove the state", key=True)
+        for sid in t.tree.states if sid not in t.reach]
+
+
+@lint_rule("tree", "PS0011")
+def states_with_no_way_out(t: TreeLint) -> list[Problem]:
+    found = []
+    for sid in t.tree.states:
+        if sid in t.index.endings:
             continue
-        leaves = [i for i in facts.rules_from(sid) if tree.transitions[i].to != sid and not never[i]]
-        if not leaves:
+        if not any(r.to != sid and not t.never[r.index] for r in t.index.leaving(sid)):
             found.append(diagnostic("PS0011").at(
-                smap, ("states", sid), f"once the client is in '{sid}' nothing moves them on, and it is not "
+                t.smap, ("states", sid), f"once the client is in '{sid}' nothing moves them on, and it is not "
                 "an ending", f"add a transition `from: {sid}`, or mark it `ending: left` or `ending: plan`",
                 key=True))
+    return found
 
-    for sid, state in tree.states.items():
-        if sid in ending:
+
+@lint_rule("tree", "PS0012")
+def moves_answered_by_default(t: TreeLint) -> list[Problem]:
+    found = []
+    for sid, state in t.tree.states.items():
+        if sid in t.index.endings:
             continue  # the client speaks once there: no repeats to avoid, no pools to miss
         fallback = [m for m in MOVE_IDS if m not in state.replies and family_of(m) not in state.replies]
         if fallback:
             families = sorted({family_of(m) for m in fallback}, key=list(FAMILIES).index)
             found.append(diagnostic("PS0012").at(
-                smap, ("states", sid, "replies"),
+                t.smap, ("states", sid, "replies"),
                 f"in '{sid}', {len(fallback)} of {len(MOVE_IDS)} moves have no pool of their own and use "
                 f"the default lines: {', '.join(fallback)}",
                 "add pools for the families that deserve their own answer: " + ", ".join(families), key=True))
-        found += _pool_sizes(smap, state.replies, ("states", sid, "replies"), sid)
-
-    found += _kinds_guessed(tree, smap)
-
-    used = set()
-    for tr in tree.transitions:
-        for name in ("rapport_at_least", "rapport_at_most"):
-            value = getattr(tr.when, name)
-            if isinstance(value, str):
-                used.add(value)
-    for name in tree.thresholds:
-        if name not in used:
-            found.append(diagnostic("PS0043").at(
-                smap, ("thresholds", name), f"no transition uses the threshold '{name}' (a persona's beats may)",
-                key=True))
-    found += tree_traps(tree, smap)
     return found
 
 
@@ -309,6 +244,39 @@ def _pool_sizes(smap: SourceMap, pools: dict[str, list[str]], loc: tuple, state:
     return found
 
 
+@lint_rule("tree", "PS0032", "PS0033")
+def small_tree_pools(t: TreeLint) -> list[Problem]:
+    return [p for sid, state in t.tree.states.items() if sid not in t.index.endings
+            for p in _pool_sizes(t.smap, state.replies, ("states", sid, "replies"), sid)]
+
+
+@lint_rule("tree", "PS0013")
+def kinds_guessed(t: TreeLint) -> list[Problem]:
+    return _kinds_guessed(t.tree, t.smap)
+
+
+@lint_rule("tree", "PS0043")
+def unused_thresholds(t: TreeLint) -> list[Problem]:
+    used = {value for rule in t.index.rules for _, value in conditions.named(rule.when, "threshold")}
+    return [diagnostic("PS0043").at(
+        t.smap, ("thresholds", name), f"no transition uses the threshold '{name}' (a persona's beats may)", key=True)
+        for name in t.tree.thresholds if name not in used]
+
+
+@lint_rule("tree", "PS0050", "PS0051")
+def tree_text_traps(t: TreeLint) -> list[Problem]:
+    from simulator.toolkit import traps
+
+    return traps.text_traps(t.smap, traps.tree_texts(t.tree))
+
+
+@lint_rule("tree", "PS0054")
+def trap_states(t: TreeLint) -> list[Problem]:
+    from simulator.toolkit import traps
+
+    return traps.trap_states(t.tree, t.smap)
+
+
 # ------------------------------------------------------------------------- a persona with its tree
 def beats_that_unlock(scenario: Scenario) -> tuple[set[str], dict[str, str], list[list[str]]]:
     """The beats that can come out, why each other beat cannot, and `after` cycles."""
@@ -320,12 +288,12 @@ def beats_that_unlock(scenario: Scenario) -> tuple[set[str], dict[str, str], lis
     for beat in persona.beats:
         unlock = beat.unlock
         states = as_list(unlock.at_state)
-        level = _level(unlock.rapport_at_least, thresholds)
+        needed = level(unlock.rapport_at_least, thresholds)
         if states and not set(states) & reach:
             why_not[beat.id] = (f"it unlocks only in {', '.join(states)}, which no conversation reaches "
                                 "(or which ends the session)")
-        elif level is not None and level > tree.rapport.max:
-            why_not[beat.id] = f"it needs rapport {level}, above the tree's maximum {tree.rapport.max}"
+        elif needed is not None and needed > tree.rapport.max:
+            why_not[beat.id] = f"it needs rapport {needed}, above the tree's maximum {tree.rapport.max}"
     cycles: list[list[str]] = []
     # Follow `after` chains: a beat waiting on one that never unlocks never unlocks either.
     for beat in persona.beats:
@@ -364,120 +332,164 @@ def _point_at(problem: Problem, needle: str, smap: SourceMap) -> Problem:
     return problem
 
 
-def lint_persona(scenario: Scenario) -> list[Problem]:
-    persona, tree = scenario.persona, scenario.tree
-    pmap, tmap = scenario.persona_map, scenario.tree_map
-    found: list[Problem] = []
-    lo, hi = tree.rapport.min, tree.rapport.max
-    label = f"persona '{persona.id}' ({scenario.persona_path})"
+class PersonaLint:
+    """A persona with its tree being linted, with what several checks need worked out once."""
 
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.persona, self.tree = scenario.persona, scenario.tree
+        self.pmap, self.tmap = scenario.persona_map, scenario.tree_map
+        self.label = f"persona '{self.persona.id}' ({scenario.persona_path})"
+
+    @cached_property
+    def beats(self) -> tuple[set[str], dict[str, str], list[list[str]]]:
+        return beats_that_unlock(self.scenario)
+
+    @cached_property
+    def placeholders(self) -> list[tuple[SourceMap, tuple, str, str]]:
+        """(file, place, name, whose lines) for every ${name} in a line the trainee can see."""
+        persona, pmap, tmap = self.persona, self.pmap, self.tmap
+        texts = [(pmap, ("opening_line",), persona.opening_line, "this persona")]
+        texts += [(pmap, ("beats", i, "text"), beat.text, "this persona") for i, beat in enumerate(persona.beats)]
+        texts += [(pmap, ("replies", sid, key, j), line, "this persona") for sid, pools in persona.replies.items()
+                  for key, lines in pools.items() for j, line in enumerate(lines)]
+        texts += [(pmap, ("cues", sid), cue, "this persona") for sid, cue in persona.cues.items()]
+        for sid, state in self.tree.states.items():
+            if sid not in persona.cues:
+                texts.append((tmap, ("states", sid, "cue"), state.cue, self.label))
+            texts += [(tmap, ("states", sid, "replies", key, j), line, self.label)
+                      for key, lines in state.replies.items() for j, line in enumerate(lines)]
+        return [(smap, loc, name, whose) for smap, loc, text, whose in texts for name in placeholders_in(text)]
+
+
+def lint_persona(scenario: Scenario) -> list[Problem]:
+    return _run("persona", PersonaLint(scenario))
+
+
+@lint_rule("persona", "PS0042")
+def rapport_outside_the_range(c: PersonaLint) -> list[Problem]:
+    persona, found = c.persona, []
+    lo, hi = c.tree.rapport.min, c.tree.rapport.max
     if persona.rapport_start is not None and not lo <= persona.rapport_start <= hi:
         found.append(diagnostic("PS0042").at(
-            pmap, ("rapport_start",), f"rapport_start {persona.rapport_start} is outside the tree's range "
+            c.pmap, ("rapport_start",), f"rapport_start {persona.rapport_start} is outside the tree's range "
             f"{lo}..{hi}; the session would start at {max(lo, min(hi, persona.rapport_start))}",
             f"use a number from {lo} to {hi}"))
     for name, value in persona.thresholds.items():
         if not lo <= value <= hi:
             found.append(diagnostic("PS0042").at(
-                pmap, ("thresholds", name), f"the threshold '{name}' is set to {value}, outside the tree's "
+                c.pmap, ("thresholds", name), f"the threshold '{name}' is set to {value}, outside the tree's "
                 f"rapport range {lo}..{hi}; rules that need it may never fire", f"use a number from {lo} to {hi}"))
+    return found
 
-    ok, why_not, cycles = beats_that_unlock(scenario)
-    cyclic = {b for c in cycles for b in c}
-    for i, beat in enumerate(persona.beats):
+
+@lint_rule("persona", "PS0040", "PS0041")
+def beats_that_never_come_out(c: PersonaLint) -> list[Problem]:
+    _, why_not, cycles = c.beats
+    cyclic = {b for cycle in cycles for b in cycle}
+    found = []
+    for i, beat in enumerate(c.persona.beats):
         if beat.id in cyclic:
-            cycle = next(c for c in cycles if beat.id in c)
+            cycle = next(cy for cy in cycles if beat.id in cy)
             found.append(diagnostic("PS0041").at(
-                pmap, ("beats", i, "unlock", "after"),
+                c.pmap, ("beats", i, "unlock", "after"),
                 f"the beat '{beat.id}' waits for '{beat.unlock.after}', and the chain of `after:` comes back "
                 f"to '{beat.id}' ({' -> '.join(cycle + cycle[:1])}), so none of them can come out"))
         elif beat.id in why_not:
             found.append(diagnostic("PS0040").at(
-                pmap, ("beats", i, "unlock"), f"the beat '{beat.id}' can never come out: {why_not[beat.id]}"))
-
-    # Tree rules that need a beat this persona never tells.
-    for i, tr in enumerate(tree.transitions):
-        value = tr.when.beat_revealed
-        if value and value in why_not:
-            found.append(diagnostic("PS0026").at(
-                tmap, ("transitions", i, "when", "beat_revealed"),
-                f"transition {i + 1} needs the beat '{value}', which never comes out for {label}, "
-                "so it never fires", f"fix the beat's unlock in {scenario.persona_path}, or use another beat"))
-
-    # Placeholders: every ${x} in lines the trainee can see must be filled by this persona.
-    defined = {"name", *persona.values}
-    used: set[str] = set()
-
-    def check_text(smap: SourceMap, loc: tuple, text: str, whose: str) -> None:
-        for name in placeholders_in(text):
-            used.add(name)
-            if name not in defined:
-                problem = diagnostic("PS0030").at(
-                    smap, loc, f"'${{{name}}}' is not defined by {whose}; the trainee would see it as written",
-                    f"add `{name}:` under `values:` in {scenario.persona_path}, or "
-                    + did_you_mean(name, sorted(defined)))
-                found.append(_point_at(problem, "${" + name + "}", smap))
-
-    for field_name in ("opening_line",):
-        check_text(pmap, (field_name,), getattr(persona, field_name), "this persona")
-    for i, beat in enumerate(persona.beats):
-        check_text(pmap, ("beats", i, "text"), beat.text, "this persona")
-    for sid, pools in persona.replies.items():
-        for key, lines in pools.items():
-            for j, line in enumerate(lines):
-                check_text(pmap, ("replies", sid, key, j), line, "this persona")
-    for sid, cue in persona.cues.items():
-        check_text(pmap, ("cues", sid), cue, "this persona")
-    for sid, state in tree.states.items():
-        if sid not in persona.cues:
-            check_text(tmap, ("states", sid, "cue"), state.cue, label)
-        for key, lines in state.replies.items():
-            for j, line in enumerate(lines):
-                check_text(tmap, ("states", sid, "replies", key, j), line, label)
-    for name in persona.values:
-        if name not in used:
-            found.append(diagnostic("PS0031").at(
-                pmap, ("values", name), f"no line uses the value '{name}'",
-                f"use it in a line as `${{{name}}}`, or remove it", key=True))
-
-    if any(tr.when.step_named for tr in tree.transitions):
-        step = next((i for i, b in enumerate(persona.beats) if b.id == FIRST_STEP), None)
-        if step is None or FIRST_STEP in why_not:
-            found.append(diagnostic("PS0044").at(
-                pmap, ("beats", step) if step is not None else ("tree",),
-                f"the tree agrees a plan once the client names a first step, but {persona.name}'s beat "
-                f"'{FIRST_STEP}' " + ("never comes out" if step is not None else "is missing")
-                + ", so a plan is agreed without one"))
-
-    ending = terminal_states(tree)
-    for sid, pools in persona.replies.items():
-        if sid not in ending:
-            found += _pool_sizes(pmap, pools, ("replies", sid), sid)
-        tree_pools = tree.states[sid].replies if sid in tree.states else {}
-        if pools.get("default") and all(tree_pools.get(m) or tree_pools.get(family_of(m)) for m in MOVE_IDS):
-            found.append(diagnostic("PS0034").at(
-                pmap, ("replies", sid, "default"),
-                f"the tree answers every move family in '{sid}', so these default lines are never said",
-                key=True))
-    found += persona_traps(scenario)
+                c.pmap, ("beats", i, "unlock"), f"the beat '{beat.id}' can never come out: {why_not[beat.id]}"))
     return found
 
 
-def tree_traps(tree: Tree, smap: SourceMap) -> list[Problem]:
+@lint_rule("persona", "PS0026")
+def rules_waiting_for_a_silent_beat(c: PersonaLint) -> list[Problem]:
+    """Tree rules that need a beat this persona never tells."""
+    why_not = c.beats[1]
+    path = c.scenario.persona_path
+    return [diagnostic("PS0026").at(
+        c.tmap, ("transitions", rule.index, "when", "beat_revealed"),
+        f"transition {rule.number} needs the beat '{rule.when.beat_revealed}', which never comes out for "
+        f"{c.label}, so it never fires", f"fix the beat's unlock in {path}, or use another beat")
+        for rule in rules_of(c.tree).rules if rule.when.beat_revealed and rule.when.beat_revealed in why_not]
+
+
+@lint_rule("persona", "PS0030")
+def placeholders_not_filled(c: PersonaLint) -> list[Problem]:
+    """Every ${x} in lines the trainee can see must be filled by this persona."""
+    defined = {"name", *c.persona.values}
+    found = []
+    for smap, loc, name, whose in c.placeholders:
+        if name not in defined:
+            problem = diagnostic("PS0030").at(
+                smap, loc, f"'${{{name}}}' is not defined by {whose}; the trainee would see it as written",
+                f"add `{name}:` under `values:` in {c.scenario.persona_path}, or "
+                + did_you_mean(name, sorted(defined)))
+            found.append(_point_at(problem, "${" + name + "}", smap))
+    return found
+
+
+@lint_rule("persona", "PS0031")
+def values_not_used(c: PersonaLint) -> list[Problem]:
+    used = {name for _, _, name, _ in c.placeholders}
+    return [diagnostic("PS0031").at(c.pmap, ("values", name), f"no line uses the value '{name}'",
+                                    f"use it in a line as `${{{name}}}`, or remove it", key=True)
+            for name in c.persona.values if name not in used]
+
+
+@lint_rule("persona", "PS0044")
+def plan_without_a_step(c: PersonaLint) -> list[Problem]:
+    if not any(rule.when.step_named for rule in rules_of(c.tree).rules):
+        return []
+    persona = c.persona
+    step = next((i for i, b in enumerate(persona.beats) if b.id == FIRST_STEP), None)
+    if step is not None and FIRST_STEP not in c.beats[1]:
+        return []
+    return [diagnostic("PS0044").at(
+        c.pmap, ("beats", step) if step is not None else ("tree",),
+        f"the tree agrees a plan once the client names a first step, but {persona.name}'s beat "
+        f"'{FIRST_STEP}' " + ("never comes out" if step is not None else "is missing")
+        + ", so a plan is agreed without one")]
+
+
+@lint_rule("persona", "PS0032", "PS0033")
+def small_persona_pools(c: PersonaLint) -> list[Problem]:
+    ending = rules_of(c.tree).endings
+    return [p for sid, pools in c.persona.replies.items() if sid not in ending
+            for p in _pool_sizes(c.pmap, pools, ("replies", sid), sid)]
+
+
+@lint_rule("persona", "PS0034")
+def default_lines_never_said(c: PersonaLint) -> list[Problem]:
+    found = []
+    for sid, pools in c.persona.replies.items():
+        tree_pools = c.tree.states[sid].replies if sid in c.tree.states else {}
+        if pools.get("default") and all(tree_pools.get(m) or tree_pools.get(family_of(m)) for m in MOVE_IDS):
+            found.append(diagnostic("PS0034").at(
+                c.pmap, ("replies", sid, "default"),
+                f"the tree answers every move family in '{sid}', so these default lines are never said",
+                key=True))
+    return found
+
+
+@lint_rule("persona", "PS0050", "PS0051", "PS0052")
+def persona_text_traps(c: PersonaLint) -> list[Problem]:
     from simulator.toolkit import traps
 
-    return traps.text_traps(smap, traps.tree_texts(tree)) + traps.trap_states(tree, smap)
+    return traps.text_traps(c.pmap, traps.persona_texts(c.persona), c.persona.values)
 
 
-def persona_traps(scenario: Scenario) -> list[Problem]:
+@lint_rule("persona", "PS0053")
+def states_behind_later_beats(c: PersonaLint) -> list[Problem]:
     from simulator.toolkit import traps
 
-    persona = scenario.persona
+    return traps.beat_order_unreachable(c.tree, c.tmap, c.persona, c.pmap)
+
+
+@lint_rule("persona", "PS0060", "PS0061", "PS0062")
+def behaviour(c: PersonaLint) -> list[Problem]:
     from simulator.toolkit.behaviour import behaviour_checks
 
-    return (traps.text_traps(scenario.persona_map, traps.persona_texts(persona), persona.values)
-            + traps.beat_order_unreachable(scenario.tree, scenario.tree_map, persona, scenario.persona_map)
-            + behaviour_checks(scenario))
+    return behaviour_checks(c.scenario)
 
 
 # ------------------------------------------------------------------------- lines two clients share
@@ -500,6 +512,12 @@ def own_lines(scenario: Scenario) -> list[tuple[tuple, str]]:
     return out
 
 
+def lint_folder(scenario: Scenario, others: list[Scenario]) -> list[Problem]:
+    """The checks of a persona against the other personas of its folder."""
+    return _run("folder", scenario, others)
+
+
+@lint_rule("folder", "PS0035")
 def shared_lines(scenario: Scenario, others: list[Scenario]) -> list[Problem]:
     """PS0035: this persona's own lines that another persona says word for word, in its own
     lines or through the tree it uses."""
@@ -533,6 +551,11 @@ def _sibling_personas(path: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if not p.name.endswith((".test.yaml", ".test.yml")))
 
 
+def _coded(problem: Problem) -> Problem:
+    """A problem validation found, with the catalogue code its checker gave it."""
+    return problem if problem.code else replace(problem, code=problem.validation_code)
+
+
 def lint_paths(paths: list[str | Path], texts: dict[Path, str] | None = None) -> tuple[list[Path], list[Problem]]:
     """Lint files or folders. Returns the files read and every finding, errors first per file.
 
@@ -543,7 +566,7 @@ def lint_paths(paths: list[str | Path], texts: dict[Path, str] | None = None) ->
     given = [Path(p) for p in paths if Path(p).resolve() in texts]
     files, problems = yaml_files([p for p in paths if Path(p).resolve() not in texts])
     files += given
-    problems = [classify(p) for p in problems]
+    problems = [_coded(p) for p in problems]
     trees_done: set[Path] = set()
     personas_done: set[Path] = set()
     loaded: dict[Path, Scenario | ScenarioError] = {}
@@ -574,7 +597,7 @@ def lint_paths(paths: list[str | Path], texts: dict[Path, str] | None = None) ->
         try:
             tree, smap = load_tree(path, texts.get(key))
         except ScenarioError as exc:
-            problems.extend(classify(p) for p in exc.problems)
+            problems.extend(map(_coded, exc.problems))
             return
         problems.extend(lint_tree(tree, smap))
 
@@ -589,20 +612,20 @@ def lint_paths(paths: list[str | Path], texts: dict[Path, str] | None = None) ->
         except ScenarioError as exc:
             if only_in is None:
                 personas_done.add(key)
-                problems.extend(classify(p) for p in exc.problems)
+                problems.extend(map(_coded, exc.problems))
             return
         if only_in is None:
             personas_done.add(key)
             do_tree(scenario.tree_path)
             problems.extend(lint_persona(scenario))
-            problems.extend(shared_lines(scenario, [o for o in map(loaded_sibling, _sibling_personas(path))
+            problems.extend(lint_folder(scenario, [o for o in map(loaded_sibling, _sibling_personas(path))
                                                     if o is not None and o.persona_path.resolve() != key]))
         else:
             problems.extend(p for p in lint_persona(scenario) if Path(p.file).resolve() == only_in.resolve())
 
     for path in files:
         if is_playtest(path):  # named on the command line: check its shape; `peersim test` runs it
-            problems.extend(classify(p) for p in check_playtest_file(path, texts.get(path.resolve())))
+            problems.extend(map(_coded, check_playtest_file(path, texts.get(path.resolve()))))
             continue
         if kind_of(path, texts.get(path.resolve())) == "tree":
             do_tree(path)

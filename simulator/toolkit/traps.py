@@ -17,6 +17,7 @@ from typing import Iterator
 
 from simulator.scenario.diagnostics import diagnostic
 from simulator.scenario.errors import Problem
+from simulator.scenario.rules import rules_of
 from simulator.scenario.schema import Persona, Tree
 from simulator.scenario.source import SourceMap
 from simulator.scenario.validate import PLACEHOLDER, as_list
@@ -105,38 +106,42 @@ def _cut_by_comment(lines: list[str], smap: SourceMap, loc: tuple, text: str) ->
 
 # ------------------------------------------------------------------------- the machine
 def _usable(tree: Tree) -> list[int]:
-    from simulator.toolkit.lint import TreeIndex, never_holds
+    from simulator.toolkit.lint import never_holds
 
-    facts = TreeIndex(tree)     # once: built per rule, it made the graph of a big tree quadratic
+    facts = rules_of(tree)     # the tree's one index: built per rule, it made a big tree's checks quadratic
     return [i for i in range(len(tree.transitions)) if not never_holds(tree, i, tree.thresholds, facts)]
 
 
-def trap_states(tree: Tree, smap: SourceMap) -> list[Problem]:
-    """PS0054: non-ending states from which no chain of rules leads to another non-ending state."""
+def trapped(tree: Tree) -> dict[str, set[str]]:
+    """Non-ending states from which every rule leads only to an ending, with those endings."""
     ending = {sid for sid, st in tree.states.items() if st.ending}
-    usable = _usable(tree)
+    rules = rules_of(tree).rules
     onward: dict[str, set[str]] = {sid: set() for sid in tree.states}
     any_dest: set[str] = set()
-    for i in usable:
-        tr = tree.transitions[i]
-        sources = as_list(tr.from_)
-        if "any" in sources:
-            any_dest.add(tr.to)
+    for i in _usable(tree):
+        rule = rules[i]
+        if rule.any_source:
+            any_dest.add(rule.to)
         else:
-            for source in sources:
+            for source in rule.sources:
                 if source in onward:
-                    onward[source].add(tr.to)
-    found = []
+                    onward[source].add(rule.to)
+    out = {}
     for sid in tree.states:
         if sid in ending:
             continue
         nexts = (onward[sid] | any_dest) - {sid}
         if nexts and nexts <= ending:
-            found.append(diagnostic("PS0054").at(
-                smap, ("states", sid),
-                f"once the client is in '{sid}', every rule leads only to an ending "
-                f"({', '.join(sorted(nexts))}): nothing the trainee does brings them back", key=True))
-    return found
+            out[sid] = nexts
+    return out
+
+
+def trap_states(tree: Tree, smap: SourceMap) -> list[Problem]:
+    """PS0054: non-ending states from which no chain of rules leads to another non-ending state."""
+    return [diagnostic("PS0054").at(
+        smap, ("states", sid), f"once the client is in '{sid}', every rule leads only to an ending "
+        f"({', '.join(sorted(nexts))}): nothing the trainee does brings them back", key=True)
+        for sid, nexts in trapped(tree).items()]
 
 
 def beat_order_unreachable(tree: Tree, tmap: SourceMap, persona: Persona, pmap: SourceMap) -> list[Problem]:
@@ -145,6 +150,7 @@ def beat_order_unreachable(tree: Tree, tmap: SourceMap, persona: Persona, pmap: 
     from simulator.toolkit.lint import reachable_states
 
     ending = {sid for sid, st in tree.states.items() if st.ending}
+    rules = rules_of(tree).rules
     usable = _usable(tree)
     reached, revealed = {tree.initial}, set()
     while True:
@@ -160,22 +166,21 @@ def beat_order_unreachable(tree: Tree, tmap: SourceMap, persona: Persona, pmap: 
             revealed.add(beat.id)
             grew = True
         for i in usable:
-            tr = tree.transitions[i]
-            if tr.to in reached or tr.to not in tree.states:
+            rule = rules[i]
+            if rule.to in reached or rule.to not in tree.states:
                 continue
-            sources = as_list(tr.from_)
-            if "any" not in sources and not set(sources) & (reached - ending):
+            if not rule.any_source and not set(rule.sources) & (reached - ending):
                 continue
-            if tr.when.beat_revealed and tr.when.beat_revealed not in revealed:
+            if rule.when.beat_revealed and rule.when.beat_revealed not in revealed:
                 continue
-            reached.add(tr.to)
+            reached.add(rule.to)
             grew = True
         if not grew:
             break
     found = []
     for sid in sorted(reachable_states(tree) - reached, key=list(tree.states).index):
-        waiting = [(i, tr.when.beat_revealed) for i, tr in enumerate(tree.transitions)
-                   if tr.to == sid and tr.when.beat_revealed and tr.when.beat_revealed not in revealed]
+        waiting = [(r.index, r.when.beat_revealed) for r in rules
+                   if r.to == sid and r.when.beat_revealed and r.when.beat_revealed not in revealed]
         why = (f"transition {waiting[0][0] + 1} waits for the beat '{waiting[0][1]}', which only comes out "
                "in a state reached after it") if waiting else \
             "every way there passes a state that waits for a beat this persona tells only later"

@@ -26,11 +26,10 @@ from textual.widgets import Footer, Header, Static
 
 from simulator.engine import ClientTurn, Conversation, ConversationOver
 from simulator.scenario.errors import Problem, ScenarioError
-from simulator.toolkit.graph import describe_conditions, rule_words
-from simulator.toolkit.lint import moves_of, sources_of
+from simulator.toolkit.graph import rule_words
 from simulator.scenario.checked import Scenario
+from simulator.scenario.conditions import given
 from simulator.scenario.loader import load_scenario, resolve_persona
-from simulator.scenario.schema import Conditions
 from simulator.tui.widgets.compose import ComposeBox
 from simulator.tui.widgets.transcript import Entry, Transcript
 
@@ -64,7 +63,7 @@ def explain(convo: Conversation, turn: ClientTurn | None) -> str:
         lines.append(f"rule     none fitted '{turn.primary}' in {turn.state_before}; the client stays")
         lines += near_misses(convo, turn)
     else:
-        rule = convo.tree.transitions[tr.index]
+        rule = convo.rules.rules[tr.index].written
         where = convo.scenario.tree_map.locate(("transitions", tr.index))[0]
         first, *rest = rule_words(rule, tr.index + 1, convo.thresholds, source=tr.source, move=tr.move)
         lines.append(f"rule     {first}  ({convo.scenario.tree_path.name}:{where})")
@@ -84,15 +83,15 @@ def near_misses(convo: Conversation, turn: ClientTurn, limit: int = 3) -> list[s
     were tried: no rule fired, so only a story beat may have come out since.
     """
     out = []
-    for index, rule in enumerate(convo.tree.transitions):
-        if turn.primary not in moves_of(rule) or turn.state_before not in sources_of(rule, convo.tree):
+    for rule in convo.rules.leaving(turn.state_before):
+        if turn.primary not in rule.moves:
             continue
-        failed = [text for name, value in rule.when.model_dump(exclude_none=True).items()
-                  for text in describe_conditions(Conditions.model_validate({name: value}), convo.thresholds)
-                  # The engine's own check, one condition at a time, so the pane cannot disagree with it.
-                  if not convo.holds(Conditions.model_validate({name: value}))]
+        # The engine's own check (the table of conditions), one condition at a time, so the
+        # pane cannot disagree with it.
+        failed = [text for _, value, condition in given(rule.when) if not condition.holds(convo, value)
+                  for text in condition.words(value, convo.thresholds)]
         if failed:
-            out.append(f"         T{index + 1} -> {rule.to} needs {'; '.join(failed)}")
+            out.append(f"         T{rule.number} -> {rule.to} needs {'; '.join(failed)}")
         if len(out) == limit:
             break
     if out:

@@ -18,8 +18,8 @@ from simulator.moves import gate_question as moves_gate_question
 from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, MOVES
 from simulator.debrief.library import fill, fitting_lines
 from simulator.scoring import acting_ids
+from simulator.scenario.checked import Scenario
 from simulator.scenario.kinds import state_kind_of
-from simulator.scenario.validate import as_list
 from simulator.service import Session
 from simulator.session import SessionLog, TurnRecord, now_iso
 from simulator.tui.labels import FADE_AFTER, FADE_OFF, MODE_TITLES, MODES, move_label  # noqa: F401
@@ -208,10 +208,9 @@ class PracticeSession(Session):
         move the client on from here, then by how much this client feels them."""
         state = self.convo.state
         moving = set()
-        for tr in self.convo.tree.transitions:
-            sources = as_list(tr.from_)
-            if (state in sources or "any" in sources) and tr.to != state:
-                moving.update(m for m in as_list(tr.move) if m in HELPFUL_MOVES)
+        for rule in self.convo.rules.leaving(state):
+            if rule.to != state and not rule.any_move:  # a rule for any move favours none
+                moving.update(m for m in rule.moves if m in HELPFUL_MOVES)
         # A summary needs something to gather: not offered in the first few turns.
         moves = HELPFUL_MOVES - ({"summary"} if self.convo.turn < 3 else set())
         return sorted(moves, key=lambda m: (m not in moving, -self.convo.effect_of(m), m))
