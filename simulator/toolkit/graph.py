@@ -165,7 +165,7 @@ def _ranks(tree: Tree) -> dict[str, int]:
 
 def state_marks(tree: Tree) -> dict[str, str]:
     """States a reader should notice: "unreachable" (PS0010) or "trap" (PS0054)."""
-    from simulator.toolkit.lint import reachable_states
+    from simulator.scenario.reach import reachable_states
     from simulator.toolkit.traps import trapped
 
     reach = reachable_states(tree)

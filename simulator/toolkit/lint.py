@@ -28,7 +28,7 @@ from typing import Callable, Iterable
 
 from simulator.moves.taxonomy import FAMILIES, MOVE_IDS, family_of
 from simulator.scenario import conditions
-from simulator.scenario.conditions import Never, RuleFacts, level
+from simulator.scenario.conditions import Never, level
 from simulator.scenario.diagnostics import diagnostic
 from simulator.scenario.errors import Problem, ScenarioError, did_you_mean
 from simulator.scenario.checked import Scenario
@@ -36,7 +36,8 @@ from simulator.scenario.folders import kind_of, yaml_files
 from simulator.scenario.kinds import guess_kind
 from simulator.scenario.loader import is_playtest, load_scenario, load_tree
 from simulator.scenario.playtest import check_playtest_file
-from simulator.scenario.rules import RuleIndex, rules_of
+from simulator.scenario.reach import never_holds, reachable_states, terminal_states
+from simulator.scenario.rules import rules_of
 from simulator.scenario.schema import FIRST_STEP, Tree
 from simulator.scenario.source import SourceMap
 from simulator.scenario.validate import PLACEHOLDER, as_list, placeholders_in
@@ -71,47 +72,6 @@ def registered_codes() -> set[str]:
 
 def _run(subject: str, *context) -> list[Problem]:
     return [p for rule in RULES if rule.subject == subject for p in rule.check(*context)]
-
-
-# ------------------------------------------------------------------------- facts about a tree
-def terminal_states(tree: Tree) -> set[str]:
-    return set(rules_of(tree).endings)
-
-
-def never_holds(tree: Tree, index: int, thresholds: dict[str, int], facts: RuleIndex | None = None) -> list[Never]:
-    """Why transition `index` can never fire, judged from the tree alone (no persona)."""
-    facts = facts or rules_of(tree)
-    rule = facts.rules[index]
-    base = ("transitions", index, "when")
-    out = [replace(n, loc=base + n.loc) for n in conditions.never(
-        rule.when, RuleFacts(rule, facts, tree.rapport.min, tree.rapport.max, thresholds))]
-    sources = set(rule.sources)
-    if sources and sources <= facts.endings:
-        out.append(Never("PS0023", ("transitions", index, "from"),
-                         f"this rule starts from an ending ({', '.join(sorted(sources))}); "
-                         "the session is over there, so it is never tried",
-                         "remove it, or remove `ending:` from that state"))
-    return out
-
-
-def reachable_states(tree: Tree, thresholds: dict[str, int] | None = None, facts: RuleIndex | None = None,
-                     never: list[list[Never]] | None = None) -> set[str]:
-    """States some chain of possible transitions leads to from `initial` (conditions that
-    can never hold are left out; every other condition is assumed to hold sometime)."""
-    thresholds = tree.thresholds if thresholds is None else thresholds
-    facts = facts or rules_of(tree)
-    if never is None:
-        never = [never_holds(tree, i, thresholds, facts) for i in range(len(tree.transitions))]
-    seen, todo = {tree.initial}, [tree.initial]
-    while todo:
-        state = todo.pop()
-        if state in facts.endings:
-            continue  # the session is over there
-        for rule in facts.leaving(state):
-            if not never[rule.index] and rule.to not in seen and rule.to in tree.states:
-                seen.add(rule.to)
-                todo.append(rule.to)
-    return seen
 
 
 class TreeLint:

@@ -106,7 +106,7 @@ def _cut_by_comment(lines: list[str], smap: SourceMap, loc: tuple, text: str) ->
 
 # ------------------------------------------------------------------------- the machine
 def _usable(tree: Tree) -> list[int]:
-    from simulator.toolkit.lint import never_holds
+    from simulator.scenario.reach import never_holds
 
     facts = rules_of(tree)     # the tree's one index: built per rule, it made a big tree's checks quadratic
     return [i for i in range(len(tree.transitions)) if not never_holds(tree, i, tree.thresholds, facts)]
@@ -147,7 +147,7 @@ def trap_states(tree: Tree, smap: SourceMap) -> list[Problem]:
 def beat_order_unreachable(tree: Tree, tmap: SourceMap, persona: Persona, pmap: SourceMap) -> list[Problem]:
     """PS0053: states the tree reaches, but this persona never does, because a rule on the way
     waits for a beat that only comes out in a state reached after it."""
-    from simulator.toolkit.lint import reachable_states
+    from simulator.scenario.reach import reachable_states
 
     ending = {sid for sid, st in tree.states.items() if st.ending}
     rules = rules_of(tree).rules
