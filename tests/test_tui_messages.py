@@ -3,7 +3,7 @@ message, and the app acts on it. Pilot records every message with `message_hook`
 
 from __future__ import annotations
 
-from simulator.tui.messages import ClientChosen, OpenDebrief, ShowDebrief, ShowError
+from simulator.tui.messages import ClientChosen, ExportDebrief, OpenDebrief, ShowDebrief, ShowError
 from simulator.tui.screens.debrief import DebriefScreen
 from simulator.tui.screens.history import HistoryScreen
 from simulator.tui.screens.modals import BeforeStartScreen
@@ -78,3 +78,18 @@ async def test_the_transcript_wraps_again_when_the_window_narrows():
         # Every word of the last reply is still there, wrapped to the new width.
         shown = " ".join(" ".join(lines).replace("▊", " ").split())
         assert " ".join(transcript.texts("client")[-1].split()[-4:]) in shown
+
+
+async def test_saving_a_debrief_is_a_message_the_app_acts_on():
+    posted: list = []
+    app = make_app()
+    async with app.run_test(size=(80, 24), message_hook=posted.append) as pilot:
+        await open_client(pilot)
+        await say(pilot, REFLECT)
+        await end_session(pilot)
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        [asked] = of(ExportDebrief, posted)
+        assert asked.fmt == "md" and asked.log is app.screen.session_log
+        assert any(n.message.startswith("Saved to ") and n.message.endswith(".md") for n in app._notifications)

@@ -308,6 +308,9 @@ class PeersimApp(App):
     def on_show_error(self, message: messages.ShowError) -> None:
         self.show_error(message.what, message.error)
 
+    def on_export_debrief(self, message: messages.ExportDebrief) -> None:
+        self.export_debrief(message.log, message.fmt)
+
     def on_save_elsewhere(self, message: messages.SaveElsewhere) -> None:
         """Copy the running session, every turn so far, into a store in another folder and
         save the rest of it there (the old folder keeps what it had, if anything)."""

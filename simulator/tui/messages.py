@@ -88,3 +88,11 @@ class SaveElsewhere(Message):
 
     folder: str
     screen: Any
+
+
+@dataclass
+class ExportDebrief(Message):
+    """Save this session's debrief in the data folder's exports, in one of EXPORT_FORMATS."""
+
+    log: Any
+    fmt: str

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Static
 from simulator.debrief.export import EXPORT_FORMATS
 from simulator.moves.taxonomy import LESSON_TITLES, Lesson
 from simulator.session import SessionLog
-from simulator.tui.messages import GoHome, RetryFrom, ShowError
+from simulator.tui.messages import ExportDebrief, GoHome, RetryFrom, ShowError
 from simulator.tui.practice import move_label
 from simulator.tui.screens.modals import TurnPickScreen
 from simulator.tui.widgets.rapport import RapportCurve
@@ -164,7 +164,7 @@ class DebriefScreen(Screen):
         if self.result is None:
             self.app.notify("The debrief is still being prepared.")
             return
-        self.app.export_debrief(self.session_log, fmt)
+        self.post_message(ExportDebrief(self.session_log, fmt))
 
     def action_retry(self) -> None:
         turns = [(t.number, t.trainee) for t in self.session_log.turns if not t.ended]
