@@ -88,10 +88,10 @@ PeersimApp(ask_name=False).run(headless=True, size=(80, 24), auto_pilot=stop)
 """
 
 
-def launch(code: str, data_dir: str) -> float:
-    env = {**os.environ, "PEERSIM_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
+def launch(code: str, data_dir: str, root: Path = ROOT) -> float:
+    env = {**os.environ, "PEERSIM_DATA_DIR": data_dir, "PYTHONPATH": str(root)}
     start = time.time()
-    out = subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT,
+    out = subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=root,
                          capture_output=True, text=True).stdout
     return float(out.strip().splitlines()[-1]) - start
 
@@ -214,6 +214,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--replies-only", action="store_true", help="only Enter-to-reply, no launches")
     parser.add_argument("--turns", type=int, default=200, help="turns of Enter-to-reply (default 200)")
+    parser.add_argument("--reference", type=Path, default=None,
+                        help="another checkout (say, `git archive` of an older commit): its launches are timed "
+                             "in the same run, interleaved, to say whether start-up got slower")
     args = parser.parse_args()
     repeats = 3 if args.quick else 10
     import textual
@@ -225,12 +228,17 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as data:
             launch(BARE, data)  # warm the OS file cache for both alike
             launch(PEERSIM, data)
-            bare, ours, cli, listed = [], [], [], []
+            bare, ours, cli, listed, ref, ref_cli = [], [], [], [], [], []
+            if args.reference:
+                launch(PEERSIM, data, args.reference)
             for _ in range(repeats):  # interleaved, so both see the same machine load
                 bare.append(launch(BARE, data))
                 ours.append(launch(PEERSIM, data))
                 cli.append(launch(PEERSIM_CLI, data))
                 listed.append(launch(PEERSIM_LISTED, data))
+                if args.reference:
+                    ref.append(launch(PEERSIM, data, args.reference))
+                    ref_cli.append(launch(PEERSIM_CLI, data, args.reference))
         ratio = statistics.median(ours) / statistics.median(bare)
         print(f"| bare Textual app (Header, Static, Footer): launch to first screen drawn | {ms(bare)} |")
         print(f"| peersim: launch to first screen drawn (client list) | {ms(ours)} |")
@@ -238,6 +246,12 @@ def main() -> None:
         print(f"| peersim: launch to every client loaded and listed (worker) | {ms(listed)} |")
         print(f"| peersim / bare | {ratio:.2f}x (goal: within 1.5x) |")
         print(f"| `peersim` command / bare | {statistics.median(cli) / statistics.median(bare):.2f}x |")
+        if args.reference:
+            print(f"| the reference ({args.reference}): launch to first screen drawn | {ms(ref)} |")
+            print(f"| this checkout / the reference, first screen drawn | "
+                  f"{statistics.median(ours) / statistics.median(ref):.2f}x |")
+            print(f"| this checkout / the reference, the way `peersim` starts | "
+                  f"{statistics.median(cli) / statistics.median(ref_cli):.2f}x |")
     with tempfile.TemporaryDirectory() as data:
         os.environ["PEERSIM_DATA_DIR"] = data  # each turn saved to SQLite, in a fresh folder
         replies = asyncio.run(enter_to_reply(24 if args.quick else args.turns))

@@ -125,7 +125,8 @@ class ConversationScreen(Screen):
     def keys_text(self) -> str:
         mode = self.session.mode
         keys = ["1-4 pick a reply"] if mode == "choice" else short_rows(ComposeBox)
-        hide = frozenset({"coach", "why"}) if mode == "assessment" else frozenset()
+        # F8 is for while turns cannot be saved: the banner and the footer offer it then.
+        hide = frozenset({"coach", "why", "save_elsewhere"} if mode == "assessment" else {"save_elsewhere"})
         return "\n".join([*keys, *short_rows(ConversationScreen, hide=hide)])
 
     # ----------------------------------------------------------------- typing a turn
