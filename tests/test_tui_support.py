@@ -53,6 +53,17 @@ def visible_chips(screen) -> list[str]:
 async def settle(pilot) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    # The client list asks for its clients only after its first frame, so on a loaded machine
+    # the worker may not have started yet when the first wait returns: wait for the list itself.
+    from simulator.tui.screens.choose import ChooseScreen
+
+    for _ in range(200):
+        screen = pilot.app.screen
+        if not isinstance(screen, ChooseScreen) or screen.cards:
+            break
+        await pilot.pause(0.05)
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def open_client(pilot, name: str = "marcus", mode: str = "practice") -> None:

@@ -263,3 +263,30 @@ def test_a_file_of_a_million_tiny_values_is_refused_with_the_limit(tmp_path, cap
     out = capsys.readouterr()
     assert "more than 200,000 values" in out.out + out.err
     assert "alias" not in out.out + out.err
+
+
+def test_a_topic_phrase_of_a_megabyte_is_refused_quickly_with_its_limit(tmp_path, capsys):
+    # Fuzzing (seed 37) found a 1.6 MB phrase in `raised_by`: no other text was unbounded, and the
+    # engine built a search pattern from it for every conversation lint replays (12 s of CPU).
+    persona = (shipped_dir("personas") / "marcus.yaml").read_text(encoding="utf-8")
+    huge = "surviv" + "{a: " * 300_000
+    assert "raised_by: [" in persona
+    persona = persona.replace("raised_by: [", f'raised_by: ["{huge}", ', 1)
+    (tmp_path / "marcus.yaml").write_text(persona, encoding="utf-8")
+    assert main(["lint", str(tmp_path / "marcus.yaml")]) == 1
+    out = capsys.readouterr().out
+    assert "raised_by" in out and "at most 200 characters" in out and "shorten it" in out
+
+
+@pytest.mark.parametrize("field,value", [("initial", "s" * 5_000), ("to", "s" * 5_000)], ids=["initial", "to"])
+def test_a_reference_longer_than_any_id_is_refused_with_its_limit(tmp_path, capsys, field, value):
+    tree = (shipped_dir("dialogue_trees") / "guarded.yaml").read_text(encoding="utf-8")
+    import re as _re
+
+    tree = _re.sub(rf"(?m)^(\s*-?\s*{field}:) *\S+", lambda m: f"{m.group(1)} {value}", tree, count=1)
+    path = tmp_path / "dialogue_trees" / "guarded.yaml"
+    path.parent.mkdir()
+    path.write_text(tree, encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "at most 64 characters" in out

@@ -18,6 +18,13 @@ from simulator.moves.taxonomy import FAMILY_IDS, MOVE_IDS, Lesson
 MAX_LINE = 2_000
 MAX_BRIEFING = 10_000
 NonEmptyText = Annotated[str, Field(max_length=MAX_LINE)]
+# An id, and a name that refers to one (a state, a beat, a move); and a phrase that raises a
+# topic, which is a few words: bounded like every text, so no reference or phrase can make a
+# lookup, a suggestion or a search pattern slow.
+MAX_ID = 64
+MAX_PHRASE = 200
+Ref = Annotated[str, Field(max_length=MAX_ID)]
+Phrase = Annotated[str, Field(min_length=1, max_length=MAX_PHRASE)]
 
 # Every number an author writes has a range, so no file can make the engine's arithmetic
 # overflow or a session crawl; each range is far beyond what a real client needs.
@@ -28,7 +35,7 @@ Multiplier = Annotated[float, Field(ge=0, le=10)]                          # a s
 TurnNumber = Annotated[int, Field(ge=1, le=MAX_TURNS)]
 Count = Annotated[int, Field(ge=0, le=MAX_TURNS)]
 Threshold = Points | str  # a number, or the name of a threshold in `thresholds:`
-OneOrMany = str | list[str]
+OneOrMany = Ref | list[Ref]
 # The id of the beat in which a client names a first step of their own (see Conditions.step_named).
 FIRST_STEP = "first_step"
 
@@ -51,14 +58,14 @@ class _Strict(BaseModel):
 class Streak(_Strict):
     """The trainee's primary move was `move` on each of the last `count` turns."""
 
-    move: str = Field(description="a move id", json_schema_extra=_MOVE_ENUM)
+    move: Ref = Field(description="a move id", json_schema_extra=_MOVE_ENUM)
     count: int = Field(ge=1, le=100, description="how many turns in a row, this one included")
 
 
 class MoveCount(_Strict):
     """How often `move` has been read so far in the session (every move of every turn)."""
 
-    move: str = Field(description="a move id", json_schema_extra=_MOVE_ENUM)
+    move: Ref = Field(description="a move id", json_schema_extra=_MOVE_ENUM)
     at_least: Count | None = Field(default=None, description="the move was read at least this many times")
     at_most: Count | None = Field(default=None, description="the move was read at most this many times")
 
@@ -69,7 +76,7 @@ class HarmRun(_Strict):
 
     at_least: int = Field(ge=1, le=100, description="how many harmful turns")
     within: int = Field(ge=1, le=100, description="among how many of the last turns, this one included")
-    moves: list[str] | None = Field(default=None, description="only turns holding one of these harmful moves "
+    moves: list[Ref] | None = Field(default=None, description="only turns holding one of these harmful moves "
                                                               "count (leave it out: every harmful move)")
 
 
@@ -95,9 +102,9 @@ class Conditions(_Strict):
         default=None, description="how often a move was read this session: {move: reflection, at_least: 3}")
     turn_at_least: TurnNumber | None = Field(default=None, description="this is turn N or later (1-based)")
     turn_at_most: TurnNumber | None = Field(default=None, description="this is turn N or earlier")
-    beat_revealed: str | None = Field(default=None, description="this story beat has been told")
-    beat_not_revealed: str | None = Field(default=None, description="this story beat has not been told yet")
-    previous_state: str | None = Field(
+    beat_revealed: Ref | None = Field(default=None, description="this story beat has been told")
+    beat_not_revealed: Ref | None = Field(default=None, description="this story beat has not been told yet")
+    previous_state: Ref | None = Field(
         default=None, description="the state the client was in before the current one")
     harm_run: HarmRun | None = Field(
         default=None, description="harm going on without repair: {at_least: 3, within: 5}")
@@ -112,10 +119,10 @@ class Transition(_Strict):
     move: OneOrMany = Field(description="the trigger: a move id, a list of move ids, or 'any'",
                             json_schema_extra=_TRIGGER)
     from_: OneOrMany = Field(alias="from", description="a state id, a list of state ids, or 'any'")
-    to: str = Field(description="the state the client moves to")
+    to: Ref = Field(description="the state the client moves to")
     when: Conditions = Field(default_factory=Conditions,
                              description="conditions that must all hold; leave it out for none")
-    note: str = Field(default="", description="why this happens, shown to authors in the why pane")
+    note: str = Field(default="", max_length=MAX_LINE, description="why this happens, shown to authors in the why pane")
 
 
 Openness = Literal["closed", "guarded", "opening", "open"]
@@ -152,12 +159,12 @@ class Rapport(_Strict):
 class Tree(_Strict):
     """A dialogue tree: how a kind of client reacts. One tree serves several personas."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64,
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=MAX_ID,
                     description="a short id, usually the file name: lowercase, digits, - and _")
     title: str = Field(max_length=120, description="a name for the kind of client: 'Guarded client'")
     description: str = Field(default="", max_length=MAX_BRIEFING,
                              description="how this kind of client behaves, for other authors")
-    initial: str = Field(description="the state the client starts in")
+    initial: Ref = Field(description="the state the client starts in")
     rapport: Rapport = Field(default_factory=Rapport, description="where rapport starts and the range it stays in")
     thresholds: dict[str, Points] = Field(
         default_factory=dict, description="named rapport levels conditions may use; personas may override them")
@@ -175,11 +182,11 @@ class BeatUnlock(_Strict):
     at_state: OneOrMany | None = Field(default=None, description="the client is in this state (or one of these)")
     rapport_at_least: Threshold | None = Field(
         default=None, description="rapport is at least this (a number or a threshold name)")
-    after: str | None = Field(default=None, description="another beat that must be told first")
+    after: Ref | None = Field(default=None, description="another beat that must be told first")
 
 
 class Beat(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="a short id for this part of the story")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=MAX_ID, description="a short id for this part of the story")
     text: NonEmptyText = Field(min_length=1, description="what the client says when this part of their story comes out")
     unlock: BeatUnlock = Field(description="when it comes out: at_state, rapport_at_least, after (all must hold)")
     summary: str = Field(default="", max_length=MAX_LINE, description="a few words for the debrief: 'lost custody last year'")
@@ -189,10 +196,10 @@ class Topic(_Strict):
     """Something in the client's life a trainee may ask about, answered in the client's voice
     at the openness of the state the client is in."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="a short id: daughter, parole, safety")
-    raised_by: list[str] = Field(min_length=1, description="words or phrases that raise it (whole words, any case; "
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=MAX_ID, description="a short id: daughter, parole, safety")
+    raised_by: list[Phrase] = Field(min_length=1, max_length=MAX_PHRASE, description="words or phrases that raise it (whole words, any case; "
                                                           "${placeholders} allowed: '${daughter}')")
-    needs_beat: str | None = Field(default=None, description="a beat that must be told before the client tells "
+    needs_beat: Ref | None = Field(default=None, description="a beat that must be told before the client tells "
                                                              "more than a guarded answer about this")
     safety: bool = Field(default=False, description="a direct safety question (self-harm, overdose, violence): "
                                                     "needs an honest answer at every level of openness")
@@ -203,11 +210,11 @@ class Topic(_Strict):
 class Persona(_Strict):
     """A client: who they are, and how strongly they react."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64,
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=MAX_ID,
                     description="a short id, usually the file name: lowercase, digits, - and _")
     name: str = Field(min_length=1, max_length=60, description="the name the trainee sees; lines can say ${name}")
     age: int | None = Field(default=None, ge=10, le=110, description="optional; shown on the client card")
-    pronouns: str = Field(default="", description="for example she/her, he/him, they/them")
+    pronouns: str = Field(default="", max_length=60, description="for example she/her, he/him, they/them")
     summary: str = Field(min_length=1, max_length=MAX_LINE, description="one line for the client list")
     background: str = Field(min_length=1, max_length=MAX_BRIEFING,
                             description="what a peer specialist would be told before meeting them")

@@ -126,6 +126,8 @@ def _child(annotation: Any, part: object) -> Any:
 def _tag(member: Any) -> str:
     if get_origin(member) is Annotated:      # a bounded number (schema.Points) is still a number
         member = get_args(member)[0]
+    if get_origin(member) is list:           # and a list of bounded ids (schema.Ref) a list of text
+        return f"list[{_tag(get_args(member)[0])}]"
     return member.__name__ if isinstance(member, type) else repr(member)
 
 
@@ -258,6 +260,8 @@ def _type_hint(err: dict) -> str:
     kind = err["type"]
     if kind == "string_pattern_mismatch":
         return "use lowercase letters, digits, '-' and '_' only, starting with a letter or digit"
+    if kind in ("string_too_long", "too_long"):
+        return "shorten it: every text and list has a limit (docs/authoring.md, 'Limits on size')"
     if kind.startswith("string"):
         return "write text here (put it in double quotes if it holds ': ' or starts with a symbol)"
     if kind.startswith(("int", "float")):
