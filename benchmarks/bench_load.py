@@ -42,6 +42,17 @@ from machine import machine_info  # noqa: E402
 ROOT = Path(loader.__file__).resolve().parent.parent.parent
 
 
+def _safe_data(text: str):
+    """yaml.safe_load, on libyaml's safe loader where it is installed (a 10,000-state tree
+    takes a minute on the pure-Python one, and is past read_yaml's size limit)."""
+    safe = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    reader = safe(text)
+    try:
+        return reader.get_single_data()
+    finally:
+        reader.dispose()
+
+
 def forget() -> None:
     getattr(loader, "forget_trees", lambda: None)()    # absent before the tree cache
 
@@ -134,7 +145,7 @@ def main() -> None:
                          fmt(median_s(lambda: load_scenario(personas / 'bench.yaml'), args.repeats))))
         # Built in memory: a 10,000-state tree is larger than a file may be (source.MAX_BYTES).
         for n in (int(size) for size in args.svg_sizes.split(",")):
-            tree = Tree.model_validate(yaml.load(generate_tree(n), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+            tree = Tree.model_validate(_safe_data(generate_tree(n)))
             rows.append((f"built-in SVG layout, {n:,} states", fmt(median_s(lambda: to_svg(tree), 3))))
         with cache_dir("off"):
             rows.append(("load + check every shipped persona with its tree, cold",
