@@ -290,3 +290,43 @@ def test_a_reference_longer_than_any_id_is_refused_with_its_limit(tmp_path, caps
     assert main(["validate", str(path)]) == 1
     out = capsys.readouterr().out
     assert "at most 64 characters" in out
+
+
+# ----------------------------------------------------------------------------- rules per state
+def _guarded_with_rules(tmp_path: Path, rules: str) -> Path:
+    tree = (shipped_dir("dialogue_trees") / "guarded.yaml").read_text(encoding="utf-8")
+    assert "\ntransitions:\n" in tree
+    (tmp_path / "dialogue_trees").mkdir(exist_ok=True)
+    (tmp_path / "dialogue_trees" / "many.yaml").write_text(
+        tree.replace("id: guarded", "id: many").replace("\ntransitions:\n", "\ntransitions:\n" + rules, 1),
+        encoding="utf-8")
+    return persona_with(tmp_path, "many")
+
+
+def test_a_rule_repeated_thousands_of_times_is_refused_with_its_line(tmp_path, capsys):
+    # Fuzzing (seed 41, file 3808) found a six-move `from: any` rule repeated 5,000 times: every
+    # play-test declared 90,000 transitions to `transitions` (9 s of CPU for `test`).
+    rule = "  - move: [reflection, open_question, affirmation, summary, closed_question, judgment]\n" \
+           "    from: any\n    to: shut_down\n    when: {rapport_at_most: 5}\n"
+    path = _guarded_with_rules(tmp_path, rule * 5_000)
+    assert main(["validate", str(path), str(tmp_path / "dialogue_trees")]) == 1
+    out = capsys.readouterr().out
+    assert "many.yaml:" in out and "rules can be tried in the state" in out and "the most is 500" in out
+    assert "remove repeated rules" in out
+    assert main(["test", str(tmp_path / "personas")]) == 1
+
+
+def test_a_state_at_the_rule_limit_declares_only_the_moves_made_there(tmp_path):
+    # At the limit every rule names every move: wiring a state's rules for all seventeen moves at
+    # once would declare 8,500 transitions per state reached; only the move made is needed.
+    rule = "  - move: any\n    from: any\n    to: shut_down\n    when: {rapport_at_most: -500}\n"
+    scenario = load_scenario(_guarded_with_rules(tmp_path, rule * 450))
+    from simulator.moves import recognize
+
+    convo = Conversation(scenario)
+    for text in ["It sounds like this week has worn you down.", "What has that been like for you?",
+                 "It makes sense that you'd be careful with me."]:
+        convo.step(recognize(text))
+    declared = sum(len(ts) for event in convo._machine.events.values() for ts in event.transitions.values())
+    assert declared <= 3 * (450 + 30)
+    assert convo.state != "shut_down"

@@ -20,11 +20,13 @@ engine keeps no rule list of its own: the machine is declared from the tree's ru
 and each condition is checked by its entry in the table of conditions
 (simulator/scenario/conditions.py).
 
-A state's outgoing rules are added to the machine the first time the client is in that
-state. `transitions` stores one Transition per (trigger, source), so a rule with
-`move: any, from: any` is 17 x N objects; wiring every state up front made a 2,000-state
-tree take about a second to build per conversation. A state's rules are added together
-and in file order, so "first matching rule wins" is unchanged.
+The rules for a move from a state are added to the machine the first time that move is
+made in that state. `transitions` stores one Transition per (trigger, source), so a rule
+with `move: any, from: any` is 17 x N objects; wiring every state up front made a 2,000-state
+tree take about a second to build per conversation, and wiring all of a state's moves at
+once made a tree with thousands of `from: any` rules take seconds a turn. The rules for one
+(move, state) are added together and in file order, so "first matching rule wins" is
+unchanged; validation bounds how many there can be (MAX_RULES_PER_STATE).
 """
 
 from __future__ import annotations
@@ -207,18 +209,17 @@ class Conversation:
     def _build_machine(self) -> Machine:
         machine = Machine(model=self._client, states=list(self.tree.states), initial=self.tree.initial,
                           auto_transitions=False, ignore_invalid_triggers=True, send_event=False)
-        self._wired: set[str] = set()
-        self._wire(machine, self.tree.initial)
+        self._wired: set[tuple[str, str]] = set()
         return machine
 
-    def _wire(self, machine: Machine, state: str) -> None:
-        """Declare the rules leaving `state` to the machine, once, from the tree's rule index
-        (in file order, so the first rule that fits is the one `transitions` takes)."""
-        if state in self._wired:
+    def _wire(self, machine: Machine, state: str, move: str) -> None:
+        """Declare the rules for `move` leaving `state` to the machine, once, from the tree's
+        rule index (in file order, so the first rule that fits is the one `transitions` takes)."""
+        if (state, move) in self._wired:
             return
-        self._wired.add(state)
+        self._wired.add((state, move))
         for rule in self.rules.leaving(state):
-            for move in rule.moves:
+            if move in rule.moves:
                 machine.add_transition(move, state, rule.to,
                                        conditions=[partial(self.holds, rule.when)],
                                        after=[partial(self._record, rule, move)])
@@ -296,8 +297,8 @@ class Conversation:
                            else sum(m in HELPFUL_MOVES and m != "repair" for m in acting))
 
         self._taken = None
-        self._wire(self._machine, self.state)
         if not_said is None:
+            self._wire(self._machine, self.state, reading.primary)
             self._client.trigger(reading.primary)
         if self.state != state_before:
             self.state_history.append(self.state)
@@ -466,7 +467,6 @@ class Conversation:
                            list(self.harms), list(self.helped), set(self.client_said))
 
     def restore(self, snap: EngineState) -> None:
-        self._wire(self._machine, snap.state)
         self._machine.set_state(snap.state, model=self._client)
         self.rapport, self.turn = snap.rapport, snap.turn
         self.primaries, self.counts = list(snap.primaries), dict(snap.counts)

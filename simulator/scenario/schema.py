@@ -25,6 +25,10 @@ MAX_ID = 64
 MAX_PHRASE = 200
 Ref = Annotated[str, Field(max_length=MAX_ID)]
 Phrase = Annotated[str, Field(min_length=1, max_length=MAX_PHRASE)]
+# The rules that can be tried in one state: its own and every `from: any` rule. The engine
+# declares a state's rules for a move the first time that move is made there, and each
+# costs `transitions` some tens of microseconds; the largest shipped state has 21.
+MAX_RULES_PER_STATE = 500
 
 # Every number an author writes has a range, so no file can make the engine's arithmetic
 # overflow or a session crawl; each range is far beyond what a real client needs.

@@ -18,7 +18,7 @@ from simulator.moves.taxonomy import FAMILY_IDS, MOVE_IDS
 from simulator.scenario import conditions
 from simulator.scenario.rules import as_list  # noqa: F401 (others import it from here)
 from simulator.scenario.errors import BAD_FIELD, BROKEN_RULE, UNKNOWN_NAME, Problem, did_you_mean
-from simulator.scenario.schema import OPENNESS_LEVELS, REPLY_KEYS, Conditions, Persona, Tree
+from simulator.scenario.schema import MAX_RULES_PER_STATE, OPENNESS_LEVELS, REPLY_KEYS, Conditions, Persona, Tree
 from simulator.scenario.source import SourceMap
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -353,7 +353,28 @@ def check_tree(tree: Tree, smap: SourceMap) -> list[Problem]:
                    extra=("any",))
         c.need(tr.to, states, loc + ("to",), "state")
         _check_conditions(c, tr.when, loc + ("when",), states, list(tree.thresholds), beats=None)
+    _check_rules_per_state(c, tree)
     return c.problems
+
+
+def _check_rules_per_state(c: _Checker, tree: Tree) -> None:
+    """At most MAX_RULES_PER_STATE rules may be tried in one state; reported once, at the
+    first rule past the limit in the first state that has too many."""
+    anywhere = [i for i, tr in enumerate(tree.transitions) if tr.from_ == "any"]
+    own: dict[str, list[int]] = {}
+    for i, tr in enumerate(tree.transitions):
+        if tr.from_ != "any":
+            for src in dict.fromkeys(as_list(tr.from_)):
+                own.setdefault(src, []).append(i)
+    for sid in tree.states:
+        tried = len(anywhere) + len(own.get(sid, ()))
+        if tried > MAX_RULES_PER_STATE:
+            over = sorted(anywhere + own.get(sid, []))[MAX_RULES_PER_STATE]
+            c.rule(("transitions", over),
+                   f"{tried} rules can be tried in the state '{sid}' (its own and every `from: any` rule); "
+                   f"the most is {MAX_RULES_PER_STATE}, and this is rule {over + 1}",
+                   "remove repeated rules, or give some of them `from:` one state instead of `from: any`")
+            return
 
 
 def _check_pools(c: _Checker, pools: dict[str, list[str]], loc: tuple, *, need_default: bool) -> None:
