@@ -119,6 +119,42 @@ def test_a_damaged_or_foreign_entry_is_ignored(tmp_path, reads, monkeypatch, dam
     assert reads[tree_path.resolve()] == 2
 
 
+def test_the_cache_keeps_the_files_used_lately_and_stays_small(tmp_path, reads, monkeypatch):
+    # A trainer who checks many files (or a fuzz run) must not fill a disk with entries.
+    folder = Path(os.environ[cache.ENV_CACHE_DIR])
+    trees = []
+    for i in range(9):
+        path = tmp_path / f"t{i}" / "dialogue_trees" / "mini.yaml"
+        path.parent.mkdir(parents=True)
+        path.write_text(MINI_TREE, encoding="utf-8")
+        trees.append(path)
+    for path in trees[:8]:
+        load_tree(path)
+    entries = sorted(folder.glob("*.json"), key=lambda e: json.loads(e.read_text().partition("\n")[0])["path"])
+    for age, entry in enumerate(entries):        # t0 used longest ago, t7 last
+        os.utime(entry, (1_000 + age, 1_000 + age))
+    loader.forget_trees()
+    load_tree(trees[0])                          # a hit: t0 is now the one used last
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 5)
+    load_tree(trees[8])                          # a new entry: the folder is pruned to five
+    kept = {json.loads(e.read_text().partition("\n")[0])["path"] for e in folder.glob("*.json")}
+    assert kept == {str(trees[i].resolve()) for i in (0, 5, 6, 7, 8)}
+    loader.forget_trees()
+    load_tree(trees[0])
+    assert reads[trees[0].resolve()] == 1        # still from the cache
+
+
+def test_a_half_written_entry_left_by_a_killed_process_is_cleared(tmp_path, reads):
+    folder = Path(os.environ[cache.ENV_CACHE_DIR])
+    folder.mkdir(parents=True, exist_ok=True)
+    left = folder / ".entry-abc.tmp"
+    left.write_text("{", encoding="utf-8")
+    os.utime(left, (1, 1))
+    _, tree_path = _client(tmp_path)
+    load_tree(tree_path)
+    assert not left.exists() and len(list(folder.glob("*.json"))) == 1
+
+
 def test_the_cache_can_be_turned_off(tmp_path, reads, monkeypatch):
     monkeypatch.setenv(cache.ENV_CACHE_DIR, "off")
     _, tree_path = _client(tmp_path)

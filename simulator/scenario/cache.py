@@ -11,7 +11,9 @@ The folder is $PEERSIM_CACHE_DIR, else the user cache folder; PEERSIM_CACHE_DIR=
 cache off. Entries are written atomically (0600, in a 0700 folder), and an entry that cannot
 be read, or does not match, is ignored: the file is then read as if there were no cache. The
 values are validated again by the schema when used; the cache only saves the parse and the
-cross-reference checks.
+cross-reference checks. The folder is kept small: at most MAX_ENTRIES entries and MAX_TOTAL
+bytes, the ones used longest ago removed first (a hit marks its entry as used), so a trainer
+who checks thousands of files, or very large ones, never fills a disk with them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,10 @@ ENV_CACHE_DIR = "PEERSIM_CACHE_DIR"
 FORMAT = 1
 # What decides whether a file is clean and what it means: these modules' code.
 _CODE = ("scenario", "moves/taxonomy.py", "safetext.py")
+
+MAX_ENTRIES = 200
+MAX_TOTAL = 64 * 2**20         # bytes: about thirty of the largest files peersim reads
+_STALE_TMP = 3600              # seconds: a half-written entry this old was left by a killed process
 
 _code_digest: str | None = None
 
@@ -78,14 +85,20 @@ def lookup(kind: str, real: Path, digest: bytes) -> str | None:
     where = folder()
     if where is None:
         return None
+    entry = _entry(where, kind, real)
     try:
-        with open(_entry(where, kind, real), encoding="utf-8") as fh:
+        with open(entry, encoding="utf-8") as fh:
             header = json.loads(fh.readline())
             if header != _header(kind, real, digest):
                 return None
-            return fh.read()
+            text = fh.read()
     except (OSError, ValueError, UnicodeError):
         return None
+    try:
+        os.utime(entry)          # used now: the last to be removed when the folder is pruned
+    except OSError:
+        pass
+    return text
 
 
 def store(kind: str, real: Path, digest: bytes, data: Any) -> None:
@@ -108,5 +121,36 @@ def store(kind: str, real: Path, digest: bytes, data: Any) -> None:
                 os.close(fd)
             if os.path.exists(tmp):
                 os.unlink(tmp)
+        prune(where)
     except (OSError, ValueError, TypeError, UnicodeError):
+        pass
+
+
+def prune(where: Path) -> None:
+    """Remove the entries used longest ago until at most MAX_ENTRIES and MAX_TOTAL bytes are
+    left, and any half-written entry a killed process left behind."""
+    entries = []
+    now = time.time()
+    with os.scandir(where) as found:
+        for item in found:
+            try:
+                info = item.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if item.name.startswith(".entry-") and now - info.st_mtime > _STALE_TMP:
+                _remove(item.path)
+            elif item.name.endswith(".json") and item.is_file(follow_symlinks=False):
+                entries.append((info.st_mtime, info.st_size, item.path))
+    entries.sort(reverse=True)           # the most recently used first
+    total = 0
+    for kept, (_, size, path) in enumerate(entries):
+        total += size
+        if kept >= MAX_ENTRIES or total > MAX_TOTAL:
+            _remove(path)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
         pass
