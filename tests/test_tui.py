@@ -160,9 +160,14 @@ async def test_assessment_mode_hides_feedback_until_the_debrief():
         await say(pilot, REFLECT)
         await say(pilot, ADVICE)
         assert texts(screen, ".chip") and not visible_chips(screen)
+        # The footer offers neither the coach nor the why pane; the keys still say why not.
+        shown = {b.binding.action for b in screen.active_bindings.values() if b.binding.show}
+        assert "end" in shown and not shown & {"coach", "why"}
         await pilot.press("ctrl+g")
         assert not isinstance(app.screen, CoachScreen)
-        assert any("assessment" in n.message for n in app._notifications)
+        assert any("coach is resting" in n.message for n in app._notifications)
+        await pilot.press("f4")
+        assert any("No feedback until the debrief" in n.message for n in app._notifications)
         await end_session(pilot)
         assert isinstance(app.screen, DebriefScreen)
         assert "directive advice" in " ".join(texts(app.screen, "Static"))

@@ -52,6 +52,11 @@ class ConversationScreen(Screen):
                 tooltip="while turns cannot be saved: copy this session to another folder and save there"),
         Binding("escape,f10", "end", "End session", tooltip="end the session (asks first) and see the debrief"),
         Binding("f1", "app.help", "Help"),
+        # In assessment mode the coach and the why pane are hidden from the footer (check_action),
+        # and these say why to a trainee whose fingers press the keys anyway.
+        Binding("ctrl+g", "resting('The coach is resting in assessment mode. Your debrief will have ideas.')",
+                show=False),
+        Binding("f4", "resting('No feedback until the debrief in assessment mode.')", show=False),
     ]
 
     def __init__(self, session: PracticeSession):
@@ -202,7 +207,15 @@ class ConversationScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save_elsewhere":
             return getattr(self, "not_saved", None) is not None
+        assessing = self.session.mode == "assessment"
+        if action in ("coach", "why"):
+            return not assessing
+        if action == "resting":
+            return assessing
         return True
+
+    def action_resting(self, why: str) -> None:
+        self.notify(why)
 
     def action_save_elsewhere(self) -> None:
         problem = f"This session cannot be saved where it is ({self.not_saved})."
@@ -291,16 +304,10 @@ class ConversationScreen(Screen):
         if self.session.ended:
             self.notify(self.session.convo.over_reason() + " Press Esc for your debrief.")
             return
-        if self.session.mode == "assessment":
-            self.notify("The coach is resting in assessment mode. Your debrief will have ideas.")
-            return
         s = self.session
         self.app.push_screen(CoachScreen(s.name, s.convo.cue, s.coach()), lambda _: self.focus_input())
 
     def action_why(self) -> None:
-        if self.session.mode == "assessment":
-            self.notify("No feedback until the debrief in assessment mode.")
-            return
         transcript = self.query_one(Transcript)
         transcript.show_why = not transcript.show_why
 
