@@ -224,7 +224,7 @@ async def test_retry_picker_wraps_long_turns_and_history_marks_the_retry():
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
         rows = [app.screen.query_one(DataTable).get_row_at(i) for i in range(2)]
-        assert sorted(r[3] for r in rows) == ["first", "retry from turn 1"]
+        assert sorted(r[3] for r in rows) == ["first", "from 1"]
 
 
 async def test_the_client_filter_is_cleared_on_return_from_a_debrief():
@@ -274,3 +274,27 @@ def test_choice_mode_and_the_coach_fit_the_client():
             session.pick(next(c for c in session.choices() if c.move not in (
                 "directive_advice", "judgment", "minimizing", "self_focused_story", "confidentiality_breach",
                 "closed_question")))
+
+
+async def test_the_history_table_fits_80_columns_without_scrolling_sideways():
+    from types import SimpleNamespace
+
+    def session(i: int, started: str, name: str, mode: str, branch: int | None, ending: str | None):
+        return SimpleNamespace(id=f"s{i}", started_at=started, persona_name=name, mode=mode,
+                               parent_id=None if branch is None else "p", branch_turn=branch, turns=112,
+                               overall=87, ending=ending, ended_at="2026-12-02T04:00:00+00:00")
+
+    # The longest shipped name, the longest mode, a retry from turn 12, a long ending; enough rows
+    # for the vertical scroll bar to take its columns too.
+    rows = [session(i, f"2026-12-{i % 28 + 1:02d}T03:30:00+00:00", "Denise Carter", "assessment", 12, "plan")
+            for i in range(40)] + [session(99, "2025-11-30T09:05:00+00:00", "Marcus", "practice", None, "left")]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(HistoryScreen(rows, "Sam"))
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.max_scroll_x == 0
+        first, last = table.get_row_at(0), table.get_row_at(table.row_count - 1)
+        assert first[0] == "01 Dec 03:30" and first[3] == "from 12" and first[6] == "plan agreed"
+        assert last[0] == "2025-11-30"          # another year than the newest session: the date, not the time

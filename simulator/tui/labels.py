@@ -29,3 +29,17 @@ def move_label(move: str) -> str:
 def short_date(iso: str | None) -> str:
     """"2026-01-05 10:00" from an ISO time stamp."""
     return (iso or "")[:16].replace("T", " ")
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def compact_date(iso: str | None, this_year: str) -> str:
+    """"05 Jan 10:00" for a time stamp in `this_year`, "2025-01-05" for one of another year:
+    12 characters at most, so the history table fits an 80-column terminal."""
+    text = short_date(iso)
+    if len(text) < 16 or not text[5:7].isdigit() or not 1 <= int(text[5:7]) <= 12:
+        return text
+    if text[:4] != this_year:
+        return text[:10]
+    return f"{text[8:10]} {_MONTHS[int(text[5:7]) - 1]} {text[11:16]}"

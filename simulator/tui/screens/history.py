@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from simulator.tui.labels import short_date
+from simulator.tui.labels import compact_date
 from simulator.tui.messages import OpenDebrief
 
 
@@ -31,16 +31,19 @@ class HistoryScreen(Screen):
         self.sub_title = "your past sessions"
         trainee = self.trainee
         table = self.query_one(DataTable)
-        table.add_columns("Started (UTC)", "Client", "Mode", "Try", "Turns", "Score", "How it ended")
+        # Narrow cells, so the table fits 80 columns beside its scroll bar: a date without its
+        # year (the year shows when it is not the newest session's), "from 12" for a retry.
+        table.add_columns("Started (UTC)", "Client", "Mode", "Try", "Turns", "Score", "Ending")
         sessions = self.sessions
+        this_year = max((s.started_at or "")[:4] for s in sessions) if sessions else ""
         for s in sessions:
             ending = {"left": "client left", "plan": "plan agreed"}.get(s.ending or "",
                                                                      "ended" if s.ended_at else "unfinished")
             score = "-" if s.overall is None else str(s.overall)
             # Text, not str: a DataTable reads a str cell as markup, and a name is author text.
-            attempt = "first" if s.parent_id is None else f"retry from turn {s.branch_turn or 0}"
-            table.add_row(short_date(s.started_at), Text(s.persona_name), s.mode, attempt, str(s.turns),
-                          score, ending, key=s.id)
+            attempt = "first" if s.parent_id is None else f"from {s.branch_turn or 0}"
+            table.add_row(compact_date(s.started_at, this_year), Text(s.persona_name), s.mode, attempt,
+                          str(s.turns), score, ending, key=s.id)
         who = f" for {trainee}" if trainee else ""
         title = (f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}{who}. Enter opens a debrief."
                  if sessions else f"No sessions yet{who}. Your finished sessions will be listed here.")
