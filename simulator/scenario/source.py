@@ -148,11 +148,14 @@ class _DepthLoader(yaml.SafeLoader):
 
 
 class _Builder:
-    def __init__(self, smap: SourceMap):
+    def __init__(self, smap: SourceMap, text: str):
         self.smap = smap
         self.marks, self.key_marks = smap.marks, smap.key_marks
         self.nodes = 0
         self.constructor = yaml.constructor.SafeConstructor()
+        # Only a double-quoted text can hold a control character the file does not (an escape
+        # such as "\e"): when the file holds none, other texts need no search of their own.
+        self.clean = _control(text) is None
 
     def _mark(self, node: yaml.Node) -> tuple[int, int]:
         return (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -177,7 +180,7 @@ class _Builder:
         tag = node.tag
         scalar = isinstance(node, yaml.ScalarNode)
         if scalar and tag == _STR_TAG:
-            if _control(node.value):
+            if (not self.clean or node.style == '"') and _control(node.value):
                 raise ScenarioError([_control_problem(self.smap.file, self._mark(node), node.value, "this text")])
             return node.value
         if scalar and tag == _TIMESTAMP_TAG:
@@ -190,6 +193,7 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             key_marks = self.key_marks
+            inline = len(loc) < MAX_DEPTH
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise ScenarioError([Problem(self.smap.file, *self._mark(key_node),
@@ -205,7 +209,7 @@ class _Builder:
                                                  f"names of at most {MAX_KEY}",
                                                  "check the indentation and the ':' on this line: text that "
                                                  "holds ': ' belongs in double quotes", validation_code=BROKEN_RULE)])
-                if _control(key):
+                if (not self.clean or key_node.style == '"') and _control(key):
                     raise ScenarioError([_control_problem(self.smap.file, self._mark(key_node), key, "this key")])
                 key_loc = loc + (key,)
                 if key in out:
@@ -216,17 +220,34 @@ class _Builder:
                         "or rename one", validation_code=UNREADABLE)])
                 start = key_node.start_mark
                 key_marks[key_loc] = (start.line + 1, start.column + 1)
-                out[key] = self.build(value_node, key_loc)
+                out[key] = self._text(value_node, key_loc) if inline else self.build(value_node, key_loc)
             return out
         if isinstance(node, yaml.SequenceNode):
-            build = self.build
-            return [build(item, loc + (i,)) for i, item in enumerate(node.value)]
+            if len(loc) >= MAX_DEPTH:
+                build = self.build
+                return [build(item, loc + (i,)) for i, item in enumerate(node.value)]
+            text = self._text
+            return [text(item, loc + (i,)) for i, item in enumerate(node.value)]
         if tag == _BOOL_TAG and node.value.lower() not in ("true", "false"):
             return node.value
         value = self.constructor.construct_object(node, deep=True)
         if isinstance(value, str) and _control(value):
             raise ScenarioError([_control_problem(self.smap.file, self._mark(node), value, "this text")])
         return value
+
+    def _text(self, node: yaml.Node, loc: Loc) -> Any:
+        """`build` for a child of a list or mapping: most values of a file are plain text
+        (every line of every reply pool), done here without the general checks; anything else,
+        or text that needs a check, goes to `build`, which raises just where it always did."""
+        if (node.tag != _STR_TAG or type(node) is not yaml.ScalarNode or self.nodes >= MAX_NODES
+                or ((not self.clean or node.style == '"') and _control(node.value))):
+            return self.build(node, loc)
+        self.nodes += 1
+        marks = self.marks
+        if loc not in marks:
+            start = node.start_mark
+            marks[loc] = (start.line + 1, start.column + 1)
+        return node.value
 
 
 _control = CONTROLS.search
@@ -318,7 +339,7 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
         raise ScenarioError([Problem(str(path), 1, 1, "the file is empty",
                                      "start from `peersim new persona NAME` or a shipped example", validation_code=UNREADABLE)])
     try:
-        data = _Builder(smap).build(node, ())
+        data = _Builder(smap, text).build(node, ())
     except RecursionError:
         raise ScenarioError([Problem(str(path), 1, 1, "the YAML is nested too deeply", "", validation_code=UNREADABLE)]) from None
     except yaml.constructor.ConstructorError as exc:
