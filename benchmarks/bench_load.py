@@ -131,6 +131,12 @@ def main() -> None:
                          fmt(median_s(lambda: load_tree(big), args.repeats))))
             fast = source._CLoader
             source._CLoader = None
+            # The floor PyYAML sets: its fastest plain read of the same bytes, with no marks and no checks.
+            text = big.read_text(encoding="utf-8")
+            rows.append(("reference: `yaml.load` with libyaml's CSafeLoader, values only, no checks",
+                         fmt(median_s(lambda: _safe_data(text), args.repeats))))
+            rows.append(("reference: libyaml's composer alone (`yaml.compose`, CSafeLoader)",
+                         fmt(median_s(lambda: yaml.compose(text, Loader=yaml.CSafeLoader), args.repeats))))
             rows.append(("the same on the pure-Python composer",
                          fmt(median_s(lambda: load_tree(big), 1))))
             source._CLoader = fast

@@ -404,12 +404,9 @@ def check_persona(persona: Persona, smap: SourceMap, tree: Tree, tree_smap: Sour
         c.key(name, thresholds, ("thresholds", name), "threshold (a persona can only move the tree's own)")
     for key in persona.sensitivities:
         c.key(key, MOVE_IDS + FAMILY_IDS, ("sensitivities", key), "move or move family")
-    seen: set[str] = set()
+    _ids_once(c, persona.beats, "beats", "beat")
     for i, beat in enumerate(persona.beats):
         loc = ("beats", i)
-        if beat.id in seen:
-            c.rule(loc + ("id",), f"the beat id '{beat.id}' is used twice", "rename one")
-        seen.add(beat.id)
         for j, st in enumerate(as_list(beat.unlock.at_state)):
             c.need(st, states, loc + ("unlock", "at_state") + ((j,) if isinstance(beat.unlock.at_state, list) else ()),
                    "state")
@@ -444,14 +441,19 @@ def check_persona(persona: Persona, smap: SourceMap, tree: Tree, tree_smap: Sour
     return c.problems + tc.problems
 
 
+def _ids_once(c: _Checker, items: list, section: str, what: str) -> None:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.id in seen:
+            c.rule((section, i, "id"), f"the {what} id '{item.id}' is used twice", "rename one")
+        seen.add(item.id)
+
+
 def _check_topics(c: _Checker, persona: Persona, beat_ids: Collection[str]) -> None:
     known = {"name", *persona.values}
-    seen: set[str] = set()
+    _ids_once(c, persona.topics, "topics", "topic")
     for i, topic in enumerate(persona.topics):
         loc = ("topics", i)
-        if topic.id in seen:
-            c.rule(loc + ("id",), f"the topic id '{topic.id}' is used twice", "rename one")
-        seen.add(topic.id)
         if topic.needs_beat is not None:
             c.need(topic.needs_beat, beat_ids, loc + ("needs_beat",), "beat")
         if topic.safety:
