@@ -509,3 +509,14 @@ def test_on_every_shipped_tree_the_harder_client_takes_longer_to_win_back():
             for b in group:
                 if a[0] < b[0]:
                     assert a[1] < b[1], f"{tree}: {b[2]} is harder than {a[2]} but comes back as fast"
+
+
+def test_a_beat_id_used_twice_is_refused_at_the_second(tmp_path):
+    persona = (ROOT / "personas" / "marcus.yaml").read_text(encoding="utf-8")
+    second = persona.index("  - id: ", persona.index("  - id: couch") + 1)
+    persona = persona[:second] + "  - id: couch" + persona[persona.index("\n", second):]
+    (tmp_path / "marcus.yaml").write_text(persona, encoding="utf-8")      # `tree: guarded`, the shipped one
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "marcus.yaml")
+    line = persona[:second].count("\n") + 1
+    assert f"marcus.yaml:{line}:" in str(info.value) and "the beat id 'couch' is used twice" in str(info.value)
