@@ -1,7 +1,9 @@
 """libyaml's composer (fast) and PyYAML's pure-Python one (the fallback, and the source of
 every located syntax message) give a trainer the same thing: the same values, the same
 line and column for each, and the same findings from `validate` and `lint`, over the
-shipped files, generated trees and the malformed-file table of test_loader.py."""
+shipped files, generated trees and the malformed-file table of test_loader.py. So do the
+quick read of values (source._values, whose marks are worked out when first asked for)
+and the full build that records every mark as it goes."""
 
 from __future__ import annotations
 
@@ -125,3 +127,38 @@ def test_a_malformed_file_gets_the_same_messages_and_marks_on_both_paths(case, t
     assert fast == slow
     assert fast[1][0], "the table's files are all broken: validate must say so"
     assert any(hits), "the clean files beside the broken one are served from the cache on the third path"
+
+
+def _quick_and_full(path: Path, text: str | None = None):
+    out = []
+    for marks in (False, True):
+        try:
+            data, smap = source.read_yaml(path, text, marks=marks)
+        except ScenarioError as exc:
+            out.append(("error", [p.to_dict() for p in exc.problems]))
+        else:
+            out.append(("ok", data, dict(smap.marks), dict(smap.key_marks)))
+    return out
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_the_quick_read_gives_the_values_and_marks_of_the_full_build(path):
+    quick, full = _quick_and_full(path)
+    assert quick[0] == "ok" and len(quick[2]) > 100
+    assert quick == full
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_a_malformed_file_gets_the_same_messages_from_the_quick_read(case, tmp_path):
+    kind, text, *_ = CASES[case]
+    path = tmp_path / ("broken.yaml" if kind == "tree" else "mini-client.yaml")
+    path.write_text(text, encoding="utf-8")
+    quick, full = _quick_and_full(path)
+    assert quick == full
+
+
+def test_a_generated_tree_reads_the_same_quickly(tmp_path, monkeypatch):
+    tree = tmp_path / "generated.yaml"
+    tree.write_text(_bench_core(monkeypatch).generate_tree(300), encoding="utf-8")
+    quick, full = _quick_and_full(tree)
+    assert quick[0] == "ok" and quick == full

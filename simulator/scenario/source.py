@@ -193,7 +193,6 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             key_marks = self.key_marks
-            inline = len(loc) < MAX_DEPTH
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise ScenarioError([Problem(self.smap.file, *self._mark(key_node),
@@ -220,14 +219,11 @@ class _Builder:
                         "or rename one", validation_code=UNREADABLE)])
                 start = key_node.start_mark
                 key_marks[key_loc] = (start.line + 1, start.column + 1)
-                out[key] = self._text(value_node, key_loc) if inline else self.build(value_node, key_loc)
+                out[key] = self.build(value_node, key_loc)
             return out
         if isinstance(node, yaml.SequenceNode):
-            if len(loc) >= MAX_DEPTH:
-                build = self.build
-                return [build(item, loc + (i,)) for i, item in enumerate(node.value)]
-            text = self._text
-            return [text(item, loc + (i,)) for i, item in enumerate(node.value)]
+            build = self.build
+            return [build(item, loc + (i,)) for i, item in enumerate(node.value)]
         if tag == _BOOL_TAG and node.value.lower() not in ("true", "false"):
             return node.value
         value = self.constructor.construct_object(node, deep=True)
@@ -235,28 +231,71 @@ class _Builder:
             raise ScenarioError([_control_problem(self.smap.file, self._mark(node), value, "this text")])
         return value
 
-    def _text(self, node: yaml.Node, loc: Loc) -> Any:
-        """`build` for a child of a list or mapping: most values of a file are plain text
-        (every line of every reply pool), done here without the general checks; anything else,
-        or text that needs a check, goes to `build`, which raises just where it always did."""
-        if (node.tag != _STR_TAG or type(node) is not yaml.ScalarNode or self.nodes >= MAX_NODES
-                or ((not self.clean or node.style == '"') and _control(node.value))):
-            return self.build(node, loc)
-        self.nodes += 1
-        marks = self.marks
-        if loc not in marks:
-            start = node.start_mark
-            marks[loc] = (start.line + 1, start.column + 1)
-        return node.value
+
+class _NeedsMarks(Exception):
+    """The quick read met something to report: the full build reports it, with its line."""
+
+
+def _values(node: yaml.Node, clean: bool) -> Any:
+    """The values of a node tree, without marks: what `_Builder.build` returns for a file it
+    accepts, about five times as fast. Anything `build` would refuse raises _NeedsMarks, and
+    `build` then runs to say so with the line and column."""
+    count = 0
+    constructor = None
+    scalar_type, mapping_type = yaml.ScalarNode, yaml.MappingNode
+
+    def scalar(item: yaml.Node) -> Any:
+        nonlocal constructor
+        tag = item.tag
+        if tag == _STR_TAG or tag == _TIMESTAMP_TAG:
+            value = item.value
+        elif tag not in _SAFE_TAGS:
+            raise _NeedsMarks
+        elif tag == _BOOL_TAG and item.value.lower() not in ("true", "false"):
+            value = item.value
+        else:
+            constructor = constructor or yaml.constructor.SafeConstructor()
+            value = constructor.construct_object(item, deep=True)
+        if isinstance(value, str) and (not clean or item.style == '"') and _control(value):
+            raise _NeedsMarks
+        return value
+
+    def walk(item: yaml.Node, depth: int) -> Any:
+        nonlocal count
+        count += 1
+        if depth > MAX_DEPTH or count > MAX_NODES:
+            raise _NeedsMarks
+        kind = type(item)
+        if kind is scalar_type:
+            return scalar(item)
+        if item.tag not in _SAFE_TAGS:
+            raise _NeedsMarks
+        deeper = depth + 1
+        if kind is mapping_type:
+            out: dict[str, Any] = {}
+            for key_node, value_node in item.value:
+                if type(key_node) is not scalar_type or key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _NeedsMarks
+                key = str(key_node.value)
+                if key in out or len(key) > MAX_KEY or ((not clean or key_node.style == '"') and _control(key)):
+                    raise _NeedsMarks
+                out[key] = walk(value_node, deeper)
+            return out
+        return [walk(child, deeper) for child in item.value]
+
+    return walk(node, 0)
 
 
 _control = CONTROLS.search
 
 
-def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap]:
-    """Parse one YAML document into plain Python values and a SourceMap."""
+def read_yaml(path: Path | str, text: str | None = None, *, marks: bool = False) -> tuple[Any, SourceMap]:
+    """Parse one YAML document into plain Python values and a SourceMap. The map's marks
+    are worked out on first use, by parsing the text again, unless `marks` asks for them now
+    (a caller that will need a line for every value, such as lint)."""
     path = Path(path)
     smap = SourceMap(str(path), text=text)
+    given = text
     if text is None:
         try:
             info = path.stat()
@@ -338,6 +377,15 @@ def read_yaml(path: Path | str, text: str | None = None) -> tuple[Any, SourceMap
     if node is None:
         raise ScenarioError([Problem(str(path), 1, 1, "the file is empty",
                                      "start from `peersim new persona NAME` or a shipped example", validation_code=UNREADABLE)])
+    if not marks:
+        try:
+            # Most loads never need a line: the marks are worked out from the same text, by
+            # the full build below, when a message first asks for one.
+            data = _values(node, _control(text) is None)
+            read = text
+            return data, SourceMap(str(path), text=given, later=lambda: read_yaml(path, read, marks=True)[1])
+        except (_NeedsMarks, RecursionError):
+            pass                    # the full build says what is wrong, and where
     try:
         data = _Builder(smap, text).build(node, ())
     except RecursionError:

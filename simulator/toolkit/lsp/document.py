@@ -43,7 +43,7 @@ def parse(path: Path, text: str, typing_line: int | None = None) -> tuple[dict |
         if attempt is None:
             continue
         try:
-            data, smap = read_yaml(path, attempt)
+            data, smap = read_yaml(path, attempt, marks=True)    # completion and hover need a place for every value
         except ScenarioError:
             continue
         return (data, smap) if isinstance(data, dict) else (None, None)
