@@ -437,6 +437,10 @@ if _CSafe is not None:
         same tags (the safe loader's implicit resolvers, tried in the same order), which
         tests/test_yaml_paths.py checks value for value against the pure-Python path."""
 
+        def __init__(self, stream):
+            super().__init__(stream)
+            self._values = 0
+
         def descend_resolver(self, current_node, current_index):
             pass
 
@@ -446,7 +450,7 @@ if _CSafe is not None:
         def resolve(self, kind, value, implicit):
             # libyaml builds a Python node for every value, and asks this for each one: the
             # one place to stop a file of a million tiny values before it takes seconds.
-            self._values = getattr(self, "_values", 0) + 1
+            self._values += 1
             if self._values > MAX_NODES:
                 raise TooManyValues()
             if kind is yaml.ScalarNode:
