@@ -148,7 +148,7 @@ def _from_cache(model: type[BaseModel], kind: str, path: Path, key: tuple[Path, 
     except ValidationError:
         return None
     raw = key[2]
-    return value, SourceMap(str(path), later=lambda: read_yaml(path, _as_text(raw))[1])
+    return value, SourceMap(str(path), later=lambda: read_yaml(path, _as_text(raw), marks=True)[1])
 
 
 def _as_text(raw: bytes) -> str:
