@@ -30,9 +30,9 @@ def reads(monkeypatch):
     counted: Counter = Counter()
     real = loader.read_yaml
 
-    def counting(path, text=None):
+    def counting(path, text=None, **options):
         counted[Path(path).resolve()] += 1
-        return real(path, text)
+        return real(path, text, **options)
 
     monkeypatch.setattr(loader, "read_yaml", counting)
     loader.forget_trees()
