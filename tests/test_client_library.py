@@ -138,3 +138,13 @@ async def test_the_app_lists_a_local_client_plays_it_and_resumes_it(clients):
         assert app.screen.session.log.id == log.id and len(app.screen.session.log.turns) == 2
         await say(pilot, REPAIR[1])
         assert len(Store().load_session(log.id).turns) == 3
+
+
+def test_a_client_id_that_does_not_exist_is_an_unknown_name():
+    from simulator.scenario.errors import ScenarioError
+    from simulator.scenario.loader import resolve_persona
+
+    with pytest.raises(ScenarioError) as info:
+        resolve_persona("marcuss")
+    problem = info.value.problems[0]
+    assert problem.validation_code == "PS0003" and "did you mean 'marcus'" in problem.hint

@@ -207,7 +207,7 @@ def resolve_persona(ref: str | Path) -> Path:
         return local
     ids = [p.stem for p in shipped_persona_paths()] + [p.stem for p in library.local_persona_paths()]
     raise ScenarioError([Problem(str(ref), 0, 0, f"no client called '{ref}'",
-                                 did_you_mean(ref, ids) + " (`peersim list` shows them all)", validation_code=BROKEN_RULE)])
+                                 did_you_mean(ref, ids) + " (`peersim list` shows them all)", validation_code=UNKNOWN_NAME)])
 
 
 def tree_folders(persona_path: Path) -> list[Path]:
