@@ -27,7 +27,7 @@ Ref = Annotated[str, Field(max_length=MAX_ID)]
 Phrase = Annotated[str, Field(min_length=1, max_length=MAX_PHRASE)]
 # The rules that can be tried in one state: its own and every `from: any` rule. The engine
 # declares a state's rules for a move the first time that move is made there, and each
-# costs `transitions` some tens of microseconds; the largest shipped state has 21.
+# costs `transitions` some tens of microseconds; the largest shipped state has 8.
 MAX_RULES_PER_STATE = 500
 
 # Every number an author writes has a range, so no file can make the engine's arithmetic

@@ -292,7 +292,7 @@ _control = CONTROLS.search
 def read_yaml(path: Path | str, text: str | None = None, *, marks: bool = False) -> tuple[Any, SourceMap]:
     """Parse one YAML document into plain Python values and a SourceMap. The map's marks
     are worked out on first use, by parsing the text again, unless `marks` asks for them now
-    (a caller that will need a line for every value, such as lint)."""
+    (a caller that needs a line for every value at once, such as the language server)."""
     path = Path(path)
     smap = SourceMap(str(path), text=text)
     given = text
