@@ -472,3 +472,18 @@ def test_the_guides_hover_example_is_what_hover_says(root):
     line = smap.locate(("transitions", 7))[0] - 1
     shown = [row.strip() for row in _guide_block("text", "## Diagnostics in your editor").strip().split("\n")]
     assert shown == hover.hover_text(tree, tree.read_text(encoding="utf-8"), line).split("\n")
+
+
+def test_a_trees_unsaved_text_is_checked_against_the_personas_that_use_it(library):
+    # Marcus uses this tree: a placeholder his file does not fill is found as it is typed,
+    # not only after the tree is saved.
+    path = library / "dialogue_trees" / "guarded.yaml"
+    saved = path.read_text(encoding="utf-8")
+    assert diagnose.findings(path, saved) == []
+    anchor = '      default:\n        - "'
+    assert anchor in saved
+    typed = saved.replace(anchor, anchor + "Ask ${sister}. ", 1)
+    found = [p for p in diagnose.findings(path, typed) if p.code == "PS0030"]
+    assert [p.line for p in found] == [line_of(typed, "Ask ${sister}") + 1]
+    assert "persona 'marcus'" in found[0].message
+    assert path.read_text(encoding="utf-8") == saved

@@ -8,7 +8,7 @@ import stat
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from pydantic import BaseModel, ValidationError
 
@@ -257,8 +257,10 @@ def resolve_tree(ref: str, persona_path: Path) -> Path:
     return shipped_dir("dialogue_trees") / f"{ref}.yaml"
 
 
-def load_scenario(ref: str | Path, text: str | None = None) -> Scenario:
-    """Load and check a persona and its tree. Raises ScenarioError with every problem."""
+def load_scenario(ref: str | Path, text: str | None = None, trees: Mapping[Path, str] | None = None) -> Scenario:
+    """Load and check a persona and its tree. Raises ScenarioError with every problem.
+    `text` is the persona's text, and `trees` the texts of trees by resolved path, instead
+    of the disk's (an editor's unsaved buffers)."""
     path = resolve_persona(ref)
     # Only the reading is remembered for a persona: its checks against its tree run every
     # time, because which tree it names is found anew (a clients folder may shadow one).
@@ -283,7 +285,7 @@ def load_scenario(ref: str | Path, text: str | None = None) -> Scenario:
         known = [p.stem for p in shipped_tree_paths()]
         raise ScenarioError([smap.problem(("tree",), f"no dialogue tree '{persona.tree}' was found",
                                           did_you_mean(persona.tree, known), validation_code=UNKNOWN_NAME)])
-    tree, tree_map = load_tree(tree_path)
+    tree, tree_map = load_tree(tree_path, (trees or {}).get(tree_path.resolve()))
     problems = check_persona(persona, smap, tree, tree_map)
     if problems:
         raise ScenarioError(with_lookalikes(problems, smap, text))

@@ -520,8 +520,9 @@ def lint_paths(paths: list[str | Path], texts: dict[Path, str] | None = None) ->
     """Lint files or folders. Returns the files read and every finding, errors first per file.
 
     `texts` gives the text of some files (keyed by resolved path) instead of the disk's: an
-    editor's unsaved buffers (`peersim lsp`). Such a file need not exist yet. A tree given as
-    text is not checked against the personas beside it: they load the saved tree."""
+    editor's unsaved buffers (`peersim lsp`). Such a file need not exist yet. A persona whose
+    tree is given as text is checked against that text, so an unsaved tree is checked against
+    the personas beside it that use it."""
     texts = texts or {}
     given = [Path(p) for p in paths if Path(p).resolve() in texts]
     files, problems = yaml_files([p for p in paths if Path(p).resolve() not in texts])
@@ -536,7 +537,7 @@ def lint_paths(paths: list[str | Path], texts: dict[Path, str] | None = None) ->
         key = path.resolve()
         if key not in loaded:
             try:
-                loaded[key] = load_scenario(path, texts.get(key))
+                loaded[key] = load_scenario(path, texts.get(key), trees=texts)
             except ScenarioError as exc:
                 loaded[key] = exc
         if isinstance(loaded[key], ScenarioError):
@@ -590,7 +591,7 @@ def lint_paths(paths: list[str | Path], texts: dict[Path, str] | None = None) ->
         if kind_of(path, texts.get(path.resolve())) == "tree":
             do_tree(path)
             # Tree lines are checked against the personas beside it that use it.
-            for persona_path in [] if path.resolve() in texts else _sibling_personas(path):
+            for persona_path in _sibling_personas(path):
                 try:
                     uses = scenario_of(persona_path).tree_path.resolve() == path.resolve()
                 except ScenarioError:

@@ -1,9 +1,8 @@
 """Everything `peersim validate` and `peersim lint` find in one file, as LSP diagnostics.
 
 The file's unsaved text is checked, through the same `lint_paths` the command line uses
-(it takes the text of a file in place of the disk's). Only when the text is the saved file
-is the file read from disk, so a tree is then also checked against the personas that use it
-(they load the saved tree, so an unsaved tree cannot be checked against them)."""
+(it takes the text of a file in place of the disk's); a tree's unsaved text is also checked
+against the personas beside it that use it, as it is typed."""
 
 from __future__ import annotations
 
