@@ -123,3 +123,27 @@ def test_a_new_tree_from_the_template_says_every_kind(tmp_path, monkeypatch):
     tree, _ = load_tree(path)
     assert all(state.kind for state in tree.states.values())
     assert not [p for p in lint_paths([path])[1] if p.code == "PS0013"]
+
+
+def test_a_client_taking_it_back_is_read_as_pulling_back_with_the_tree_or_without():
+    # The testing tree's 'retreating' ("Took it back; jokes and 'forget I said anything'"):
+    # the live debrief reads its `kind:`, a report of a bundle from another computer reads the
+    # id; both must say the judging remark sent the client back.
+    kinds = tree_kinds(load_tree(ROOT / "dialogue_trees" / "testing.yaml")[0])
+    asks = {"parts": [("open_question", "What has it been like?")], "state": "trusting"}
+    judged = {"parts": [("judgment", "That was a dumb thing to do.")], "state": "retreating", "effect": 0}
+    log = make_log([asks] * 4 + [judged], start_state="trusting")
+    assert withdrawal_triggers(log, kinds) == {"judgment": 1} == withdrawal_triggers(log)
+
+
+def test_the_testing_clients_states_get_the_suggestions_of_what_they_stand_for():
+    # Advice while the client is still sizing the helper up calls for backing their own choice
+    # (guarded), not for the default's collaboration; once they have told the secret and are
+    # opening up, the default holds.
+    from simulator.debrief.library import needed_move
+
+    kinds = tree_kinds(load_tree(ROOT / "dialogue_trees" / "testing.yaml")[0])
+    advice = make_log([{"parts": [("directive_advice", "You should just tell them.")]}]).turns[0]
+    assert needed_move(advice, kinds["sizing_up"]) == "autonomy_support"
+    assert needed_move(advice, kinds["reassured"]) == "autonomy_support"
+    assert {kinds[s] for s in ("trusting", "unburdening", "hopeful")} == {"opening"}

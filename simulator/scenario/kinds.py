@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # the scoring needs only guess_kind, and need not import pyda
     from simulator.scenario.schema import Tree
 
 # The guess for a state without `kind:`, first match wins: the stems each kind's ids often hold.
-_GUESSES = (("withdrawn", ("withdraw", "shut", "closed", "left", "leav", "defend", "gone")),
+_GUESSES = (("withdrawn", ("withdraw", "shut", "closed", "left", "leav", "defend", "gone", "retreat")),
             ("ambivalent", ("torn", "ambival", "weigh")),
             ("guarded", ("guard", "wary", "testing", "rambl", "scatter")),
             ("opening", ("warm", "open", "explor", "lean", "focus", "deep", "plan", "ahead", "circl")))
