@@ -287,7 +287,9 @@ async def test_the_history_table_fits_80_columns_without_scrolling_sideways():
     # The longest shipped name, the longest mode, a retry from turn 12, a long ending; enough rows
     # for the vertical scroll bar to take its columns too.
     rows = [session(i, f"2026-12-{i % 28 + 1:02d}T03:30:00+00:00", "Denise Carter", "assessment", 12, "plan")
-            for i in range(40)] + [session(99, "2025-11-30T09:05:00+00:00", "Marcus", "practice", None, "left")]
+            for i in range(40)] + [session(98, "2026-11-30T09:05:00+00:00", "Maria-Fernanda Oyelaran-Castellanos",
+                                           "assessment", 12, "plan"),
+                                   session(99, "2025-11-30T09:05:00+00:00", "Marcus", "practice", None, "left")]
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -298,3 +300,4 @@ async def test_the_history_table_fits_80_columns_without_scrolling_sideways():
         first, last = table.get_row_at(0), table.get_row_at(table.row_count - 1)
         assert first[0] == "01 Dec 03:30" and first[3] == "from 12" and first[6] == "plan agreed"
         assert last[0] == "2025-11-30"          # another year than the newest session: the date, not the time
+        assert str(table.get_row_at(table.row_count - 2)[1]) == "Maria-Fernan…"   # a long name is cut

@@ -12,6 +12,9 @@ from simulator.tui.labels import compact_date
 from simulator.tui.messages import OpenDebrief
 
 
+NAME_WIDTH = 13     # a longer name (a trainer's client may have up to 60 characters) is cut with "…"
+
+
 class HistoryScreen(Screen):
     HELP_KEYS = [("Enter", "reopen that session's debrief")]
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("f1", "app.help", "Help")]
@@ -42,7 +45,8 @@ class HistoryScreen(Screen):
             score = "-" if s.overall is None else str(s.overall)
             # Text, not str: a DataTable reads a str cell as markup, and a name is author text.
             attempt = "first" if s.parent_id is None else f"from {s.branch_turn or 0}"
-            table.add_row(compact_date(s.started_at, this_year), Text(s.persona_name), s.mode, attempt,
+            name = s.persona_name if len(s.persona_name) <= NAME_WIDTH else s.persona_name[:NAME_WIDTH - 1] + "…"
+            table.add_row(compact_date(s.started_at, this_year), Text(name), s.mode, attempt,
                           str(s.turns), score, ending, key=s.id)
         who = f" for {trainee}" if trainee else ""
         title = (f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}{who}. Enter opens a debrief."
