@@ -303,11 +303,12 @@ def _guarded_with_rules(tmp_path: Path, rules: str) -> Path:
     return persona_with(tmp_path, "many")
 
 
-def test_a_rule_repeated_thousands_of_times_is_refused_with_its_line(tmp_path, capsys):
+@pytest.mark.parametrize("source", ["any", "[any]"], ids=["any", "a list holding any"])
+def test_a_rule_repeated_thousands_of_times_is_refused_with_its_line(tmp_path, capsys, source):
     # Fuzzing (seed 41, file 3808) found a six-move `from: any` rule repeated 5,000 times: every
     # play-test declared 90,000 transitions to `transitions` (9 s of CPU for `test`).
     rule = "  - move: [reflection, open_question, affirmation, summary, closed_question, judgment]\n" \
-           "    from: any\n    to: shut_down\n    when: {rapport_at_most: 5}\n"
+           f"    from: {source}\n    to: shut_down\n    when: {{rapport_at_most: 5}}\n"
     path = _guarded_with_rules(tmp_path, rule * 5_000)
     assert main(["validate", str(path), str(tmp_path / "dialogue_trees")]) == 1
     out = capsys.readouterr().out

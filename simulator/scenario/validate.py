@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from simulator.moves.taxonomy import FAMILY_IDS, MOVE_IDS
 from simulator.scenario import conditions
-from simulator.scenario.rules import as_list  # noqa: F401 (others import it from here)
+from simulator.scenario.rules import as_list, rules_of  # as_list: others import it from here too
 from simulator.scenario.errors import BAD_FIELD, BROKEN_RULE, UNKNOWN_NAME, Problem, did_you_mean
 from simulator.scenario.schema import MAX_RULES_PER_STATE, OPENNESS_LEVELS, REPLY_KEYS, Conditions, Persona, Tree
 from simulator.scenario.source import SourceMap
@@ -358,18 +358,14 @@ def check_tree(tree: Tree, smap: SourceMap) -> list[Problem]:
 
 
 def _check_rules_per_state(c: _Checker, tree: Tree) -> None:
-    """At most MAX_RULES_PER_STATE rules may be tried in one state; reported once, at the
-    first rule past the limit in the first state that has too many."""
-    anywhere = [i for i, tr in enumerate(tree.transitions) if tr.from_ == "any"]
-    own: dict[str, list[int]] = {}
-    for i, tr in enumerate(tree.transitions):
-        if tr.from_ != "any":
-            for src in dict.fromkeys(as_list(tr.from_)):
-                own.setdefault(src, []).append(i)
+    """At most MAX_RULES_PER_STATE rules may be tried in one state (the rule index's own and
+    `from: any` rules, as the engine tries them); reported once, at the first rule past the
+    limit in the first state that has too many."""
+    index = rules_of(tree)
     for sid in tree.states:
-        tried = len(anywhere) + len(own.get(sid, ()))
+        tried = len(index.any_rules) + len(index.explicit.get(sid, ()))
         if tried > MAX_RULES_PER_STATE:
-            over = sorted(anywhere + own.get(sid, []))[MAX_RULES_PER_STATE]
+            over = index.leaving(sid)[MAX_RULES_PER_STATE].index
             c.rule(("transitions", over),
                    f"{tried} rules can be tried in the state '{sid}' (its own and every `from: any` rule); "
                    f"the most is {MAX_RULES_PER_STATE}, and this is rule {over + 1}",
