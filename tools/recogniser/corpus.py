@@ -592,6 +592,9 @@ _STRENGTH_PAST = ["kept going", "showed up", "asked for help", "stayed sober thi
                   "made it here", "got through the first week"]
 _MINE = ["my divorce", "my first year sober", "my time in the shelter", "my own recovery", "losing my job"]
 _YOURS = ["your job", "your place", "your kids", "your license", "everything"]
+# The slots these lists fill (SLOTS holds the rest).
+_FILLERS = {"feel_ing": _FEEL_ING, "want_n": _WANT_N, "strength_past": _STRENGTH_PAST, "name": _NAMES,
+            "helper": _HELPERS, "topic2_mine": _MINE, "topic2_yours": _YOURS}
 
 
 def _fill(template: str, rng: random.Random) -> str:
@@ -603,20 +606,8 @@ def _fill(template: str, rng: random.Random) -> str:
             values[name] = rng.choice(SLOTS[name])
         elif name == "topic2":
             values[name] = rng.choice([t for t in SLOTS["topic"] if t != values.get("topic")])
-        elif name == "feel_ing":
-            values[name] = rng.choice(_FEEL_ING)
-        elif name == "want_n":
-            values[name] = rng.choice(_WANT_N)
-        elif name == "strength_past":
-            values[name] = rng.choice(_STRENGTH_PAST)
-        elif name == "name":
-            values[name] = rng.choice(_NAMES)
-        elif name == "helper":
-            values[name] = rng.choice(_HELPERS)
-        elif name == "topic2_mine":
-            values[name] = rng.choice(_MINE)
-        elif name == "topic2_yours":
-            values[name] = rng.choice(_YOURS)
+        elif name in _FILLERS:
+            values[name] = rng.choice(_FILLERS[name])
         elif name.endswith("_cap") or name.endswith("_low"):
             base = name.rsplit("_", 1)[0]
             src = rng.choice(SLOTS[base])
