@@ -1,3 +1,4 @@
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -17,3 +18,22 @@ def _private_data_dir(tmp_path, monkeypatch):
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Parses per file (by resolved path), each load starting as a new command would (no tree
+    kept in memory)."""
+    from simulator.scenario import loader
+
+    counted: Counter = Counter()
+    real = loader.read_yaml
+
+    def counting(path, text=None, **options):
+        counted[Path(path).resolve()] += 1
+        return real(path, text, **options)
+
+    monkeypatch.setattr(loader, "read_yaml", counting)
+    loader.forget_trees()
+    yield counted
+    loader.forget_trees()

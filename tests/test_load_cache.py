@@ -10,7 +10,6 @@ import os
 import stat
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -23,21 +22,6 @@ from tests.test_loader import MINI_PERSONA, MINI_TREE
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-@pytest.fixture
-def reads(monkeypatch):
-    """Parses per file, each load starting as a new command would (no tree kept in memory)."""
-    counted: Counter = Counter()
-    real = loader.read_yaml
-
-    def counting(path, text=None, **options):
-        counted[Path(path).resolve()] += 1
-        return real(path, text, **options)
-
-    monkeypatch.setattr(loader, "read_yaml", counting)
-    loader.forget_trees()
-    yield counted
-    loader.forget_trees()
 
 
 def _client(tmp_path: Path, tree: str = MINI_TREE) -> tuple[Path, Path]:

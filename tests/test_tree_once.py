@@ -3,30 +3,14 @@ it, and `list`, `lint` and `validate` meet it once for each of them."""
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from simulator.cli import main
-from simulator.scenario import loader
 from simulator.scenario.loader import load_tree, shipped_dir
 from tests.test_loader import MINI_TREE
 
-
-@pytest.fixture
-def reads(monkeypatch):
-    loader.forget_trees()
-    counted: Counter = Counter()
-    real = loader.read_yaml
-
-    def counting(path, text=None, **options):
-        counted[Path(path).resolve()] += 1
-        return real(path, text, **options)
-
-    monkeypatch.setattr(loader, "read_yaml", counting)
-    yield counted
-    loader.forget_trees()
 
 
 @pytest.mark.parametrize("command", [["list"], ["validate", "personas", "dialogue_trees"],
