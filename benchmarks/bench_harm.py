@@ -20,11 +20,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# The code measured: this checkout's, or another's named by PYTHONPATH (a "before" to
+# compare with; the held-out items and ESConv are read from this checkout either way).
+if not os.environ.get("PYTHONPATH"):
+    sys.path.insert(0, str(ROOT))
 
 from simulator.moves.evaluate import load_map, score  # noqa: E402
 from simulator.moves.taxonomy import HARMFUL_MOVES  # noqa: E402

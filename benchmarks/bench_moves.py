@@ -22,15 +22,22 @@ import argparse
 import platform
 import statistics
 import subprocess
+import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# The code measured: this checkout's, or another's named by PYTHONPATH (a "before" to
+# compare with; the held-out items and ESConv are read from this checkout either way).
+if not os.environ.get("PYTHONPATH"):
+    sys.path.insert(0, str(ROOT))
 
 from simulator.moves.evaluate import evaluate, load_map  # noqa: E402
+import simulator  # noqa: E402
+
+CODE = Path(simulator.__file__).resolve().parents[1]
 from simulator.moves.recognizer import Recognizer  # noqa: E402
 from simulator.moves.segment import normalise  # noqa: E402
 from tools.recogniser.train import CORPUS, read_corpus  # noqa: E402
@@ -49,7 +56,6 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    import os
     load = ""
     if hasattr(os, "getloadavg"):
         load = " load average %.1f" % os.getloadavg()[0]
@@ -81,7 +87,6 @@ def esconv(map_name: str = "esconv") -> dict | None:
 def classify_throughput(lines: list[str], processes: int | None = None) -> dict:
     """One `peersim classify` call, best of three. `processes`: PEERSIM_CLASSIFY_PROCESSES
     (None: the default, one worker per core for inputs of 2,000 lines or more)."""
-    import os
 
     env = dict(os.environ)
     # Measured as a user runs it: PYTHONUNBUFFERED (set in some sandboxes) makes every
@@ -96,8 +101,9 @@ def classify_throughput(lines: list[str], processes: int | None = None) -> dict:
     for _ in range(3):
         began = time.perf_counter()
         with open(name, encoding="utf-8") as stdin:
+            # From the measured code's own folder: `python -m` puts the working folder first.
             proc = subprocess.run([sys.executable, "-m", "simulator", "classify"], stdin=stdin,
-                                  stdout=subprocess.PIPE, cwd=ROOT, check=True, env=env)
+                                  stdout=subprocess.PIPE, cwd=CODE, check=True, env=env)
         took = time.perf_counter() - began
         assert proc.stdout.count(b"\n") == len(lines)
         best = took if best is None else min(best, took)
