@@ -47,3 +47,14 @@ class PrintableStream:
 
     def __getattr__(self, name):
         return getattr(self._stream, name)
+
+
+# ------------------------------------------------------------------ text coming in
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def plain_text(text: str) -> str:
+    """The trainee's words with any lone surrogate (undecodable terminal bytes, or a
+    JSON escape like "\\ud800") replaced by U+FFFD, one character for one, so offsets
+    stay true. Such a character is not text any recogniser can be asked to read."""
+    return _LONE_SURROGATE.sub("\ufffd", text)

@@ -24,7 +24,8 @@ COMMAND_MODULES = [
 
 # Commands that need only their own module: `peersim list` need not import the engine,
 # the debrief and the authoring tools to register commands it will not run.
-LIGHT_COMMANDS = {"list": "simulator.cli.core", "validate": "simulator.cli.core", "schema": "simulator.cli.core"}
+LIGHT_COMMANDS = {"list": "simulator.cli.core", "validate": "simulator.cli.core", "schema": "simulator.cli.core",
+                  "classify": "simulator.cli.moves", "eval-moves": "simulator.cli.moves"}
 
 
 def build_parser(modules: list[str] | None = None) -> argparse.ArgumentParser:

@@ -48,17 +48,9 @@ from simulator.scenario.rules import Rule, rules_of
 from simulator.scenario.schema import FIRST_STEP, OPENNESS_LEVELS, Beat, Conditions, Topic
 from simulator.scenario.schema import NOT_SAID
 from simulator.scenario.validate import PLACEHOLDER, as_list
+from simulator.safetext import plain_text  # noqa: F401  (the engine's callers read turns through it)
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-
-def plain_text(text: str) -> str:
-    """The trainee's words with any lone surrogate (undecodable terminal bytes, or a
-    JSON escape like "\\ud800") replaced by U+FFFD, one character for one, so offsets
-    stay true. Such a character is not text any recogniser can be asked to read."""
-    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def weighed_moves(reading: Reading) -> list[str]:
