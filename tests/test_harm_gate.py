@@ -216,7 +216,7 @@ def test_the_model_alone_never_decides_harm():
                 assert span.source in ("lexicon", "turn"), (text, span)
 
 
-ASKED = "Honestly, that was a bit much."
+ASKED = "Well, that was always going to end badly."
 
 
 def held_reading() -> Reading:
@@ -340,3 +340,50 @@ def test_a_greeting_before_a_question_is_read_as_both():
     assert [m.move for m in reading.moves] == ["greeting", "open_question"]
     assert reading.primary == "open_question"
     assert [m.move for m in recognize("Hi, thanks for coming in.").moves] == ["greeting"]
+
+
+# ------------------------------------------------------------------ everyday English (third round)
+# Harm in plain words the earlier rounds did not name, in each register, beside the
+# harmless turns that use the same words for another job.
+@pytest.mark.parametrize("text,move", [
+    ("Gambling the rent money away was a pretty stupid move.", "judgment"),
+    ("hiding it from her is basically lying", "judgment"),
+    ("Well, what did you think would happen if you kept drinking?", "judgment"),
+    ("smh u rly shoulda known better", "judgment"),
+    ("I'm a bit disappointed, to be honest.", "judgment"),
+    ("A good mum wouldn't do that.", "judgment"),
+    ("You've got this!!", "minimizing"),
+    ("Keep smiling, good things are coming your way!", "minimizing"),
+    ("ur gonna smash it, i just know it", "minimizing"),
+    ("Hey, tomorrow's a new day! Plenty more jobs out there.", "minimizing"),
+    ("I ran it past your sponsor.", "confidentiality_breach"),
+    ("told ur PO about the party", "confidentiality_breach"),
+    ("So, um, I had a quick word with your teacher about what you said.", "confidentiality_breach"),
+    ("if u dont tell ur dad i will", "confidentiality_breach"),
+    ("u shud tell ur mum", "directive_advice"),
+    ("Definitely report it to the police.", "directive_advice"),
+    ("Honestly, yours sounds kind of easy compared to mine.", "self_focused_story"),
+])
+def test_harm_in_plain_words_acts(text, move):
+    assert move in acting_harm(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Your mum keeps saying everything happens for a reason, and it drives you up the wall.",
+    "you're thinking maybe you should just quit",
+    "ur sister says ur being dramatic and that really got to u",
+    "So your boss said you need to pull your socks up, and you felt humiliated.",
+    "You're worried people will think you're making excuses.",
+    "You kept going after every no.",
+    "I have faith in you.",
+    "That sounds really hard.",
+    "That's so unfair.",
+    "so what were you hoping would happen when you went round?",
+    "I'm disappointed for you, that's rotten luck.",
+    "I'm required to report it only if someone's at risk, and I'd tell you first.",
+    "Would it be okay if I let your caseworker know, or would you rather tell her yourself?",
+    "Feeling like you let them down?",
+    "You should have seen his face, you said? That must have been a lot.",
+])
+def test_the_same_words_given_back_or_meant_kindly_do_not_act_as_harm(text):
+    assert acting_harm(text) == set()

@@ -42,7 +42,7 @@ def test_a_statement_about_the_client_is_a_reflection(text):
 # with an auxiliary, or asks about facts, is still a closed question.
 @pytest.mark.parametrize("text", ["you feel stuck?", "You're tired of it?", "So you're stuck?",
                                   "So you feel he doesn't listen?", "so ur saying u just want him to listen?",
-                                  "sounds like it's been a lot?", "part of you wants to go back?"])
+                                  "sounds like you've had enough?", "part of you wants to go back?"])
 def test_a_reflection_said_as_a_question_is_a_reflection(text):
     reading = recognize(text)
     assert reading.primary == "reflection"
@@ -55,6 +55,52 @@ def test_a_yes_no_question_about_facts_is_a_closed_question(text):
     reading = recognize(text)
     assert reading.primary == "closed_question"
     assert "reflection" not in moves_of(text)
+
+
+# Word order tells them apart (docs/labelling.md, "A rising tone does not make a question"):
+# statement order with a "?" gives the client's words back; question order asks.
+@pytest.mark.parametrize("reflection,question", [
+    ("He hasn't called since?", "Has he called since?"),
+    ("your mum doesn't know?", "does ur mum know?"),
+    ("And nobody at work knows?", "Does anybody at work know?"),
+    ("So, um, it's been, like, weeks?", "Has it been weeks?"),
+    ("Mm, so the move felt like a fresh start at first?", "Did the move feel like a fresh start at first?"),
+    ("so ur mums been on at u again?", "is ur mum on at u again?"),
+    ("you two haven't spoken since christmas?", "Have you two spoken since Christmas?"),
+    ("Torn between the two?", "Are you torn between the two?"),
+])
+def test_word_order_tells_a_rising_reflection_from_a_question(reflection, question):
+    assert recognize(reflection).primary == "reflection"
+    assert "closed_question" not in moves_of(reflection)
+    assert recognize(question).primary == "closed_question"
+
+
+@pytest.mark.parametrize("text", ["you okay?", "u ok?", "that alright?", "you there?"])
+def test_a_short_check_in_in_statement_order_still_asks(text):
+    assert recognize(text).primary == "closed_question"
+
+
+@pytest.mark.parametrize("text", ["Can you tell me more about that?", "could u say a bit more about what happened",
+                                  "Would you be up for telling me what that was like?",
+                                  "Can you, um, walk me through the night it happened?",
+                                  "Do you want to tell me what happened?", "And then?"])
+def test_an_invitation_worded_as_a_yes_no_question_is_open(text):
+    assert recognize(text).primary == "open_question"
+
+
+@pytest.mark.parametrize("text", ["Could you get to the clinic on Tuesday?", "Could you tell your sister?"])
+def test_a_could_question_about_an_arrangement_stays_closed(text):
+    assert recognize(text).primary == "closed_question"
+
+
+@pytest.mark.parametrize("text,move", [
+    ("That sounds really hard.", "affirmation"), ("oof that sounds brutal", "affirmation"),
+    ("That must be so hard.", "affirmation"), ("That's so unfair.", "affirmation"),
+    ("No wonder you're exhausted.", "affirmation"),
+    ("It sounds like you're exhausted.", "reflection"), ("You must miss her.", "reflection"),
+])
+def test_validating_the_weight_of_it_is_affirmation_and_guessing_a_feeling_is_reflection(text, move):
+    assert recognize(text).primary == move
 
 
 def test_the_question_mark_is_named_as_the_evidence():
@@ -174,7 +220,7 @@ def test_negated_advice_reads_as_autonomy_support_and_names_the_phrase():
 def test_a_turn_holds_several_moves_in_order_with_spans_into_the_text():
     text = "That sounds exhausting. What keeps you going?"
     reading = recognize(text)
-    assert [m.move for m in reading.moves] == ["reflection", "open_question"]
+    assert [m.move for m in reading.moves] == ["affirmation", "open_question"]
     assert [text[m.start:m.end] for m in reading.moves] == ["That sounds exhausting.", "What keeps you going?"]
     assert reading.primary == "open_question"
 

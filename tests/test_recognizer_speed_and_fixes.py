@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 
 from simulator.cli import main
-from simulator.cli import core
+from simulator.cli import moves as classify_cli
 from simulator.moves import recognize, rules
 from simulator.moves.model import default_model, features
 from simulator.moves.segment import normalise, segments
@@ -60,6 +62,14 @@ def test_the_rule_index_finds_the_same_cue_as_trying_every_rule():
             assert got == plain
 
 
+def test_every_shipped_rule_is_found_by_its_keys():
+    # A rule with no key is tried on every piece of every turn: one such rule cost
+    # `peersim classify` a tenth of its speed (benchmarks/RESULTS.md, issue 11 third round).
+    lexicon = rules.default_lexicon()
+    keyless = [r.source[:60] for r in (*lexicon.rules, *lexicon.vetoes) if r.keys is None]
+    assert keyless == []
+
+
 def test_a_rule_search_started_at_its_keys_finds_the_leftmost_match():
     lexicon = rules.default_lexicon()
     text = "well you know, i'm so sorry to hear that and i'm sorry you're going through it"
@@ -89,10 +99,12 @@ def test_the_model_gives_the_same_probabilities_as_the_plain_feature_sum():
 # scores in the gate, 8-character rule keys, the filler pass skipped when there is nothing
 # to read past); every reading of the held-out, register, corpus and ESConv items was
 # compared too (benchmarks/speed_ab.py --same). Each entry: the turn, then every move
-# with its span and whether it acts on the client.
+# with its span and whether it acts on the client. Two entries changed on purpose since, in the
+# third round (docs/labelling.md): "that sounds exhausting" validates (affirmation), and the
+# retrained model is sure of a forum sign-off (greeting), so it acts.
 READ_AS_BEFORE = [
     ('That sounds exhausting. What keeps you going?',
-     [('reflection', 0, 23, True), ('open_question', 24, 45, True)]),
+     [('affirmation', 0, 23, True), ('open_question', 24, 45, True)]),
     ('You should just go to a meeting.',
      [('directive_advice', 0, 32, True)]),
     ('so you feel like you should quit',
@@ -120,7 +132,7 @@ READ_AS_BEFORE = [
     ('omg that sounds so rough what happened after',
      [('affirmation', 0, 24, True), ('open_question', 25, 44, True)]),
     ("Hey, I'm sorry you're going through this. It sounds like a long few weeks. What's helped before? Hope this helps.",
-     [('affirmation', 0, 41, True), ('reflection', 42, 74, True), ('open_question', 75, 96, True), ('greeting', 97, 113, False)]),
+     [('affirmation', 0, 41, True), ('reflection', 42, 74, True), ('open_question', 75, 96, True), ('greeting', 97, 113, True)]),
     ('When I was using I lost everything, my family, my job, my place, and I remember thinking nobody could ever understand, and then my sponsor told me to go to meetings and I did and I got clean.',
      [('self_focused_story', 0, 191, True)]),
 ]
@@ -145,7 +157,7 @@ def test_fillers_and_restarts_are_read_past_and_nothing_else_is(text, tidied):
 
 def test_a_line_break_ends_a_sentence_and_keeps_the_words_before_it():
     reading = recognize("That sounds so hard\nWhat keeps you going?")
-    assert [m.move for m in reading.moves] == ["reflection", "open_question"]
+    assert [m.move for m in reading.moves] == ["affirmation", "open_question"]
 
 
 # ------------------------------------------------------------------ parallel classify
@@ -157,8 +169,8 @@ def _classify(argv, text, monkeypatch, capsys):
 
 @pytest.mark.parametrize("jsonl", [False, True])
 def test_a_large_input_read_by_several_processes_gives_the_same_lines_in_order(monkeypatch, capsys, jsonl):
-    monkeypatch.setattr(core, "PARALLEL_FROM", 40)
-    monkeypatch.setattr(core, "CHUNK", 7)
+    monkeypatch.setattr(classify_cli, "PARALLEL_FROM", 40)
+    monkeypatch.setattr(classify_cli, "CHUNK", 7)
     texts = [SAMPLES[i % len(SAMPLES)] + f" ({i})" for i in range(90)]
     texts[5] = ""
     if jsonl:
@@ -169,9 +181,9 @@ def test_a_large_input_read_by_several_processes_gives_the_same_lines_in_order(m
     else:
         lines, argv = texts, ["classify"]
     stdin = "\n".join(lines) + "\n"
-    monkeypatch.setenv(core.PROCESSES_ENV, "2")
+    monkeypatch.setenv(classify_cli.PROCESSES_ENV, "2")
     parallel = _classify(argv, stdin, monkeypatch, capsys)
-    monkeypatch.setenv(core.PROCESSES_ENV, "1")
+    monkeypatch.setenv(classify_cli.PROCESSES_ENV, "1")
     serial = _classify(argv, stdin, monkeypatch, capsys)
     assert parallel == serial
     out = parallel.splitlines()
@@ -181,6 +193,18 @@ def test_a_large_input_read_by_several_processes_gives_the_same_lines_in_order(m
         assert json.loads(out[89])["n"] == 89
     else:
         assert json.loads(out[89])["text"] == texts[89]
+
+
+def test_classify_starts_without_the_scenario_loader_the_engine_or_pydantic(tmp_path):
+    # A piped `peersim classify` once spent 0.4 s of its start importing what it never uses.
+    code = ("import sys, io\nsys.stdin = io.StringIO('That sounds hard.\\n')\n"
+            "from simulator.cli import main\nmain(['classify'])\n"
+            "heavy = [m for m in ('simulator.scenario.loader', 'simulator.engine', 'simulator.debrief', 'pydantic') "
+            "if m in sys.modules]\nprint('HEAVY', heavy, file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert json.loads(proc.stdout)["primary"] == "affirmation"
+    assert "HEAVY []" in proc.stderr
 
 
 # ------------------------------------------------------------------ reading fixes
@@ -203,9 +227,17 @@ def test_a_question_that_opens_with_an_interjection_keeps_its_kind(text, move):
     assert recognize(text).primary == move
 
 
-@pytest.mark.parametrize("text", ["I have faith in you.", "You've got this.", "I'm sure you can handle the interview."])
+@pytest.mark.parametrize("text", ["I have faith in you.", "I'm sure you can handle the interview.", "You kept going after every no.",
+                                  "It sounds like you've been so strong through all of this."])
 def test_confidence_in_the_client_reads_as_affirmation(text):
     assert recognize(text).primary == "affirmation"
+
+
+@pytest.mark.parametrize("text", ["You've got this!!", "I'm sure you'll be fine at the interview.",
+                                  "ur gonna smash it, i just know it", "Keep your chin up, things always work out in the end."])
+def test_cheerleading_that_promises_an_outcome_is_minimizing(text):
+    # docs/labelling.md: empty cheerleading brushes the doubt aside; a grounded affirmation names what they did.
+    assert recognize(text).primary == "minimizing"
 
 
 def test_have_you_ever_tried_stays_a_question_about_what_the_client_did():

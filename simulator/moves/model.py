@@ -64,6 +64,13 @@ def features(norm: str, chars: bool = True) -> list[str]:
 _BACKCHANNEL_WORDS = frozenset("ok okay k mm mhm hmm hm right yeah yep yes sure alright oh ah wow uh".split())
 _SECOND_PERSON = frozenset("you your you're you've you'd you'll yours yourself".split())
 _STEMS = ("you", "you're", "so", "sounds", "it", "part", "seems", "feels", "like")
+# Word order tells a question from a statement said with a rising tone: "has he called?"
+# opens with its auxiliary or a question word, "he hasn't called?" with its subject.
+_OPENERS = frozenset("so and but okay ok oh yeah right mm hmm wow like".split())
+_ASKS_FIRST = frozenset(
+    "do does did are is was were have has had can could would will should shall may might am don't doesn't didn't "
+    "aren't isn't wasn't weren't haven't hasn't won't wouldn't can't couldn't shouldn't what how why when where who "
+    "which whose whom".split())
 
 
 def context(words: list[str], question: bool) -> list[str]:
@@ -77,6 +84,9 @@ def context(words: list[str], question: bool) -> list[str]:
         out.append("x:you")
         if question and words[0] in _STEMS:
             out.append("x:stem?")
+    if question and words:
+        first = next((w for w in words if w not in _OPENERS), words[0])
+        out.append("x:asks?" if first in _ASKS_FIRST else "x:states?")
     return out
 
 

@@ -28,7 +28,7 @@ from re import _constants as _C
 from re import _parser as _P
 
 from simulator.moves import patterns
-from simulator.moves.taxonomy import MOVE_IDS
+from simulator.moves.taxonomy import HARMFUL_MOVES, MOVE_IDS
 
 LEXICON = Path(__file__).with_name("lexicon.yaml")
 ENV_VAR = "PEERSIM_LEXICON"
@@ -294,9 +294,13 @@ def _compile(entries, where: str, lines=None) -> list[Rule]:
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or not isinstance(entry.get("pattern"), str):
             raise LexiconError(f"{where}: rule {i + 1} needs a `move` and a text `pattern`")
-        if entry.get("move") not in MOVE_IDS:
-            raise LexiconError(f"{where}: rule {i + 1} names an unknown move {entry.get('move')!r}; "
-                               f"known moves: {', '.join(MOVE_IDS)}")
+        # One pattern may stand for several moves (`move: [judgment, minimizing]`), so a
+        # rule shared by them (a veto for reported speech) is written once.
+        moves = entry.get("move") if isinstance(entry.get("move"), list) and entry.get("move") else [entry.get("move")]
+        for move in moves:
+            if not isinstance(move, str) or move not in MOVE_IDS:
+                raise LexiconError(f"{where}: rule {i + 1} names an unknown move {move!r}; "
+                                   f"known moves: {', '.join(MOVE_IDS)}")
         source = entry["pattern"]
         # Pieces are read in lower case, so a pattern without capitals needs no
         # case-insensitive matching (which is twice as slow); one with capitals gets it.
@@ -317,7 +321,7 @@ def _compile(entries, where: str, lines=None) -> list[Rule]:
         if not 0.0 < weight <= 1.0:
             raise LexiconError(f"{where}: rule {i + 1} needs a weight between 0 and 1")
         keys, starts, words = rule_keys(parsed)
-        out.append(Rule(entry["move"], source, weight, keys, flags, starts, words))
+        out.extend(Rule(move, source, weight, keys, flags, starts, words) for move in dict.fromkeys(moves))
     return out
 
 
@@ -464,7 +468,14 @@ _LEAD = r"(?:(?:oh|ah|aw|hmm|hm|wow|yes|yeah|alright|right|i see|oh no|oh wow|ok
 OPEN_START = re.compile(
     r"^" + _LEAD + r"(?:and |so,? |but |okay,? |well,? )?(what|how(?! (?:many|much|long|old|often)\b)|why|tell me|talk me|walk me|help me understand|describe|say more|"
     r"in what way|which|where (?:do|would|should|did)|who (?:do|would|could|helps)|i'?m curious|i wonder what|"
-    r"i wonder how|i'?d love to hear)\b")
+    r"i wonder how|i'?d love to hear|"
+    # An invitation worded as a yes/no question asks for the client's own words: "can you
+    # tell me more?", "would you be up for talking about it?" (docs/labelling.md).
+    r"(?:can|could|would|will) (?:you|u) (?:please |maybe |just |possibly )?(?:tell me|say (?:a bit |a little |some |a few words )?more|"
+    r"say what|talk (?:me|to me|about|a bit|a little)|walk me|describe|explain|share|help me understand|fill me in|paint|"
+    r"give me a sense|put (?:it|that) into words)|would (?:you|u) be (?:up for|willing to|okay|ok|comfortable) "
+    r"(?:tell|talk|shar|say|describ|go)\w*|(?:do you|d'?you) (?:want|wanna|feel like|fancy) (?:to )?(?:tell|talk|say|shar|go)\w*|"
+    r"wanna (?:tell|talk|say|share)|and then$)\b")
 CLOSED_START = re.compile(
     r"^" + _LEAD + r"(?:and |so,? |but |okay,? )?(do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|shall|"
     r"may|might|am|don'?t|doesn'?t|didn'?t|aren'?t|isn'?t|won'?t|wouldn'?t|haven'?t|when|where|who|how)\b")
@@ -488,13 +499,36 @@ ADVICE_QUESTION = re.compile(
 
 
 # A reflective statement said with a rising tone gives the client's words back: "so you
-# feel he doesn't listen?" is listening, not a question about facts (issue 11). A question
-# that opens with an auxiliary ("do you feel stuck?") still asks.
+# feel he doesn't listen?" is listening, not a question about facts (issue 11). What tells
+# them apart is word order: a statement keeps its subject first ("he hasn't called since?",
+# "your mum doesn't know?"); a question puts the auxiliary first ("has he called since?").
+_OPENER = r"^(?:(?:so|and|okay|ok|oh|yeah|right|mm|hmm|wow|basically|like|um|uh|i mean),? ){0,3}"
+_FINITE = (r"(?:'s|'re|'ve|'d|'ll| is| was| are| were| has| have| had| hasn'?t| haven'?t| doesn'?t| don'?t| didn'?t|"
+           r" won'?t| can'?t| couldn'?t| wouldn'?t| isn'?t| wasn'?t| never| still| keeps| kept| just| always| feels|"
+           r" felt| seems| seemed| wants| wanted| thinks| thought| said| says| left| made| makes| hates| loves| knows| been| got|"
+           r" gets| getting| gone| going)\b")
 RISING_REFLECTION = re.compile(
-    r"^(?:so,? |and |okay,? so |ok,? so |oh,? |yeah,? |right,? |so basically,? )?(you feel|you'?re feeling|you'?re|you are|"
-    r"you'?ve been|you have been|you were|you want|you wanted|you don'?t|you can'?t|you think|you wish|you'?d like|"
-    r"you miss|you need|you still|you really|you never|you felt|sounds like|it sounds like|it seems like|seems like|"
-    r"part of you|like you'?re|it feels like|feels like|what i'?m hearing is|i'?m hearing|i guess what i'?m hearing)\b")
+    _OPENER + r"(you feel|you'?re feeling|you'?re|you are|you'?ve|you have been|you were|you want|you wanted|"
+    r"you don'?t|you didn'?t|you can'?t|you couldn'?t|you won'?t|you haven'?t|you think|you thought|you wish|you'?d|"
+    r"you miss|you need|you needed|you still|you really|you never|you felt|you hate|you worry|you blame|you regret|"
+    r"you keep|you kept|you kind of|you sort of|you almost|you always|you just|you know that|you believe|you mean|"
+    r"sounds like|it sounds like|it seems like|seems like|part of you|some part of you|like you'?re|it feels like|"
+    r"feels like|what i'?m hearing is|i'?m hearing|i guess what i'?m hearing|"
+    r"you (?:two|both|guys|all)\b|"
+    r"(?:(?:your|his|her|their|the|my) \w+|he|she|they|it|that|there|this|things|nobody|no one|everyone|everybody|"
+    r"everything|nothing|someone|somebody|people)(?: \w+){0,3}?" + _FINITE + r")")
+# Said back without its subject, a feeling is still a reflection ("torn between the two?",
+# "scared it'll happen again?"); a question opens with its auxiliary or a question word.
+_FEELING = re.compile(r"\b(torn|scared|afraid|frightened|angry|mad|furious|sad|relieved|relief|hard|tough|lonely|alone|stuck|"
+                      r"tired|exhausted|drained|overwhelmed|guilty|ashamed|embarrassed|frustrated|hurt|nervous|worried|anxious|"
+                      r"confused|lost|hopeless|helpless|numb|empty|jealous|resentful|betrayed|abandoned|trapped|unsure|"
+                      r"conflicted|heartbroken|gutted|fed up|sick of|tired of|proud|hopeful|excited|bitter|raw|on edge|feeling like)\b")
+_ASKS_FIRST = re.compile(r"^(?:so,? |and |but |okay,? |ok,? |oh,? |yeah,? |right,? |mm,? |hmm,? )?(?:do|does|did|are|is|was|"
+                         r"were|have|has|had|can|could|would|will|should|shall|may|might|am|what|how|why|when|where|who|"
+                         r"which|whose|any|anything|anyone|or|\w+n'?t)\b")
+# A short check-in in statement order still asks ("you okay?", "that alright?").
+_CHECK_IN = re.compile(r"^(?:you|you'?re|that'?s|that|it'?s|it) (?:ok|okay|alright|all right|good|sure|there|here|"
+                       r"around|free|up|awake|home|safe|with me|still there|fine)$")
 AUX_START = re.compile(r"^(?:and |so |but |okay,? )?(do|does|did|are|is|was|were|have|has|had|can|could|would|will|"
                        r"should|shall|may|might|am)\b")
 
@@ -507,8 +541,11 @@ def shape(norm: str) -> Cue | None:
     bare = bare.rstrip("?").strip()
     if question:
         rising = RISING_REFLECTION.match(bare)
-        if rising and len(bare.split()) >= 2:
+        if rising and len(bare.split()) >= 2 and not _CHECK_IN.match(bare):
             return Cue("reflection", 0.8, rising.group(0).strip(" ,") + " …?", "shape")
+        feeling = None if _ASKS_FIRST.match(bare) or len(bare.split()) > 12 else _FEELING.search(bare)
+        if feeling:
+            return Cue("reflection", 0.75, feeling.group(0) + " …?", "shape")
     opened = OPEN_START.match(bare)
     if opened and (question or len(bare.split()) >= 2):
         return Cue("open_question", 0.85 if question else 0.75, opened.group(0).strip(), "shape")
@@ -566,13 +603,21 @@ def read_piece(norm: str, lexicon: Lexicon) -> tuple[set[str], Cue | None]:
 _TAG = re.compile(r"[,\s](you know|ya know|y'?know|okay|ok|yeah|right|alright|no|yes|don'?t you think|isn'?t it)\?$")
 
 
+# A kind opener and harm in one piece ("sorry, but you're your own worst enemy", "that
+# sounds hard, but everyone has a rough first month"): the client hears the harm, as in
+# a turn of several pieces (docs/recogniser.md, "The primary move").
+_OPENERS = frozenset(("repair", "affirmation", "greeting", "other"))
+
+
 def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: set[str] | None) -> Cue | None:
     question = bare.endswith("?") and not _TAG.search(bare)
     bare = bare.rstrip("?").rstrip()
     # Candidates come strongest first, so the first that matches (and is not ruled out)
-    # is the strongest cue: weaker rules need not be tried at all.
+    # is the strongest cue: weaker rules need not be tried at all, unless it is a kind
+    # opener, after which a harmful cue later in the piece is looked for.
+    opener = None
     for rule in candidates:
-        if rule.move in ruled_out:
+        if rule.move in ruled_out or (opener is not None and rule.move not in HARMFUL_MOVES):
             continue
         m = rule.search(bare, grams)
         if not m:
@@ -581,8 +626,15 @@ def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: se
             continue          # "do you feel stuck?" asks; "you feel stuck?" reflects
         if question and rule.move == "directive_advice" and not ADVICE_QUESTION.search(bare):
             continue          # "should you tell her, do you think?" asks
-        return Cue(rule.move, rule.weight, _short(m.group(0)), "lexicon")
-    return None
+        if opener is not None:
+            if m.start() >= opener[1]:
+                return Cue(rule.move, rule.weight, _short(m.group(0)), "lexicon")
+            continue
+        cue = Cue(rule.move, rule.weight, _short(m.group(0)), "lexicon")
+        if rule.move not in _OPENERS:
+            return cue
+        opener = (cue, m.end())
+    return opener[0] if opener is not None else None
 
 
 if __name__ == "__main__":

@@ -153,6 +153,9 @@ _TEXTING = {
     "tmrw": "tomorrow", "tmr": "tomorrow", "msg": "message", "gotta": "got to", "kinda": "kind of",
     "sorta": "sort of", "dunno": "don't know", "lemme": "let me", "gimme": "give me", "aint": "ain't",
     "ofc": "of course", "u're": "you're", "u've": "you've", "u'll": "you'll", "u'd": "you'd", "i'm": "i'm", "bday": "birthday", "convo": "conversation", "ngl": "honestly", "ull": "you'll", "dw": "don't worry",
+    "shud": "should", "cud": "could", "wud": "would", "shoulda": "should have", "coulda": "could have",
+    "woulda": "would have", "uve": "you've", "fwd": "forward", "fwd'd": "forwarded", "itll": "it'll",
+    "thatll": "that'll", "evryone": "everyone", "every1": "everyone",
 }
 # "ur" is "you're" before a predicate and "your" before a noun.
 _UR_PREDICATE = re.compile(
