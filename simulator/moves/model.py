@@ -54,7 +54,7 @@ def features(norm: str, chars: bool = True) -> list[str]:
         feats.append("f3:" + " ".join(words[:3]))
     feats.append("q:yes" if question else "q:no")
     feats.append(_length_bucket(len(words)))
-    feats += context(words, question)
+    feats += context(words, question, norm.count(","))
     if chars:         # (evidence() leaves them out: a trainee cannot read them)
         for w in words:
             feats += _char_grams(w)
@@ -73,10 +73,12 @@ _ASKS_FIRST = frozenset(
     "which whose whom".split())
 
 
-def context(words: list[str], question: bool) -> list[str]:
+def context(words: list[str], question: bool, commas: int = 0) -> list[str]:
     """Features of how a piece is put, which the words alone do not carry: it opens with a
     word that only keeps the floor ("okay, ..."), it speaks of the client (a second-person
-    word), and a reflective stem said with a rising tone ("so you feel ...?")."""
+    word), a reflective stem said with a rising tone ("so you feel ...?"), the word order
+    of a piece that ends in "?" (question or statement), and a list of several things
+    (`commas`: how many the piece holds)."""
     out = []
     if words and words[0] in _BACKCHANNEL_WORDS:
         out.append("x:backchannel")
@@ -87,6 +89,9 @@ def context(words: list[str], question: bool) -> list[str]:
     if question and words:
         first = next((w for w in words if w not in _OPENERS), words[0])
         out.append("x:asks?" if first in _ASKS_FIRST else "x:states?")
+    # Several things in a row ("the rent, your sister, and the nights"): the shape of a summary.
+    if words.count("and") + commas >= 3:
+        out.append("x:list")
     return out
 
 
@@ -136,7 +141,7 @@ def piece_features(norm: str) -> tuple[list[str], list[str]]:
     question = norm.rstrip().endswith("?")
     feats.append("q:yes" if question else "q:no")
     feats.append(_length_bucket(len(words)))
-    feats += context(words, question)
+    feats += context(words, question, norm.count(","))
     last[0], last[1], last[2] = norm, words, feats
     return words, feats
 

@@ -114,7 +114,7 @@ class Recognizer:
         safe_cue = cue
         if cue is not None and cue.move in HARMFUL_MOVES:
             safe_cue = rules.read(norm, self.lexicon, ruled_out | HARMLESS_ONLY,
-                                  self.lexicon.grams(norm.rstrip(" .!;?")))
+                                  self.lexicon.key_grams(norm.rstrip(" .!;?")))
         alt, alt_conf, alt_why, alt_source, _, alt_pred = self._decide(norm, ruled_out | HARMLESS_ONLY, safe_cue)
         alt_why = self._why(alt_why, alt_pred)
         asks = p_harm >= (doubt if evidence else CONFIRM_HARM)

@@ -222,6 +222,12 @@ class Lexicon:
         keyed = [r for r in (*self.rules, *self.vetoes) if r.keys is not None]
         object.__setattr__(self, "grams", word_grams if all(r.words for r in keyed) else trigrams)
 
+    def key_grams(self, text: str) -> set[str]:
+        """The grams of `text` that are some rule's key: all that finding and trying the
+        rules looks at, and a few times smaller than the grams themselves, so every rule's
+        own look-up (Rule.search) intersects with a handful of strings."""
+        return self._both_index.keys.intersection(self.grams(text))
+
     def candidates(self, grams: set[str]) -> list[Rule]:
         """The rules that could match a piece with these substrings, strongest first
         (rules of equal weight in file order)."""
@@ -588,7 +594,7 @@ def read_piece(norm: str, lexicon: Lexicon) -> tuple[set[str], Cue | None]:
     """(the moves vetoed, the strongest cue) of one normalised piece: vetoed() and read()
     together, with the candidate rules of both found in one look-up."""
     bare = norm.rstrip(" .!;?")
-    grams = lexicon.grams(bare)
+    grams = lexicon.key_grams(bare)
     veto_rules, cue_rules = lexicon.both_candidates(grams)
     ruled_out = _vetoed(bare, veto_rules, grams)
     cue_text = norm.rstrip(" .!;")
