@@ -577,7 +577,16 @@ def vetoed(norm: str, lexicon: Lexicon, grams: set[str] | None = None) -> set[st
 
 
 def _vetoed(bare: str, candidates: list[Rule], grams: set[str] | None) -> set[str]:
-    return {r.move for r in candidates if r.search(bare, grams)}
+    # A veto written once for several moves is several Rules with one pattern: search it once.
+    found: dict[str, bool] = {}
+    out = set()
+    for r in candidates:
+        hit = found.get(r.source)
+        if hit is None:
+            hit = found[r.source] = r.search(bare, grams) is not None
+        if hit:
+            out.add(r.move)
+    return out
 
 
 def read(norm: str, lexicon: Lexicon, ruled_out: set[str] | None = None,
