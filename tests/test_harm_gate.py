@@ -363,6 +363,10 @@ def test_a_greeting_before_a_question_is_read_as_both():
     ("u shud tell ur mum", "directive_advice"),
     ("Definitely report it to the police.", "directive_advice"),
     ("Honestly, yours sounds kind of easy compared to mine.", "self_focused_story"),
+    ("Sorry, but you're your own worst enemy here.", "judgment"),
+    ("dont tell ur PO about the job yet", "directive_advice"),
+    ("keep this up and im telling ur parents", "confidentiality_breach"),
+    ("I've tagged your brother so he can see this.", "confidentiality_breach"),
 ])
 def test_harm_in_plain_words_acts(text, move):
     assert move in acting_harm(text)
@@ -384,6 +388,15 @@ def test_harm_in_plain_words_acts(text, move):
     "Would it be okay if I let your caseworker know, or would you rather tell her yourself?",
     "Feeling like you let them down?",
     "You should have seen his face, you said? That must have been a lot.",
+    "You must, um, you must be so tired of explaining yourself.",
+    "Sorry, I shouldn't have said you need to call her. That's your call.",
+    "I lost my dad too, at least I think I know a bit of how that hits. How are you holding up?",
+    "ur scared ill go and tell ur PO everything",
+    "You're worried I'll tell your mum. I won't; it stays between us unless you're in danger.",
+    "Your GP can refer you to the memory clinic if you ever want that.",
+    "How, uh, how could you make the weekends feel different, do you think?",
+    "Breakups are difficult.",
+    "I'm here to try and understand.",
 ])
 def test_the_same_words_given_back_or_meant_kindly_do_not_act_as_harm(text):
     assert acting_harm(text) == set()

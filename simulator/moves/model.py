@@ -66,8 +66,9 @@ _SECOND_PERSON = frozenset("you your you're you've you'd you'll yours yourself".
 _STEMS = ("you", "you're", "so", "sounds", "it", "part", "seems", "feels", "like")
 # Word order tells a question from a statement said with a rising tone: "has he called?"
 # opens with its auxiliary or a question word, "he hasn't called?" with its subject.
-_OPENERS = frozenset("so and but okay ok oh yeah right mm hmm wow like".split())
-_ASKS_FIRST = frozenset(
+# (rules.shape reads the same word order with these words.)
+OPENING_WORDS = frozenset("so and but okay ok oh yeah right mm hmm wow like".split())
+ASKING_WORDS = frozenset(
     "do does did are is was were have has had can could would will should shall may might am don't doesn't didn't "
     "aren't isn't wasn't weren't haven't hasn't won't wouldn't can't couldn't shouldn't what how why when where who "
     "which whose whom".split())
@@ -87,8 +88,8 @@ def context(words: list[str], question: bool, commas: int = 0) -> list[str]:
         if question and words[0] in _STEMS:
             out.append("x:stem?")
     if question and words:
-        first = next((w for w in words if w not in _OPENERS), words[0])
-        out.append("x:asks?" if first in _ASKS_FIRST else "x:states?")
+        first = next((w for w in words if w not in OPENING_WORDS), words[0])
+        out.append("x:asks?" if first in ASKING_WORDS else "x:states?")
     # Several things in a row ("the rent, your sister, and the nights"): the shape of a summary.
     if words.count("and") + commas >= 3:
         out.append("x:list")

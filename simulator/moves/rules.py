@@ -28,6 +28,7 @@ from re import _constants as _C
 from re import _parser as _P
 
 from simulator.moves import patterns
+from simulator.moves.model import ASKING_WORDS, OPENING_WORDS
 from simulator.moves.taxonomy import HARMFUL_MOVES, MOVE_IDS
 
 LEXICON = Path(__file__).with_name("lexicon.yaml")
@@ -529,9 +530,8 @@ _FEELING = re.compile(r"\b(torn|scared|afraid|frightened|angry|mad|furious|sad|r
                       r"tired|exhausted|drained|overwhelmed|guilty|ashamed|embarrassed|frustrated|hurt|nervous|worried|anxious|"
                       r"confused|lost|hopeless|helpless|numb|empty|jealous|resentful|betrayed|abandoned|trapped|unsure|"
                       r"conflicted|heartbroken|gutted|fed up|sick of|tired of|proud|hopeful|excited|bitter|raw|on edge|feeling like)\b")
-_ASKS_FIRST = re.compile(r"^(?:so,? |and |but |okay,? |ok,? |oh,? |yeah,? |right,? |mm,? |hmm,? )?(?:do|does|did|are|is|was|"
-                         r"were|have|has|had|can|could|would|will|should|shall|may|might|am|what|how|why|when|where|who|"
-                         r"which|whose|any|anything|anyone|or|\w+n'?t)\b")
+_ASKS_FIRST = re.compile(r"^(?:(?:" + "|".join(sorted(OPENING_WORDS)) + r"),? )?(?:"
+                         + "|".join(sorted(ASKING_WORDS, key=len, reverse=True)) + r"|any|anything|anyone|or|\w+n'?t)\b")
 # A short check-in in statement order still asks ("you okay?", "that alright?").
 _CHECK_IN = re.compile(r"^(?:you|you'?re|that'?s|that|it'?s|it) (?:ok|okay|alright|all right|good|sure|there|here|"
                        r"around|free|up|awake|home|safe|with me|still there|fine)$")
@@ -573,20 +573,28 @@ def vetoed(norm: str, lexicon: Lexicon, grams: set[str] | None = None) -> set[st
     """Moves a veto rule rules out in this piece (the model may not pick them either)."""
     bare = norm.rstrip(" .!;?")
     exact = trigrams(bare) if grams is None else None      # grams handed in may be of other text
-    return _vetoed(bare, lexicon.veto_candidates(grams or exact), exact)
+    return set(_vetoed(bare, lexicon.veto_candidates(grams or exact), exact))
 
 
-def _vetoed(bare: str, candidates: list[Rule], grams: set[str] | None) -> set[str]:
+def _vetoed(bare: str, candidates: list[Rule], grams: set[str] | None) -> dict[str, int]:
+    """The moves vetoed in `bare`, each with where its (first found) veto's words end."""
     # A veto written once for several moves is several Rules with one pattern: search it once.
-    found: dict[str, bool] = {}
-    out = set()
+    found: dict[str, re.Match | None] = {}
+    out: dict[str, int] = {}
     for r in candidates:
-        hit = found.get(r.source)
-        if hit is None:
-            hit = found[r.source] = r.search(bare, grams) is not None
-        if hit:
-            out.add(r.move)
+        if r.source not in found:
+            found[r.source] = r.search(bare, grams)
+        m = found[r.source]
+        if m is not None and r.move not in out:
+            out[r.move] = m.end()
     return out
+
+
+# A veto covers the words it names, not a verdict the helper adds after a "but": in "you
+# feel like your mum doesn't get it, but you're being a bit selfish" the client's feeling
+# is given back, then judged.
+_CONTRAST = re.compile(r"\b(but|though|tho|however|still|to be fair|that said|having said that|mind you|even so|"
+                       r"and yet|although)\b")
 
 
 def read(norm: str, lexicon: Lexicon, ruled_out: set[str] | None = None,
@@ -605,12 +613,17 @@ def read_piece(norm: str, lexicon: Lexicon) -> tuple[set[str], Cue | None]:
     bare = norm.rstrip(" .!;?")
     grams = lexicon.key_grams(bare)
     veto_rules, cue_rules = lexicon.both_candidates(grams)
-    ruled_out = _vetoed(bare, veto_rules, grams)
+    vetoes = _vetoed(bare, veto_rules, grams)
+    ruled_out = set(vetoes)
     cue_text = norm.rstrip(" .!;")
     # The cue rules read the piece without its final "?" (and the spaces before it): in
     # all but odd cases ("so?!") that is the text the grams were taken from.
     same = cue_text.rstrip("?").rstrip() == bare
-    return ruled_out, _strongest(cue_text, cue_rules, ruled_out, grams if same else None)
+    after = vetoes if vetoes and _CONTRAST.search(bare) else None
+    cue = _strongest(cue_text, cue_rules, ruled_out, grams if same else None, after)
+    if cue is not None:
+        ruled_out.discard(cue.move)     # a harmful verdict after a "but" (see _CONTRAST)
+    return ruled_out, cue
 
 
 # A spoken statement often ends in a tag ("..., you know?", "..., okay?"): the question mark
@@ -621,10 +634,13 @@ _TAG = re.compile(r"[,\s](you know|ya know|y'?know|okay|ok|yeah|right|alright|no
 # A kind opener and harm in one piece ("sorry, but you're your own worst enemy", "that
 # sounds hard, but everyone has a rough first month"): the client hears the harm, as in
 # a turn of several pieces (docs/recogniser.md, "The primary move").
-_OPENERS = frozenset(("repair", "affirmation", "greeting", "other"))
+_KIND_OPENERS = frozenset(("repair", "affirmation", "greeting", "other"))
 
 
-def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: set[str] | None) -> Cue | None:
+def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: set[str] | None,
+               after: dict[str, int] | None = None) -> Cue | None:
+    """`after`: the vetoes of a piece that holds a contrast ("but"), each with where its
+    words end; a harmful cue after the contrast is not covered by them."""
     question = bare.endswith("?") and not _TAG.search(bare)
     bare = bare.rstrip("?").rstrip()
     # Candidates come strongest first, so the first that matches (and is not ruled out)
@@ -632,10 +648,14 @@ def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: se
     # opener, after which a harmful cue later in the piece is looked for.
     opener = None
     for rule in candidates:
-        if rule.move in ruled_out or (opener is not None and rule.move not in HARMFUL_MOVES):
+        if opener is not None and rule.move not in HARMFUL_MOVES:
+            continue
+        if rule.move in ruled_out and not (after and rule.move in after and rule.move in HARMFUL_MOVES):
             continue
         m = rule.search(bare, grams)
         if not m:
+            continue
+        if rule.move in ruled_out and not _CONTRAST.search(bare, after[rule.move], max(m.start(), after[rule.move])):
             continue
         if question and rule.move == "reflection" and AUX_START.match(bare):
             continue          # "do you feel stuck?" asks; "you feel stuck?" reflects
@@ -646,7 +666,7 @@ def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: se
                 return Cue(rule.move, rule.weight, _short(m.group(0)), "lexicon")
             continue
         cue = Cue(rule.move, rule.weight, _short(m.group(0)), "lexicon")
-        if rule.move not in _OPENERS:
+        if rule.move not in _KIND_OPENERS:
             return cue
         opener = (cue, m.end())
     return opener[0] if opener is not None else None
