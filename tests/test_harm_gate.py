@@ -397,6 +397,12 @@ def test_harm_in_plain_words_acts(text, move):
     "How, uh, how could you make the weekends feel different, do you think?",
     "Breakups are difficult.",
     "I'm here to try and understand.",
+    "so ur mum goes u need to get a grip and that really hurt",
+    "it's like everyone's saying cheer up and you just can't",
+    "Get home safe.",
+    "Go gently, and text me if the night's a bad one.",
+    "Sorry, I got all 'you should' on you there. Go on.",
+    "I've been there too. At least, something like it. What's it like for you?",
 ])
 def test_the_same_words_given_back_or_meant_kindly_do_not_act_as_harm(text):
     assert acting_harm(text) == set()
