@@ -312,9 +312,22 @@ def test_a_rule_repeated_thousands_of_times_is_refused_with_its_line(tmp_path, c
     path = _guarded_with_rules(tmp_path, rule * 5_000)
     assert main(["validate", str(path), str(tmp_path / "dialogue_trees")]) == 1
     out = capsys.readouterr().out
-    assert "many.yaml:" in out and "rules can be tried in the state" in out and "the most is 500" in out
-    assert "remove repeated rules" in out
+    assert "many.yaml:" in out and "rules say `from: any`, so that many can be tried in every state" in out
+    assert "the most is 500" in out and "remove repeated rules" in out
+    assert out.count("the most is 500") == 1          # said once, not once per state
     assert main(["test", str(tmp_path / "personas")]) == 1
+
+
+def test_every_state_over_the_rule_limit_is_named(tmp_path, capsys):
+    # Two states with too many rules of their own: each is named, at its own first rule past the limit.
+    one = "  - move: judgment\n    from: guarded\n    to: shut_down\n    when: {rapport_at_most: 5}\n"
+    two = "  - move: judgment\n    from: warming\n    to: shut_down\n    when: {rapport_at_most: 5}\n"
+    path = _guarded_with_rules(tmp_path, one * 501 + two * 501)
+    assert main(["validate", str(path), str(tmp_path / "dialogue_trees")]) == 1
+    out = capsys.readouterr().out
+    assert "in the state 'guarded'" in out and "in the state 'warming'" in out
+    lines = {line.split(":")[1] for line in out.splitlines() if "the most is 500" in line}
+    assert len(lines) == 2                          # two places, one per state
 
 
 def test_a_state_at_the_rule_limit_declares_only_the_moves_made_there(tmp_path):

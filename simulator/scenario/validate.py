@@ -359,9 +359,17 @@ def check_tree(tree: Tree, smap: SourceMap) -> list[Problem]:
 
 def _check_rules_per_state(c: _Checker, tree: Tree) -> None:
     """At most MAX_RULES_PER_STATE rules may be tried in one state (the rule index's own and
-    `from: any` rules, as the engine tries them); reported once, at the first rule past the
-    limit in the first state that has too many."""
+    `from: any` rules, as the engine tries them). Each state over the limit is reported at
+    its first rule past it; when the `from: any` rules alone are too many, every state is,
+    so that is said once."""
     index = rules_of(tree)
+    if len(index.any_rules) > MAX_RULES_PER_STATE:
+        over = index.any_rules[MAX_RULES_PER_STATE].index
+        c.rule(("transitions", over),
+               f"{len(index.any_rules)} rules say `from: any`, so that many can be tried in every state; "
+               f"the most is {MAX_RULES_PER_STATE}, and this is rule {over + 1}",
+               "remove repeated rules, or give some of them `from:` one state instead of `from: any`")
+        return
     for sid in tree.states:
         tried = len(index.any_rules) + len(index.explicit.get(sid, ()))
         if tried > MAX_RULES_PER_STATE:
@@ -370,7 +378,6 @@ def _check_rules_per_state(c: _Checker, tree: Tree) -> None:
                    f"{tried} rules can be tried in the state '{sid}' (its own and every `from: any` rule); "
                    f"the most is {MAX_RULES_PER_STATE}, and this is rule {over + 1}",
                    "remove repeated rules, or give some of them `from:` one state instead of `from: any`")
-            return
 
 
 def _check_pools(c: _Checker, pools: dict[str, list[str]], loc: tuple, *, need_default: bool) -> None:
