@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Callable
 
 from simulator.engine import ClientTurn, Conversation
-from simulator.engine.conversation import plain_text
 from simulator.moves.reading import Reading
+from simulator.safetext import plain_text
 from simulator.scenario.checked import Scenario
 from simulator.scenario.loader import load_scenario
 from simulator.session import SessionLog, TurnRecord, file_digest, now_iso

@@ -210,7 +210,8 @@ def file_case(folder: Path, persona: str, tree: str, playtest: str, commands=COM
 def turns_case(folder: Path, persona: str, turns: list[str]) -> list[str]:
     """Trainee turns through the engine, then through `talk` and `export --format md`."""
     from simulator.engine import Conversation
-    from simulator.engine.conversation import ConversationOver, plain_text
+    from simulator.engine.conversation import ConversationOver
+    from simulator.safetext import plain_text
     from simulator.moves import recognize
     from simulator.scenario.loader import load_scenario
 

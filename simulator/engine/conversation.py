@@ -42,15 +42,13 @@ from transitions import Machine
 
 from simulator.moves import Reading, recognize
 from simulator.moves.taxonomy import HARMFUL_MOVES, HELPFUL_MOVES, family_of
+from simulator.safetext import plain_text
 from simulator.scenario import conditions
 from simulator.scenario.checked import Scenario
 from simulator.scenario.rules import Rule, rules_of
 from simulator.scenario.schema import FIRST_STEP, OPENNESS_LEVELS, Beat, Conditions, Topic
 from simulator.scenario.schema import NOT_SAID
 from simulator.scenario.validate import PLACEHOLDER, as_list
-from simulator.safetext import plain_text  # noqa: F401  (the engine's callers read turns through it)
-
-
 
 
 def weighed_moves(reading: Reading) -> list[str]:
