@@ -70,6 +70,19 @@ def test_every_shipped_rule_is_found_by_its_keys():
     assert keyless == []
 
 
+def test_a_choice_of_loose_branches_is_keyed_branch_by_branch():
+    # A site lexicon's rule "^(\w+ing) ... naive|\b(you|that was) ... naive" would otherwise be
+    # tried on every piece of every turn.
+    lexicon = rules.Lexicon(tuple(rules._compile([{"move": "judgment", "pattern":
+        "^(\\w+ing)\\b.{0,40}\\b(is|was) (so )?(naive|careless)\\b|\\b(i|we)\\b.{0,15}\\b(told|shared) your mum\\b"}], "site")), ())
+    rule = lexicon.rules[0]
+    assert rule.keys is not None
+    assert lexicon.candidates(lexicon.grams("that sounds hard")) == []
+    for text in ["lying to her was so naive", "honestly i kind of told your mum"]:
+        assert lexicon.candidates(lexicon.grams(text)) == [rule]
+        assert rules.read(text, lexicon).move == "judgment"
+
+
 def test_a_rule_search_started_at_its_keys_finds_the_leftmost_match():
     lexicon = rules.default_lexicon()
     text = "well you know, i'm so sorry to hear that and i'm sorry you're going through it"

@@ -168,9 +168,22 @@ def rule_keys(parsed) -> tuple[frozenset | None, bool, bool]:
 
     The keys are the ways a match can begin. When that is too loose ("\\b(i|we)\\b.{0,15}
     \\b(told|shared)"), the ways a later part of the pattern can begin serve instead:
-    every match contains a match of each later part of a sequence too."""
+    every match contains a match of each later part of a sequence too. A choice at the top
+    ("^(\\w+ing) ... naive|\\b(i|we) ... told") is keyed branch by branch in the same way."""
     items = list(parsed)
     plain = not (parsed.state.flags & (re.MULTILINE | re.ASCII | re.LOCALE))
+    found = _sequence_keys(items, plain)
+    if found[0] is None and len(items) == 1 and items[0][0] is _C.BRANCH:
+        branches = [_sequence_keys(list(branch), plain) for branch in items[0][1][1]]
+        if all(keys is not None for keys, _, _ in branches):
+            union = frozenset().union(*(keys for keys, _, _ in branches))
+            if len(union) <= _KEY_LIMIT:
+                return union, all(s for _, s, _ in branches), all(w for _, _, w in branches)
+    return found
+
+
+def _sequence_keys(items: list, plain: bool) -> tuple[frozenset | None, bool, bool]:
+    """rule_keys of a sequence: how it begins, or else how a later part of it begins."""
     loose: list[str] = []
     keys = _keys_from(items, plain, loose)
     if keys is not None:
