@@ -406,3 +406,47 @@ def test_harm_in_plain_words_acts(text, move):
 ])
 def test_the_same_words_given_back_or_meant_kindly_do_not_act_as_harm(text):
     assert acting_harm(text) == set()
+
+
+# ------------------------------------------------------------------ everyday English (fourth round)
+# Harm as ordinary people say it: a plan to pass something on that starts "I think I'll",
+# a word had with someone, sarcasm, disbelief, "it'll pass", a short typed story. Beside
+# each, a harmless turn that uses the same words for another job.
+@pytest.mark.parametrize("text,move", [
+    ("I think I'll mention it to your brother, since he's the one driving you.", "confidentiality_breach"),
+    ("had a quick chat w ur landlord so he knows whats going on", "confidentiality_breach"),
+    ("I'll be passing this on, I'm afraid.", "confidentiality_breach"),
+    ("If you skip the appointment again I'll have to email your care coordinator.", "confidentiality_breach"),
+    ("So the plan is to text him back at 3am? Good luck with that.", "judgment"),
+    ("Honestly I don't buy that, not for a second.", "judgment"),
+    ("why would u even pick up after the way he spoke to u", "judgment"),
+    ("That's not fair on the kids, though, is it.", "judgment"),
+    ("Oh, you'll laugh about all this by the summer.", "minimizing"),
+    ("everybody goes through a rough patch like that, dont stress", "minimizing"),
+    ("It's not a big deal, it's one form.", "minimizing"),
+])
+def test_harm_in_everyday_words_acts(text, move):
+    assert move in acting_harm(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I think I'll leave it there for today, if that's okay with you.",
+    "Do you want me to have a word with your landlord, or would you rather I didn't?",
+    "Good luck with the hearing on Thursday, I'll be thinking of you.",
+    "You're worried I'll pass this on. I won't, it stays between us.",
+    "so ur mum goes through ur phone when ur asleep?",
+    "It sounds like it's not fair on you, any of it.",
+    "I'm disappointed for you, you worked so hard for that place.",
+    "you don't believe that it'll get better, not right now",
+])
+def test_the_same_everyday_words_doing_another_job_do_not_act(text):
+    assert acting_harm(text) == set()
+
+
+def test_a_short_typed_story_with_no_word_about_the_client_takes_the_floor():
+    story = "omg same, i had my car towed last year and i had to get 3 buses to work for a month, my boss was a nightmare about it"
+    assert recognize(story).primary == "self_focused_story"
+    # The same kind of sharing, handed back to the client, stays brief self-disclosure.
+    shared = "i had my car towed once too and it wrecked my month. how are you getting to work now?"
+    moves = {m.move for m in recognize(shared).moves}
+    assert "self_focused_story" not in moves

@@ -230,10 +230,10 @@ class Recognizer:
     def _story_pass(self, text: str, spans: list[MoveSpan]) -> list[MoveSpan]:
         """Brief sharing that hands the focus back stays self_disclosure; a long story
         about the helper, or one that ends by telling the client what to do, does not."""
-        if not spans or len(text.split()) < 28:
+        if not spans or len(text.split()) < 20:
             return spans          # too short to be a story that takes over
-        if len(_FIRST_TYPED.findall(text.lower())) < 4:
-            return spans          # fewer than four words about the helper: no story (and no tidying needed)
+        if len(_FIRST_TYPED.findall(text.lower())) < 3:
+            return spans          # fewer than three words about the helper: no story (and no tidying needed)
         norm = normalise(text)
         words = norm.split()
         first = len(_FIRST.findall(norm))
@@ -246,6 +246,9 @@ class Recognizer:
             or (len(words) >= 28 and first >= 4 and len(markers) >= 2 and first > 2 * max(second, 1) and not hands_back)
             or (len(words) >= 70 and first >= 8 and first > 3 * max(second, 1))
             or (len(words) >= 28 and first >= 5 and markers and first > 3 * max(second, 1) and not hands_back)
+            # A shorter story typed with no word about the client at all ("same thing happened
+            # w my ex, i had to get the bus for 2 yrs") keeps the floor just as well.
+            or (len(words) >= 20 and first >= 3 and markers and second == 0)
         )
         if not takes_over:
             return spans
