@@ -342,8 +342,9 @@ def test_a_greeting_before_a_question_is_read_as_both():
     assert [m.move for m in recognize("Hi, thanks for coming in.").moves] == ["greeting"]
 
 
-# ------------------------------------------------------------------ everyday English (third round)
-# Harm in plain words the earlier rounds did not name, in each register, beside the
+# ------------------------------------------------------------------ everyday English (third and fourth rounds)
+# Harm in plain words the earlier rounds did not name (sarcasm, disbelief, "it'll pass", a
+# plan to pass something on that starts "I think I'll"), in each register, beside the
 # harmless turns that use the same words for another job.
 @pytest.mark.parametrize("text,move", [
     ("Gambling the rent money away was a pretty stupid move.", "judgment"),
@@ -367,6 +368,17 @@ def test_a_greeting_before_a_question_is_read_as_both():
     ("dont tell ur PO about the job yet", "directive_advice"),
     ("keep this up and im telling ur parents", "confidentiality_breach"),
     ("I've tagged your brother so he can see this.", "confidentiality_breach"),
+    ("I think I'll mention it to your brother, since he's the one driving you.", "confidentiality_breach"),
+    ("had a quick chat w ur landlord so he knows whats going on", "confidentiality_breach"),
+    ("I'll be passing this on, I'm afraid.", "confidentiality_breach"),
+    ("If you skip the appointment again I'll have to email your care coordinator.", "confidentiality_breach"),
+    ("So the plan is to text him back at 3am? Good luck with that.", "judgment"),
+    ("Honestly I don't buy that, not for a second.", "judgment"),
+    ("why would u even pick up after the way he spoke to u", "judgment"),
+    ("That's not fair on the kids, though, is it.", "judgment"),
+    ("Oh, you'll laugh about all this by the summer.", "minimizing"),
+    ("everybody goes through a rough patch like that, dont stress", "minimizing"),
+    ("It's not a big deal, it's one form.", "minimizing"),
 ])
 def test_harm_in_plain_words_acts(text, move):
     assert move in acting_harm(text)
@@ -403,33 +415,6 @@ def test_harm_in_plain_words_acts(text, move):
     "Go gently, and text me if the night's a bad one.",
     "Sorry, I got all 'you should' on you there. Go on.",
     "I've been there too. At least, something like it. What's it like for you?",
-])
-def test_the_same_words_given_back_or_meant_kindly_do_not_act_as_harm(text):
-    assert acting_harm(text) == set()
-
-
-# ------------------------------------------------------------------ everyday English (fourth round)
-# Harm as ordinary people say it: a plan to pass something on that starts "I think I'll",
-# a word had with someone, sarcasm, disbelief, "it'll pass", a short typed story. Beside
-# each, a harmless turn that uses the same words for another job.
-@pytest.mark.parametrize("text,move", [
-    ("I think I'll mention it to your brother, since he's the one driving you.", "confidentiality_breach"),
-    ("had a quick chat w ur landlord so he knows whats going on", "confidentiality_breach"),
-    ("I'll be passing this on, I'm afraid.", "confidentiality_breach"),
-    ("If you skip the appointment again I'll have to email your care coordinator.", "confidentiality_breach"),
-    ("So the plan is to text him back at 3am? Good luck with that.", "judgment"),
-    ("Honestly I don't buy that, not for a second.", "judgment"),
-    ("why would u even pick up after the way he spoke to u", "judgment"),
-    ("That's not fair on the kids, though, is it.", "judgment"),
-    ("Oh, you'll laugh about all this by the summer.", "minimizing"),
-    ("everybody goes through a rough patch like that, dont stress", "minimizing"),
-    ("It's not a big deal, it's one form.", "minimizing"),
-])
-def test_harm_in_everyday_words_acts(text, move):
-    assert move in acting_harm(text)
-
-
-@pytest.mark.parametrize("text", [
     "I think I'll leave it there for today, if that's okay with you.",
     "Do you want me to have a word with your landlord, or would you rather I didn't?",
     "Good luck with the hearing on Thursday, I'll be thinking of you.",
@@ -439,12 +424,12 @@ def test_harm_in_everyday_words_acts(text, move):
     "I'm disappointed for you, you worked so hard for that place.",
     "you don't believe that it'll get better, not right now",
 ])
-def test_the_same_everyday_words_doing_another_job_do_not_act(text):
+def test_the_same_words_given_back_or_meant_kindly_do_not_act_as_harm(text):
     assert acting_harm(text) == set()
 
 
 def test_a_short_typed_story_with_no_word_about_the_client_takes_the_floor():
-    story = "omg same, i had my car towed last year and i had to get 3 buses to work for a month, my boss was a nightmare about it"
+    story = "i had my car towed last year and i had to get 3 buses to work for a month, my boss was a nightmare about it"
     assert recognize(story).primary == "self_focused_story"
     # The same kind of sharing, handed back to the client, stays brief self-disclosure.
     shared = "i had my car towed once too and it wrecked my month. how are you getting to work now?"

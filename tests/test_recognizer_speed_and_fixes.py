@@ -273,7 +273,7 @@ def test_the_esconv8_map_keeps_the_eight_strategies_apart():
 
 
 def test_the_quick_story_check_never_misses_a_first_person_word():
-    # The turn-level story check skips tidying a long turn with fewer than four words
+    # The turn-level story check skips tidying a long turn with fewer than three words
     # about the helper; every texting form that spells out to one must be counted.
     from simulator.moves.recognizer import _FIRST, _FIRST_TYPED
     from simulator.moves.segment import _TEXTING
