@@ -194,6 +194,34 @@ def test_time_keeping_is_information():
         assert recognize(text).primary == "information"
 
 
+@pytest.mark.parametrize("text", [
+    "I think I'll leave it there for today, if that's okay with you.",
+    "So, um, I think we might leave it there for now, is that alright?",
+    "I think that's a good place to stop for today, if that's alright with you.",
+    "ok i think we'll wrap up here for today",
+    "that's our time for today, thank you for coming in",
+])
+def test_closing_the_session_is_time_keeping_and_nobody_is_asked(text):
+    reading = recognize(text)
+    assert reading.moves[0].move == "information", reading.to_dict()
+    assert not reading.unclear and acting_harm(text) == set()
+
+
+def test_telling_the_client_to_stop_is_still_advice_not_time_keeping():
+    assert "directive_advice" in acting_harm("just stop there for now, don't reply to her")
+
+
+def test_brief_sharing_that_hands_the_floor_back_is_not_asked_about():
+    # The same opening alone is a story cue the gate is unsure of; handing back settles it.
+    alone = recognize("omg same, i had that with my landlord last year.")
+    assert alone.asks and alone.moves[0].held == "self_focused_story"
+    reading = recognize("omg same, i had that with my landlord last year. how are you doing with it now?")
+    assert not reading.asks and not reading.held, reading.to_dict()
+    assert [m.move for m in reading.moves] == ["self_disclosure", "open_question"]
+    # A comparison that dismisses is not a brief disclosure: handing back does not settle it.
+    assert recognize("yours sounds easy compared to mine. how are you coping?").asks
+
+
 # ------------------------------------------------------------------ backchannels
 @pytest.mark.parametrize("text", ["Okay, so you're stuck.", "Mm. That sounds like a lot.", "right right, what happened then?",
                                   "Yeah. You're tired of all of it."])

@@ -56,6 +56,7 @@ _FIRST = re.compile(r"\b(i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
 # Every way a first-person word can be typed before tidying (texting forms included), so
 # counting these in the raw turn is never less than counting _FIRST in the tidied one.
 _FIRST_TYPED = re.compile(r"\b(i|me|my|mine|myself|im|ive|id|ill|lemme|gimme|idk|imo)\b")
+_SECOND_TYPED = re.compile(r"\b(you|your|you're|youre|you've|you'd|you'll|yours|yourself|u|ur|urs)\b")
 _SECOND = re.compile(r"\b(you|your|you're|you've|you'd|you'll|yours|yourself)\b")
 _STORY = re.compile(
     r"\b(when i was|back when i|i remember|in my (recovery|experience|day|case|own)|my (own )?(recovery|story|journey|"
@@ -194,19 +195,23 @@ class Recognizer:
             text = str(text)
         text = text[:20_000]  # a huge paste is read by its beginning; nothing longer is a turn
         spans: list[MoveSpan] = []
-        asks = False
-        options: tuple[str, ...] = ()
+        asking: dict[int, tuple[str, ...]] = {}    # where a piece the gate is unsure of starts: its options
         for start, end in segments(text):
             move, conf, cue, source, held, held_cue, piece_asks, piece_options = self.read_piece(text[start:end])
             conf = max(0.0, min(1.0, conf))
-            if piece_asks and not asks:
-                asks, options = True, piece_options
+            if piece_asks:
+                asking[start] = piece_options
             if spans and spans[-1].move == move and move not in QUESTIONS and not held and not spans[-1].held:
                 last = spans[-1]
                 spans[-1] = MoveSpan(move, last.start, end, last.cue or cue, max(last.confidence, conf), last.source)
             else:
                 spans.append(MoveSpan(move, start, end, cue, conf, source, held, held_cue))
         spans = self._story_pass(text, spans)
+        spans = self._handed_back(text, spans)
+        # The turn asks about its first piece that is still held back and unsure.
+        asks_at = next((sp.start for sp in spans if sp.held and sp.start in asking), None)
+        asks = asks_at is not None
+        options = asking[asks_at] if asks else ()
         if not spans:
             # Nothing was said (blank, punctuation, emoji): no move, and the client hears silence.
             return Reading(text, (), "other", 0.0, "", unclear=True)
@@ -227,6 +232,19 @@ class Recognizer:
             out.append(sp)
         return out
 
+    @staticmethod
+    def _handed_back(text: str, spans: list[MoveSpan]) -> list[MoveSpan]:
+        """"omg same, i had that with my landlord. how are you doing with it now?": a story
+        cue the gate was unsure of, in a turn that ends by handing the floor back, is the
+        brief disclosure it reads as; nobody is asked about it. (A story the gate confirmed,
+        or one that takes over the turn, is left to _story_pass.)"""
+        def brief(sp: MoveSpan) -> bool:
+            return sp.held == "self_focused_story" and sp.move == "self_disclosure"
+        if not any(map(brief, spans)) or not _hands_back(text, spans):
+            return spans
+        return [MoveSpan(sp.move, sp.start, sp.end, sp.cue, sp.confidence, sp.source) if brief(sp) else sp
+                for sp in spans]
+
     def _story_pass(self, text: str, spans: list[MoveSpan]) -> list[MoveSpan]:
         """Brief sharing that hands the focus back stays self_disclosure; a long story
         about the helper, or one that ends by telling the client what to do, does not."""
@@ -239,8 +257,7 @@ class Recognizer:
         first = len(_FIRST.findall(norm))
         second = len(_SECOND.findall(norm))
         markers = _STORY.findall(norm)
-        last = spans[-1]
-        hands_back = last.move in ("open_question", "closed_question", "reflection") and second > 0
+        hands_back = _hands_back(norm, spans)
         takes_over = (
             (len(words) >= 45 and first >= 6 and first > 2.5 * max(second, 1) and not hands_back)
             or (len(words) >= 28 and first >= 4 and len(markers) >= 2 and first > 2 * max(second, 1) and not hands_back)
@@ -257,6 +274,13 @@ class Recognizer:
         story = MoveSpan("self_focused_story", spans[0].start, spans[-1].end, cue, 0.85, "turn")
         kept = [sp for sp in spans if sp.move in HARMFUL_MOVES and sp.move != "self_focused_story"]
         return sorted([story, *kept], key=lambda sp: sp.start)
+
+
+def _hands_back(text: str, spans: list[MoveSpan]) -> bool:
+    """The turn ends by giving the floor back to the client: a question or a reflection,
+    in a turn with a word about them."""
+    return spans[-1].move in ("open_question", "closed_question", "reflection") and \
+        _SECOND_TYPED.search(text.lower()) is not None
 
 
 def harm_features(cue: rules.Cue | None) -> tuple[str, ...]:
