@@ -32,6 +32,28 @@ LOOKALIKES = {
         "what would you like to use today for?",
         "Before we finish, same time next week works for me.",
     ],
+    "offer_of_more_help": [
+        "Let me know if you need anything else.",
+        "let me know if u need any more help x",
+        "Please tell me if you need a break at any point.",
+        "So, um, yeah, just, just shout if you need anything, okay?",
+        "And do have a good evening. Stay safe.",
+    ],
+    "checking_understanding": [
+        "Do I understand that right?",
+        "do i have that right",
+        "Did I get that right, or have I missed something?",
+        "Um, is that, is that right?",
+    ],
+    "asking_what_others_say_or_what_is_allowed": [
+        "do they ever say it's your own fault",
+        "Does your dad think you should quit?",
+        "do they reckon u should just move on lol",
+        "Do I have to let your mum know, or can this stay between us?",
+        "should i tell ur sister or leave it",
+        "do u need a break",
+        "So, um, do you, do you want to stop for today?",
+    ],
     "apology": [
         "Sorry, I got ahead of myself. You know your life best.",
         "Oh, I'm, I'm sorry, I cut you off there. Go on.",

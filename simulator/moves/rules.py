@@ -644,6 +644,10 @@ def read_piece(norm: str, lexicon: Lexicon) -> tuple[set[str], Cue | None]:
 _TAG = re.compile(r"[,\s](you know|ya know|y'?know|okay|ok|yeah|right|alright|no|yes|don'?t you think|isn'?t it)\?$")
 
 
+_ASKS_SUBJECT = re.compile(r"^(?:and |so |but |okay,? |ok,? )?(do|does|did|are|is|was|were|have|has|can|could|would|will|am)"
+                           r" (i|you|u|we|they|he|she|it|that|this|there)\b")
+
+
 # A kind opener and harm in one piece ("sorry, but you're your own worst enemy", "that
 # sounds hard, but everyone has a rough first month"): the client hears the harm, as in
 # a turn of several pieces (docs/recogniser.md, "The primary move").
@@ -654,7 +658,8 @@ def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: se
                after: dict[str, int] | None = None) -> Cue | None:
     """`after`: the vetoes of a piece that holds a contrast ("but"), each with where its
     words end; a harmful cue after the contrast is not covered by them."""
-    question = bare.endswith("?") and not _TAG.search(bare)
+    # "Do I have that right?" asks, whatever its last word: only a statement has a tag.
+    question = bare.endswith("?") and (not _TAG.search(bare) or _ASKS_SUBJECT.match(bare) is not None)
     bare = bare.rstrip("?").rstrip()
     # Candidates come strongest first, so the first that matches (and is not ruled out)
     # is the strongest cue: weaker rules need not be tried at all, unless it is a kind
@@ -670,7 +675,7 @@ def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: se
             continue
         if rule.move in ruled_out and not _CONTRAST.search(bare, after[rule.move], max(m.start(), after[rule.move])):
             continue
-        if question and rule.move == "reflection" and AUX_START.match(bare):
+        if question and rule.move in ("reflection", "affirmation") and AUX_START.match(bare):
             continue          # "do you feel stuck?" asks; "you feel stuck?" reflects
         if question and rule.move == "directive_advice" and not ADVICE_QUESTION.search(bare):
             continue          # "should you tell her, do you think?" asks
