@@ -54,6 +54,14 @@ LOOKALIKES = {
         "do u need a break",
         "So, um, do you, do you want to stop for today?",
     ],
+    "asking_what_is_wrong_or_naming_the_situation": [
+        "can you tell me a bit about what is wrong?",
+        "Is there something in particular that's wrong?",
+        "so whats wrong, like what went wrong today",
+        "Wow, that is crazy that is going on, it doesn't seem fair at all.",
+        "It is a very hard time to get a new business going, isn't it?",
+        "So you feel as though there is no bright side?",
+    ],
     "apology": [
         "Sorry, I got ahead of myself. You know your life best.",
         "Oh, I'm, I'm sorry, I cut you off there. Go on.",
@@ -181,6 +189,7 @@ def test_the_same_words_harm_or_not_by_what_they_do(harmful, harmless, move):
     ("omg ur gonna crush it", "minimizing"),
     ("Everything will be fine, you'll see.", "minimizing"),
     ("lying to your parents like that isn't okay", "judgment"),
+    ("What you did was wrong.", "judgment"),
     ("I already mentioned your drinking to your sponsor.", "confidentiality_breach"),
     ("im gonna tell ur caseworker", "confidentiality_breach"),
     ("I'd recommend seeing a doctor.", "directive_advice"),
