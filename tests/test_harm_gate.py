@@ -438,6 +438,22 @@ def test_a_greeting_before_a_question_is_read_as_both():
     ("Oh, you'll laugh about all this by the summer.", "minimizing"),
     ("everybody goes through a rough patch like that, dont stress", "minimizing"),
     ("It's not a big deal, it's one form.", "minimizing"),
+    # fifth round
+    ("Right, sure, quitting your job on a Friday with no savings. What could possibly go wrong?", "judgment"),
+    ("no wonder ur broke if u keep buying rounds for everyone", "judgment"),
+    ("Not being funny, but you do seem to like the drama.", "judgment"),
+    ("I find it pretty hard to believe you didn't know.", "judgment"),
+    ("The trick is to not even open his messages for a week.", "directive_advice"),
+    ("promise me ull talk to someone at the uni tomorrow", "directive_advice"),
+    ("So, um, you'll want to keep every letter they send you, all of them.", "directive_advice"),
+    ("What you could do is just turn up at the office and wait.", "directive_advice"),
+    ("I'd honestly just delete the app for a month.", "directive_advice"),
+    ("It's only one interview, there'll be loads more.", "minimizing"),
+    ("Think of it as a fresh start!", "minimizing"),
+    ("Things like this have a way of working themselves out, you'll see.", "minimizing"),
+    ("I brought it up at the team meeting so everyone knows.", "confidentiality_breach"),
+    ("i put what u said in the group chat so the others can keep an eye out", "confidentiality_breach"),
+    ("Your dad rang and I told him you'd been drinking again.", "confidentiality_breach"),
 ])
 def test_harm_in_plain_words_acts(text, move):
     assert move in acting_harm(text)
@@ -468,6 +484,14 @@ def test_harm_in_plain_words_acts(text, move):
     "How, uh, how could you make the weekends feel different, do you think?",
     "Breakups are difficult.",
     "I'm here to try and understand.",
+    # fifth round
+    "You said, um, at least you've still got your mum, and that's what keeps you going.",
+    "your mum keeps saying, like, at least you've got a roof over your head, and it makes you furious",
+    "So you're kind of telling yourself it's not as bad as before, at least not yet.",
+    "No wonder you're exhausted, you've been doing nights and looking after him on your own.",
+    "That was careless of me, I'm sorry. Please go on.",
+    "It's not being funny to you at all, is it, when people joke about it.",
+    "you find it hard to believe anyone would stick around",
     "so ur mum goes u need to get a grip and that really hurt",
     "it's like everyone's saying cheer up and you just can't",
     "Get home safe.",

@@ -506,7 +506,8 @@ CLOSED_NO_MARK = re.compile(
     r"don'?t|doesn'?t|didn'?t|aren'?t|isn'?t|won'?t|wouldn'?t|haven'?t) (?:you|they|he|she|it|we|i|your|that|this|there|things|anyone|anybody)|how (?:many|much|long|old|often))\b")
 # Advice asked as a question is still advice.
 ADVICE_QUESTION = re.compile(
-    r"\b(why don'?t you|why not|have you tried|did you try|(have|did) you (considered|thought about|looked into) (?!what|how|why|whether|that)\w+ing|"
+    r"\b(why don'?t you|why not|have you tried|did you try|promise me|"
+    r"(have|did) you (considered|thought about|looked into),? (just |simply |maybe |even |like,? )?(?!what|how|why|whether|that)\w+ing|"
     r"(have|did) you (considered|thought about|looked into) (just |maybe |even )?(therapy|counsell?ing|rehab|treatment|"
     r"a therapist|a counsell?or|meds|medication|aa|na|meetings|a meeting|a group|a support group|support groups|a sponsor|"
     r"a doctor|yoga|meditation|journaling|exercise|\w+ing)\b|"

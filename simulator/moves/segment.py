@@ -58,6 +58,11 @@ _BARE_QUESTION_LOWER = re.compile(r"(?=\s)" + _BARE_QUESTION.pattern)
 _EMBEDS = frozenset("wonder know ask me sure about see that is of on for to understand remember hear matter decide "
                     "choose explain imagine out watch regardless care somewhat what where when who which how why".split())
 _LAST_WORD = re.compile(r"([a-z']+)\W*$")
+# A clause that only introduces someone's words ("you said, um," "your mum keeps saying")
+# is not a piece of its own: what follows is the words it gives back.
+_REPORTS = re.compile(r"\b(said|say|says|saying|mentioned|told (me|you|u)|tells (you|u|me)|telling (you|u|me|yourself)|"
+                      r"put it|called it|wrote|was like|were like|goes)[\s,.-]*(?:(?:um+|uh+|erm|er|like)[\s,.-]*)*$",
+                      re.IGNORECASE)
 _GREETINGS = frozenset("hi hey hello hiya heya morning evening afternoon".split())
 
 
@@ -111,7 +116,8 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
         # Keep a clause only if both sides are real pieces (two words or more), or the
         # left one is a greeting on its own ("Hi, what's been happening?" also asks).
         head = piece[left:cut_start]
-        if (_words(head) >= 2 or head.strip(" ,.!").lower() in _GREETINGS) and _words(piece[cut_end:]) >= 2:
+        if (_words(head) >= 2 or head.strip(" ,.!").lower() in _GREETINGS) and _words(piece[cut_end:]) >= 2 \
+                and not _REPORTS.search(head):
             spans.append((left, cut_start))
             left = cut_end
     spans.append((left, len(piece)))
