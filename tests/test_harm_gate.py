@@ -454,6 +454,13 @@ def test_a_greeting_before_a_question_is_read_as_both():
     ("I brought it up at the team meeting so everyone knows.", "confidentiality_breach"),
     ("i put what u said in the group chat so the others can keep an eye out", "confidentiality_breach"),
     ("Your dad rang and I told him you'd been drinking again.", "confidentiality_breach"),
+    ("I kinda ran it past your mum.", "confidentiality_breach"),
+    ("I'm going to forward your message to the other mods.", "confidentiality_breach"),
+    ("Everyone in the group has already been told.", "confidentiality_breach"),
+    ("I have to flag this with your manager, sorry.", "confidentiality_breach"),
+    ("mentioned ur situation to my flatmate, she's been through it too", "confidentiality_breach"),
+    ("Checking his phone every night isn't love, it's control.", "judgment"),
+    ("You've worked so hard, and it's all going to be fine, I promise.", "minimizing"),
 ])
 def test_harm_in_plain_words_acts(text, move):
     assert move in acting_harm(text)
@@ -492,6 +499,14 @@ def test_harm_in_plain_words_acts(text, move):
     "That was careless of me, I'm sorry. Please go on.",
     "It's not being funny to you at all, is it, when people joke about it.",
     "you find it hard to believe anyone would stick around",
+    "Part of you thinks you should, you should tell him, and part of you just wants it to go away.",
+    "You must, I mean, you must really miss her.",
+    "so ur kind of feeling like you should've seen it coming",
+    "Oops, three questions at once, my bad. Just answer whichever one, or none.",
+    "No, you're not being dramatic at all.",
+    "so u dont really leave the house much these days",
+    "so your dad goes you need to man up and it stung",
+    "The judge went easy on you, and you still can't sleep.",
     "so ur mum goes u need to get a grip and that really hurt",
     "it's like everyone's saying cheer up and you just can't",
     "Get home safe.",

@@ -117,7 +117,7 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
         # left one is a greeting on its own ("Hi, what's been happening?" also asks).
         head = piece[left:cut_start]
         if (_words(head) >= 2 or head.strip(" ,.!").lower() in _GREETINGS) and _words(piece[cut_end:]) >= 2 \
-                and not _REPORTS.search(head):
+                and not _REPORTS.search(head) and not _restarts(head, piece[cut_end:]):
             spans.append((left, cut_start))
             left = cut_end
     spans.append((left, len(piece)))
@@ -127,6 +127,18 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if b > a and _has_words(text[a:b]):
             out.append((a, b))
     return out or [(start, end)]
+
+
+# Words said while finding the next ones: "you must, I mean, you must really miss him".
+_TRAILING_FILLER = re.compile(r"(?:[\s,.-]*\b(?:um+|uh+|erm|er|like|i mean|you know|sorry))+[\s,.-]*$", re.IGNORECASE)
+
+
+def _restarts(head: str, tail: str) -> bool:
+    """Whether the tail starts again with the words the head broke off on ("part of you
+    thinks you should, you should ring her"): one piece said twice, not two moves."""
+    said = _TRAILING_FILLER.sub("", head).lower().split()
+    again = tail.lower().split()
+    return any(said[-k:] == again[:k] for k in (2, 3) if len(said) >= k and len(again) > k)
 
 
 def segments(text: str) -> list[tuple[int, int]]:
@@ -169,7 +181,12 @@ _UR_PREDICATE = re.compile(
     r"tired|scared|worried|afraid|stuck|sick|done|ready|sure|here|there|alone|angry|mad|sad|lonely|ashamed|"
     r"better|worse|strong|stronger|brave|amazing|awesome|great|fine|safe|"
     r"overwhelmed|exhausted|frustrated|upset|hurt|confused|nervous|anxious|fed|worn|carrying|dealing|saying|"
-    r"telling|thinking|wondering|gonna|handling|holding|the\w*|\w+ing)$")
+    r"telling|thinking|wondering|gonna|handling|holding|the\w*|"
+    # "ur" before a noun that ends in -ing is "your": "ur wedding", "ur thing", "ur meeting".
+    r"(?!(thing|ring|king|wedding|morning|evening|meeting|painting|drawing|building|training|sibling|darling|"
+    r"setting|spring|string|swing|wing|ceiling|clothing|pudding|earring|ending|heading|booking|reading|writing|"
+    r"recording|living|hearing|housing|funding|timing|planning|parenting|cooking|wellbeing|upbringing|"
+    r"belongings|feelings|savings|earnings|surroundings|findings)$)\w+ing)$")
 
 # Small typos in the words that decide a move ("shoud", "sounsd") are mended by
 # edit distance against this short list; everything else is left as typed.
