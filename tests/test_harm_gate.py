@@ -39,6 +39,14 @@ LOOKALIKES = {
         "So, um, yeah, just, just shout if you need anything, okay?",
         "And do have a good evening. Stay safe.",
     ],
+    "an_open_door_or_what_the_client_needs": [
+        "You can always come back for more support if you need it.",
+        "if u ever need help again just message, im around",
+        "It sounds like you're taking the steps you need to, and that's not easy.",
+        "Um, you shouldn't have to deal with all of that on your own, you know?",
+        "Honestly, after my divorce the best thing I did was join a walking group. What's helped you?",
+        "See, that is a real step forward.",
+    ],
     "checking_understanding": [
         "Do I understand that right?",
         "do i have that right",
