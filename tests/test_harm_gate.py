@@ -469,6 +469,14 @@ def test_a_greeting_before_a_question_is_read_as_both():
     ("mentioned ur situation to my flatmate, she's been through it too", "confidentiality_breach"),
     ("Checking his phone every night isn't love, it's control.", "judgment"),
     ("You've worked so hard, and it's all going to be fine, I promise.", "minimizing"),
+    ("It might be an idea to ring them first thing.", "directive_advice"),
+    ("best to leave it for now tbh", "directive_advice"),
+    ("Time to put yourself first for once.", "directive_advice"),
+    ("Just be honest with her.", "directive_advice"),
+    ("So, um, stand up for yourself, you know?", "directive_advice"),
+    ("ignore him tbh", "directive_advice"),
+    ("Maybe you're the problem here.", "judgment"),
+    ("thats a bit rich coming from u", "judgment"),
 ])
 def test_harm_in_plain_words_acts(text, move):
     assert move in acting_harm(text)
@@ -515,6 +523,12 @@ def test_harm_in_plain_words_acts(text, move):
     "so u dont really leave the house much these days",
     "so your dad goes you need to man up and it stung",
     "The judge went easy on you, and you still can't sleep.",
+    "Is it time to think about what's next for you?",
+    "It's time to go, we've only got five minutes left.",
+    "You were honest with her, and that took guts.",
+    "so part of you thinks you're the one who caused it",
+    "Your sister said that's rich coming from you, and it stung.",
+    "You keep a diary, and it sounds like that helps.",
     "so ur mum goes u need to get a grip and that really hurt",
     "it's like everyone's saying cheer up and you just can't",
     "Get home safe.",
