@@ -606,9 +606,10 @@ def _vetoed(bare: str, candidates: list[Rule], grams: set[str] | None) -> dict[s
 
 # A veto covers the words it names, not a verdict the helper adds after a "but": in "you
 # feel like your mum doesn't get it, but you're being a bit selfish" the client's feeling
-# is given back, then judged.
-_CONTRAST = re.compile(r"\b(but|though|tho|however|still|to be fair|that said|having said that|mind you|even so|"
-                       r"and yet|although)\b")
+# is given back, then judged. ("Still" only as a sentence adverb, "still, ...": "you still
+# have a roof" contrasts nothing.)
+_CONTRAST = re.compile(r"\b(but|though|tho|however|still(?=,)|(?<=, )still|^still|to be fair|that said|having said that|"
+                       r"mind you|even so|and yet|although)\b")
 
 
 def read(norm: str, lexicon: Lexicon, ruled_out: set[str] | None = None,

@@ -55,13 +55,13 @@ _BARE_QUESTION = re.compile(
     re.IGNORECASE)
 _BARE_QUESTION_LOWER = re.compile(r"(?=\s)" + _BARE_QUESTION.pattern)
 # ...unless the word before embeds the question ("i wonder what", "no matter how").
-_EMBEDS = frozenset("wonder know ask me sure about see that is of on for to understand remember hear matter decide "
+_EMBEDS = frozenset("wonder know ask me sure about see that is not of on for to understand remember hear matter decide "
                     "choose explain imagine out watch regardless care somewhat what where when who which how why".split())
 _LAST_WORD = re.compile(r"([a-z']+)\W*$")
 # A clause that only introduces someone's words ("you said, um," "your mum keeps saying")
 # is not a piece of its own: what follows is the words it gives back.
 _REPORTS = re.compile(r"\b(said|say|says|saying|mentioned|told (me|you|u)|tells (you|u|me)|telling (you|u|me|yourself)|"
-                      r"put it|called it|wrote|was like|were like|goes)[\s,.-]*(?:(?:um+|uh+|erm|er|like)[\s,.-]*)*$",
+                      r"put it|called it|wrote|was like|were like|'re like|are like|goes)[\s,.-]*(?:(?:um+|uh+|erm|er|like|well|oh)[\s,.-]*)*$",
                       re.IGNORECASE)
 _GREETINGS = frozenset("hi hey hello hiya heya morning evening afternoon".split())
 
