@@ -490,6 +490,12 @@ def test_a_greeting_before_a_question_is_read_as_both():
     ("itll pass, u'll make new mates in no time", "minimizing"),
     ("Oh, it'll be nothing, honestly.", "minimizing"),
     ("You think that's bad, my neighbour lost her job and her house.", "minimizing"),
+    ("I find it hard to hear you say that and then watch you do the opposite.", "judgment"),
+    ("seriously u went round there again??", "judgment"),
+    ("ur basically sorted then", "minimizing"),
+    ("Your tutor needs to know about this.", "confidentiality_breach"),
+    ("my first week back at work i was a wreck, i hid in the car park every lunch, i nearly quit twice, "
+     "then i found a mentor and it all changed for me", "self_focused_story"),
 ])
 def test_harm_in_plain_words_acts(text, move):
     assert move in acting_harm(text)
@@ -547,6 +553,8 @@ def test_harm_in_plain_words_acts(text, move):
     "So you're like, well, at least I've still got the kids, but it still hurts.",
     "You knew what he was like back then, and you hoped he'd change?",
     "that's not what you meant, is it? you meant you felt left out",
+    "Can I offer a thought? Just say no if you'd rather not.",
+    "how's ur way of coping with it all",
     "so ur mum goes u need to get a grip and that really hurt",
     "it's like everyone's saying cheer up and you just can't",
     "Get home safe.",

@@ -63,7 +63,8 @@ _STORY = re.compile(
     r"sponsor|kids|addiction|drinking|using|time in|family|ex|dad|mom|brother|sister)|i used to|i went through|"
     r"i was (using|drinking|in|at|homeless|locked|the same|living)|i got (clean|sober|out|caught)|i relapsed|i lost|"
     r"i hit (rock )?bottom|i did|i had|i went|same (thing )?with me|same for me|just like me|that'?s my story|"
-    r"let me tell you)\b")
+    r"let me tell you|with me,|i (quit|stopped|started|spent|moved|sold|found out|hid|ended up|decided|kept|couldn'?t)|"
+    r"my first (day|week|month|year|night|time|shift))\b")
 
 
 class Recognizer:
