@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -283,7 +284,7 @@ def test_the_model_alone_never_decides_harm():
                 assert span.source in ("lexicon", "turn"), (text, span)
 
 
-ASKED = "Well, that was always going to end badly."
+ASKED = "Well, that didn't exactly help, did it."
 
 
 def held_reading() -> Reading:
@@ -338,7 +339,8 @@ def test_held_and_acts_survive_a_round_trip_and_reach_the_dict():
     assert all("acts" in m for m in moves)
     held = [m for m in moves if m.get("held")]
     assert held and held[0]["held"] == "judgment"
-    assert MoveSpan.from_dict(held[0]) == reading.held[0]
+    # The dict keeps three decimals of the confidence; everything else comes back as it was.
+    assert MoveSpan.from_dict(held[0]) == replace(reading.held[0], confidence=round(reading.held[0].confidence, 3))
 
 
 def test_classify_prints_acts_held_asks_and_options():
@@ -496,6 +498,21 @@ def test_a_greeting_before_a_question_is_read_as_both():
     ("Your tutor needs to know about this.", "confidentiality_breach"),
     ("my first week back at work i was a wreck, i hid in the car park every lunch, i nearly quit twice, "
      "then i found a mentor and it all changed for me", "self_focused_story"),
+    ("I would strongly encourage you to ring the housing team today.", "directive_advice"),
+    ("It's essential that you take them with food.", "directive_advice"),
+    ("The first step is to list everything you owe.", "directive_advice"),
+    ("lowkey just block him", "directive_advice"),
+    ("With respect, you seem to want us to agree with you.", "judgment"),
+    ("be so fr rn", "judgment"),
+    ("Oh, here we go again.", "judgment"),
+    ("God never gives us more than we can handle.", "minimizing"),
+    ("It'll fly by, you won't even notice.", "minimizing"),
+    ("ur lucky it was only ur bike", "minimizing"),
+    ("everyone's first week is rubbish", "minimizing"),
+    ("I've taken the liberty of telling your sister.", "confidentiality_breach"),
+    ("I've passed your post on to the welfare team.", "confidentiality_breach"),
+    ("I brought your name up at church on Sunday.", "confidentiality_breach"),
+    ("i might have mentioned it to my flatmate", "confidentiality_breach"),
 ])
 def test_harm_in_plain_words_acts(text, move):
     assert move in acting_harm(text)
@@ -555,6 +572,13 @@ def test_harm_in_plain_words_acts(text, move):
     "that's not what you meant, is it? you meant you felt left out",
     "Can I offer a thought? Just say no if you'd rather not.",
     "how's ur way of coping with it all",
+    "Sounds like you're proud of yourself, and you should be.",
+    "so what do u reckon u should do next",
+    "I'm so sorry. Of course you're not okay.",
+    "Take good care of yourself until next week.",
+    "So your mum's like, \"you need to just move on\", and that really hurts.",
+    "So you rang your sister and told her everything?",
+    "Your pastor said God never gives us more than we can handle, and that didn't sit right with you.",
     "so ur mum goes u need to get a grip and that really hurt",
     "it's like everyone's saying cheer up and you just can't",
     "Get home safe.",

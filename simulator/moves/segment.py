@@ -179,7 +179,8 @@ _TEXTING = {
 _UR_PREDICATE = re.compile(
     r"^(not|so|really|just|still|a|an|the|being|going|doing|trying|feeling|getting|allowed|right|wrong|"
     r"basically|literally|actually|probably|definitely|totally|honestly|clearly|obviously|always|never|also|too|such|"
-    r"kinda|def|prob|deffo|defo|lowkey|highkey|gna|"
+    r"kinda|def|prob|deffo|defo|lowkey|highkey|gna|lucky|worth|entitled|welcome|kidding|joking|valid|okay|ok|good|"
+    r"ill|unwell|young|smart|kind|"
     r"tired|scared|worried|afraid|stuck|sick|done|ready|sure|here|there|alone|angry|mad|sad|lonely|ashamed|"
     r"better|worse|strong|stronger|brave|amazing|awesome|great|fine|safe|"
     r"overwhelmed|exhausted|frustrated|upset|hurt|confused|nervous|anxious|fed|worn|carrying|dealing|saying|"
