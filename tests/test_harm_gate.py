@@ -568,7 +568,7 @@ def test_harm_in_plain_words_acts(text, move):
     "You keep telling yourself you still have a job and that you should be grateful, and it isn't working.",
     "so everyone at work is saying u should leave him, and u dont know what u want",
     "So you're like, well, at least I've still got the kids, but it still hurts.",
-    "You knew what he was like back then, and you hoped he'd change?",
+    "You said you knew what he was like back then, and you still hoped he'd change.",
     "that's not what you meant, is it? you meant you felt left out",
     "Can I offer a thought? Just say no if you'd rather not.",
     "how's ur way of coping with it all",
