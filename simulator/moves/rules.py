@@ -506,7 +506,7 @@ CLOSED_NO_MARK = re.compile(
     r"don'?t|doesn'?t|didn'?t|aren'?t|isn'?t|won'?t|wouldn'?t|haven'?t) (?:you|they|he|she|it|we|i|your|that|this|there|things|anyone|anybody)|how (?:many|much|long|old|often))\b")
 # Advice asked as a question is still advice.
 ADVICE_QUESTION = re.compile(
-    r"\b(why don'?t you|why not|have you tried|did you try|promise me|"
+    r"\b(why don'?t you|why not|have you tried|did you try|promise me|wouldn'?t it be|know what (might|would|could|really) help|"
     r"(have|did) you (considered|thought about|looked into),? (just |simply |maybe |even |like,? )?(?!what|how|why|whether|that)\w+ing|"
     r"(have|did) you (considered|thought about|looked into) (just |maybe |even )?(therapy|counsell?ing|rehab|treatment|"
     r"a therapist|a counsell?or|meds|medication|aa|na|meetings|a meeting|a group|a support group|support groups|a sponsor|"
@@ -643,7 +643,8 @@ def read_piece(norm: str, lexicon: Lexicon) -> tuple[set[str], Cue | None]:
 
 # A spoken statement often ends in a tag ("..., you know?", "..., okay?"): the question mark
 # then asks for agreement, not for an answer, so advice said that way is still advice.
-_TAG = re.compile(r"[,\s](you know|ya know|y'?know|okay|ok|yeah|right|alright|no|yes|don'?t you think|isn'?t it)\?$")
+_TAG = re.compile(r"[,\s](you know|ya know|y'?know|okay|ok|yeah|right|alright|no|yes|don'?t you think|isn'?t it|ken|eh|aye|"
+                  r"innit|mate|hen|pet|love)\?$")
 
 
 _ASKS_SUBJECT = re.compile(r"^(?:and |so |but |okay,? |ok,? )?(do|does|did|are|is|was|were|have|has|can|could|would|will|am)"

@@ -174,13 +174,14 @@ _TEXTING = {
     "shud": "should", "cud": "could", "wud": "would", "shoulda": "should have", "coulda": "could have",
     "woulda": "would have", "uve": "you've", "fwd": "forward", "fwd'd": "forwarded", "itll": "it'll",
     "thatll": "that'll", "evryone": "everyone", "every1": "everyone",
+    "wd": "would", "cd": "could", "gonnae": "going to", "wi'": "with",
 }
 # "ur" is "you're" before a predicate and "your" before a noun.
 _UR_PREDICATE = re.compile(
     r"^(not|so|really|just|still|a|an|the|being|going|doing|trying|feeling|getting|allowed|right|wrong|"
     r"basically|literally|actually|probably|definitely|totally|honestly|clearly|obviously|always|never|also|too|such|"
     r"kinda|def|prob|deffo|defo|lowkey|highkey|gna|lucky|worth|entitled|welcome|kidding|joking|valid|okay|ok|good|"
-    r"ill|unwell|young|smart|kind|"
+    r"ill|unwell|young|smart|kind|skint|broke|knackered|shattered|gutted|wiped|drained|stressed|fuming|raging|livid|"
     r"tired|scared|worried|afraid|stuck|sick|done|ready|sure|here|there|alone|angry|mad|sad|lonely|ashamed|"
     r"better|worse|strong|stronger|brave|amazing|awesome|great|fine|safe|"
     r"overwhelmed|exhausted|frustrated|upset|hurt|confused|nervous|anxious|fed|worn|carrying|dealing|saying|"
