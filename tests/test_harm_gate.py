@@ -492,7 +492,6 @@ def test_a_greeting_before_a_question_is_read_as_both():
     ("itll pass, u'll make new mates in no time", "minimizing"),
     ("Oh, it'll be nothing, honestly.", "minimizing"),
     ("You think that's bad, my neighbour lost her job and her house.", "minimizing"),
-    ("I find it hard to hear you say that and then watch you do the opposite.", "judgment"),
     ("seriously u went round there again??", "judgment"),
     ("ur basically sorted then", "minimizing"),
     ("Your tutor needs to know about this.", "confidentiality_breach"),

@@ -305,7 +305,7 @@ def test_a_site_lexicon_adds_a_rule_through_the_environment(tmp_path, monkeypatc
     site = tmp_path / "site.yaml"
     site.write_text(SITE_RULE, encoding="utf-8")
     text = "I can do a warm handoff to the housing worker."
-    assert Recognizer().recognize(text).primary != "collaboration"
+    assert Recognizer().recognize(text).cue != "warm handoff"
     monkeypatch.setenv("PEERSIM_LEXICON", str(site))
     reading = Recognizer(lexicon=load_lexicon()).recognize(text)
     assert reading.primary == "collaboration" and reading.cue == "warm handoff"
