@@ -647,6 +647,7 @@ _TAG = re.compile(r"[,\s](you know|ya know|y'?know|okay|ok|yeah|right|alright|no
                   r"innit|mate|hen|pet|love)\?$")
 
 
+# A question in the asking order ("do I...", "is that...") asks even when it ends in a word a tag uses.
 _ASKS_SUBJECT = re.compile(r"^(?:and |so |but |okay,? |ok,? )?(do|does|did|are|is|was|were|have|has|can|could|would|will|am)"
                            r" (i|you|u|we|they|he|she|it|that|this|there)\b")
 
@@ -679,7 +680,7 @@ def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: se
         if rule.move in ruled_out and not _CONTRAST.search(bare, after[rule.move], max(m.start(), after[rule.move])):
             continue
         if question and rule.move in ("reflection", "affirmation") and AUX_START.match(bare):
-            continue          # "do you feel stuck?" asks; "you feel stuck?" reflects
+            continue          # "do you feel stuck?", "do I understand that right?" ask; "you feel stuck?" reflects
         if question and rule.move == "directive_advice" and not ADVICE_QUESTION.search(bare):
             continue          # "should you tell her, do you think?" asks
         if opener is not None:
