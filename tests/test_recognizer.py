@@ -418,3 +418,13 @@ def test_the_integer_lane_sum_equals_a_plain_weighted_sum():
     z = sum(math.exp(x) for x in logits)
     got = model.predict(text)
     assert got.probs == pytest.approx({k: math.exp(x) / z for k, x in zip(classes, logits)})
+
+
+def test_the_words_shown_for_a_model_reading_are_never_a_pair_of_plain_words():
+    # "read as reflection because of 'and it'" tells a trainee nothing; 'a lot' does.
+    from simulator.moves import explain
+    from simulator.moves.model import _readable
+
+    assert _readable(["b:and it", "b:a lot", "w:you've"]) == ("a lot", "you've")
+    reading = recognize("You've heard that a lot, and it doesn't help.")
+    assert "'and it'" not in explain(reading.moves[0])

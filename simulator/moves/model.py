@@ -313,8 +313,8 @@ def _readable(feats) -> tuple[str, ...]:
         kind, _, value = f.partition(":")
         if kind in ("w", "b", "f2", "f3"):
             value = value.replace("<s> ", "").replace(" </s>", "").strip()
-            if value in ("<s>", "</s>") or not value or (kind == "w" and value in _PLAIN):
-                continue
+            if value in ("<s>", "</s>") or not value or _PLAIN.issuperset(value.split()):
+                continue          # "and it" tells a trainee no more than "and" does
             if any(value in o or o in value for o in out):
                 continue
             out.append(value)
