@@ -624,6 +624,7 @@ def test_harm_in_plain_words_acts(text, move):
     "water under the bridge, is that how it feels?",
     "It's a good thing you told someone.",
     "she'll be right back, she's just making tea",
+    "Would it help to think through what you'd say to her, or would you rather not?",
     "so ur mum goes u need to get a grip and that really hurt",
     "it's like everyone's saying cheer up and you just can't",
     "Get home safe.",
