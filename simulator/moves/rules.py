@@ -653,9 +653,10 @@ _ASKS_SUBJECT = re.compile(r"^(?:and |so |but |okay,? |ok,? )?(do|does|did|are|i
 
 
 # A kind opener and harm in one piece ("sorry, but you're your own worst enemy", "that
-# sounds hard, but everyone has a rough first month"): the client hears the harm, as in
-# a turn of several pieces (docs/recogniser.md, "The primary move").
-_KIND_OPENERS = frozenset(("repair", "affirmation", "greeting", "other"))
+# sounds hard, but everyone has a rough first month", "it's up to you, but I'd tell your
+# boss"): the client hears the harm, as in a turn of several pieces (docs/recogniser.md,
+# "The primary move").
+_KIND_OPENERS = frozenset(("repair", "affirmation", "greeting", "other", "autonomy_support"))
 
 
 def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: set[str] | None,

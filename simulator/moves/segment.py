@@ -63,6 +63,10 @@ _LAST_WORD = re.compile(r"([a-z']+)\W*$")
 _REPORTS = re.compile(r"\b(said|say|says|saying|mentioned|told (me|you|u)|tells (you|u|me)|telling (you|u|me|yourself)|"
                       r"put it|called it|wrote|was like|were like|'re like|are like|goes)[\s,.-]*(?:(?:um+|uh+|erm|er|like|well|oh)[\s,.-]*)*$",
                       re.IGNORECASE)
+# The client's fear of what would follow ("you're worried that if you tell me more, I'll have
+# to tell your social worker") is one piece: cut at the comma, the "I'll" would read as a threat.
+_FEAR_IF = re.compile(r"\b(worried|afraid|scared|frightened|terrified|nervous|fear|fears)( that)? if\b[^,]*[,\s]*$",
+                      re.IGNORECASE)
 _GREETINGS = frozenset("hi hey hello hiya heya morning evening afternoon".split())
 
 
@@ -117,7 +121,8 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
         # left one is a greeting on its own ("Hi, what's been happening?" also asks).
         head = piece[left:cut_start]
         if (_words(head) >= 2 or head.strip(" ,.!").lower() in _GREETINGS) and _words(piece[cut_end:]) >= 2 \
-                and not _REPORTS.search(head[-40:]) and not _restarts(head, piece[cut_end:]):
+                and not _REPORTS.search(head[-40:]) and not _FEAR_IF.search(head[-60:]) \
+                and not _restarts(head, piece[cut_end:]):
             spans.append((left, cut_start))
             left = cut_end
     spans.append((left, len(piece)))
@@ -182,6 +187,7 @@ _UR_PREDICATE = re.compile(
     r"basically|literally|actually|probably|definitely|totally|honestly|clearly|obviously|always|never|also|too|such|"
     r"kinda|def|prob|deffo|defo|lowkey|highkey|gna|lucky|worth|entitled|welcome|kidding|joking|valid|okay|ok|good|"
     r"ill|unwell|young|smart|kind|skint|broke|knackered|shattered|gutted|wiped|drained|stressed|fuming|raging|livid|"
+    r"fried|frazzled|wrecked|"
     r"tired|scared|worried|afraid|stuck|sick|done|ready|sure|here|there|alone|angry|mad|sad|lonely|ashamed|"
     r"better|worse|strong|stronger|brave|amazing|awesome|great|fine|safe|"
     r"overwhelmed|exhausted|frustrated|upset|hurt|confused|nervous|anxious|fed|worn|carrying|dealing|saying|"
