@@ -21,6 +21,7 @@ the same move are joined; and the primary move is chosen by PRIMARY_ORDER.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from simulator.moves import rules
 from simulator.moves.model import LinearModel, default_harm_model, default_model
@@ -243,8 +244,7 @@ class Recognizer:
             return sp.held == "self_focused_story" and sp.move == "self_disclosure"
         if not any(map(brief, spans)) or not _hands_back(text, spans):
             return spans
-        return [MoveSpan(sp.move, sp.start, sp.end, sp.cue, sp.confidence, sp.source) if brief(sp) else sp
-                for sp in spans]
+        return [replace(sp, held="", held_cue="") if brief(sp) else sp for sp in spans]
 
     def _story_pass(self, text: str, spans: list[MoveSpan]) -> list[MoveSpan]:
         """Brief sharing that hands the focus back stays self_disclosure; a long story

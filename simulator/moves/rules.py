@@ -647,9 +647,6 @@ _TAG = re.compile(r"[,\s](you know|ya know|y'?know|okay|ok|yeah|right|alright|no
                   r"innit|mate|hen|pet|love)\?$")
 
 
-# A question in the asking order ("do I...", "is that...") asks even when it ends in a word a tag uses.
-_ASKS_SUBJECT = re.compile(r"^(?:and |so |but |okay,? |ok,? )?(do|does|did|are|is|was|were|have|has|can|could|would|will|am)"
-                           r" (i|you|u|we|they|he|she|it|that|this|there)\b")
 
 
 # A kind opener and harm in one piece ("sorry, but you're your own worst enemy", "that
@@ -663,8 +660,9 @@ def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: se
                after: dict[str, int] | None = None) -> Cue | None:
     """`after`: the vetoes of a piece that holds a contrast ("but"), each with where its
     words end; a harmful cue after the contrast is not covered by them."""
-    # "Do I have that right?" asks, whatever its last word: only a statement has a tag.
-    question = bare.endswith("?") and (not _TAG.search(bare) or _ASKS_SUBJECT.match(bare) is not None)
+    # "Do I have that right?" asks, whatever its last word: only a statement has a tag, and
+    # a question in the asking order (an auxiliary, then its subject) is no statement.
+    question = bare.endswith("?") and (not _TAG.search(bare) or CLOSED_NO_MARK.match(bare) is not None)
     bare = bare.rstrip("?").rstrip()
     # Candidates come strongest first, so the first that matches (and is not ruled out)
     # is the strongest cue: weaker rules need not be tried at all, unless it is a kind

@@ -121,8 +121,7 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
         # left one is a greeting on its own ("Hi, what's been happening?" also asks).
         head = piece[left:cut_start]
         if (_words(head) >= 2 or head.strip(" ,.!").lower() in _GREETINGS) and _words(piece[cut_end:]) >= 2 \
-                and not _REPORTS.search(head[-40:]) and not _FEAR_IF.search(head[-60:]) \
-                and not _restarts(head, piece[cut_end:]):
+                and not _leads_into(head, piece[cut_end:]):
             spans.append((left, cut_start))
             left = cut_end
     spans.append((left, len(piece)))
@@ -138,10 +137,15 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _TRAILING_FILLER = re.compile(r"(?:[\s,.-]*\b(?:um+|uh+|erm|er|like|i mean|you know|sorry))+[\s,.-]*$", re.IGNORECASE)
 
 
-def _restarts(head: str, tail: str) -> bool:
-    """Whether the tail starts again with the words the head broke off on ("part of you
-    thinks you should, you should ring her"): one piece said twice, not two moves."""
-    said = _TRAILING_FILLER.sub("", head[-60:]).lower().split()     # the words it broke off on
+def _leads_into(head: str, tail: str) -> bool:
+    """Whether the head only leads into the tail, so the two are one piece: it introduces
+    someone's words ("you said, um,"), opens a fear of what follows ("you're worried that
+    if you tell me more,"), or breaks off on the words the tail starts again ("part of you
+    thinks you should, you should ring her"). Only the words around the cut are read."""
+    head = head[-60:]
+    if _REPORTS.search(head[-40:]) or _FEAR_IF.search(head):
+        return True
+    said = _TRAILING_FILLER.sub("", head).lower().split()     # the words it broke off on
     again = tail[:60].lower().split()
     return any(said[-k:] == again[:k] for k in (2, 3) if len(said) >= k and len(again) > k)
 
