@@ -687,3 +687,84 @@ def test_a_short_typed_story_with_no_word_about_the_client_takes_the_floor():
     shared = "i had my car towed once too and it wrecked my month. how are you getting to work now?"
     moves = {m.move for m in recognize(shared).moves}
     assert "self_focused_story" not in moves
+
+
+# ------------------------------------------------------------------ harm asked as a question
+# A question mark does not make advice, a verdict or a brush-off into a question: the
+# client hears what it does (docs/labelling.md, "directive_advice": "a suggestion framed
+# as a question").
+@pytest.mark.parametrize("text,move", [
+    ("Don't you think you ought to ring your brother back?", "directive_advice"),
+    ("Isn't it about time you went back to the gym?", "directive_advice"),
+    ("Might it be worth asking the council about a transfer?", "directive_advice"),
+    ("couldnt u just tell ur boss ur not coming in", "directive_advice"),
+    ("shouldn't you, um, be looking for somewhere else by now?", "directive_advice"),
+    ("have u ever tried just switching ur phone off at 10", "directive_advice"),
+    ("Wouldn't it make more sense to let your sister sort the forms?", "directive_advice"),
+    ("Why not ask the pharmacist? They're usually brilliant.", "directive_advice"),
+    ("Did you honestly think he'd pay it back?", "judgment"),
+    ("what on earth possessed you to text him at 3am", "judgment"),
+    ("And, um, whose fault is that, really?", "judgment"),
+    ("isnt that a bit selfish tho", "judgment"),
+    ("Is it really that big a deal, though?", "minimizing"),
+    ("Surely it can't be as bad as all that?", "minimizing"),
+    ("but hey at least u got a free lunch out of it", "minimizing"),
+    ("How do you think your mum will take it when I tell her?", "confidentiality_breach"),
+])
+def test_harm_said_as_a_question_acts(text, move):
+    assert move in acting_harm(text), recognize(text).to_dict()
+
+
+# The same openings that ask for the client's own words, facts or permission stay harmless.
+@pytest.mark.parametrize("text,move", [
+    ("Is there anything else on your mind today?", "open_question"),
+    ("is there something you're hoping to get out of today", "open_question"),
+    ("Is there anyone at home with you tonight?", "closed_question"),
+    ("How would you feel about looking at a few ideas together?", "collaboration"),
+    ("could I share something that's helped other people?", "collaboration"),
+    ("Are you okay with us thinking about next steps now?", "collaboration"),
+    ("Couldn't you sleep again last night?", "closed_question"),
+    ("Could you just say a bit more about that?", "open_question"),
+    ("Why don't you want to go back, do you think?", "open_question"),
+    ("Did the GP say you should rest for a week?", "closed_question"),
+])
+def test_a_question_that_asks_is_not_harm(text, move):
+    reading = recognize(text)
+    assert acting_harm(text) == set(), reading.to_dict()
+    assert reading.primary == move, reading.to_dict()
+
+
+# ------------------------------------------------------------------ words in quotation marks
+# Someone's words given back in quotation marks are not the helper's own move, and a
+# quotation is not cut into pieces of its own.
+@pytest.mark.parametrize("text", [
+    'So your dad\'s like, "you need to man up", and you just, you went quiet.',
+    'ur nan keeps going "at least you\'ve got your health" and it makes u want to scream',
+    'So the message from work was basically "stop being so dramatic, you\'ll be fine", and that stung.',
+    "Your sister's like, \u201cjust get over it!\u201d, and you're nowhere near that.",
+])
+def test_quoted_words_given_back_do_not_act_as_harm(text):
+    reading = recognize(text)
+    assert acting_harm(text) == set(), reading.to_dict()
+    assert reading.primary == "reflection", reading.to_dict()
+
+
+def test_a_quotation_stays_inside_its_piece():
+    from simulator.moves.segment import segments
+
+    text = 'He said "no way. Not again!" and walked out. What happened then?'
+    pieces = [text[a:b] for a, b in segments(text)]
+    assert pieces == ['He said "no way. Not again!" and walked out.', "What happened then?"]
+
+
+# ------------------------------------------------------------------ the weight of what happened
+@pytest.mark.parametrize("text", ["What a horrible thing to go through.", "oh god what an awful week",
+                                  "your feelings are completely valid", "you're doing the best you can with what you've got"])
+def test_validation_is_affirmation(text):
+    reading = recognize(text)
+    assert reading.primary == "affirmation", reading.to_dict()
+    assert acting_harm(text) == set()
+
+
+def test_a_horrible_thing_to_say_is_still_judged():
+    assert "judgment" in acting_harm("That was a horrible thing to say to your sister.")

@@ -495,7 +495,11 @@ OPEN_START = re.compile(
     r"say what|talk (?:me|to me|about|a bit|a little)|walk me|describe|explain|share|help me understand|fill me in|paint|"
     r"give me a sense|put (?:it|that) into words)|would (?:you|u) be (?:up for|willing to|okay|ok|comfortable) "
     r"(?:tell|talk|shar|say|describ|go)\w*|(?:do you|d'?you) (?:want|wanna|feel like|fancy) (?:to )?(?:tell|talk|say|shar|go)\w*|"
-    r"wanna (?:tell|talk|say|share)|and then$)\b")
+    r"wanna (?:tell|talk|say|share)|and then$|"
+    # "Is there anything else on your mind?" invites, like "what else is on your mind?";
+    # "is there anyone at home?" asks about facts.
+    r"is there,? (?:um,? |uh,? |like,? )?(?:anything|something|more\b|any part|a part|a version)|"
+    r"anything else (?:you|u|on|going|that|at all)|any(?:thing)? other thoughts)\b")
 CLOSED_START = re.compile(
     r"^" + _LEAD + r"(?:and |so,? |but |okay,? )?(do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|shall|"
     r"may|might|am|don'?t|doesn'?t|didn'?t|aren'?t|isn'?t|won'?t|wouldn'?t|haven'?t|when|where|who|how)\b")
@@ -516,7 +520,14 @@ ADVICE_QUESTION = re.compile(
     r"would you consider|do you think it (would|might|could) (help|be (a good idea|helpful|worth|useful|good|better))|"
     r"would it (help|be (helpful|a good idea|worth it)) (to|if you)|is (that|this|it) something you (could|can|might|would)|"
     r"(what|how) about (a|an|some|something like) \w+|maybe (just )?(try|don'?t|do|go|call|get|stop|quit|talk|see|take|start|tell|"
-    r"leave|cut|ask|look|write|join|find|switch|skip|avoid|put|keep|give)|what if (you|u) (just|tried|called|told|went|stopped|quit))\b")
+    r"leave|cut|ask|look|write|join|find|switch|skip|avoid|put|keep|give)|what if (you|u) (just|tried|called|told|went|stopped|quit)|"
+    # The question-shaped advice rules of the lexicon (its "Advice asked as a question").
+    r"don'?t you (think|reckon)|(isn'?t it|is it not) (about |high )?time|(might|would|could) it (not )?be worth|"
+    r"(is it not|isn'?t it) worth|^(so,? |but |and |well,? )?would (a|an|some) \w+|shouldn'?t you|couldn'?t you|could you not|"
+    r"can'?t you|can you not|could you just|(have|did) you ever|^(so,? |and |but )?ever (tried|thought|considered)|"
+    r"have you (thought about|considered|tried) (not|maybe|just)|any chance you could just|what'?s stopping you|"
+    r"is there a reason you|is there no way|surely you|isn'?t the|would you ever consider|wouldn'?t it|"
+    r"would(n'?t)? you (not )?(feel|be) (so much |a lot |loads )?(better|happier|calmer) if)\b")
 
 
 # A reflective statement said with a rising tone gives the client's words back: "so you
@@ -654,6 +665,9 @@ _TAG = re.compile(r"[,\s](you know|ya know|y'?know|okay|ok|yeah|right|alright|no
 # boss"): the client hears the harm, as in a turn of several pieces (docs/recogniser.md,
 # "The primary move").
 _KIND_OPENERS = frozenset(("repair", "affirmation", "greeting", "other", "autonomy_support"))
+# Words in quotation marks are someone's words given back ("your mum's like, "you're not
+# trying hard enough""): a harmful cue inside them is not the helper's own move.
+QUOTED = re.compile(r'"[^"]{1,200}"')
 
 
 def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: set[str] | None,
@@ -668,6 +682,7 @@ def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: se
     # is the strongest cue: weaker rules need not be tried at all, unless it is a kind
     # opener, after which a harmful cue later in the piece is looked for.
     opener = None
+    quoted = [q.span() for q in QUOTED.finditer(bare)] if '"' in bare else ()
     for rule in candidates:
         if opener is not None and rule.move not in HARMFUL_MOVES:
             continue
@@ -675,6 +690,8 @@ def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: se
             continue
         m = rule.search(bare, grams)
         if not m:
+            continue
+        if quoted and rule.move in HARMFUL_MOVES and any(a <= m.start() and m.end() <= b for a, b in quoted):
             continue
         if rule.move in ruled_out and not _CONTRAST.search(bare, after[rule.move], max(m.start(), after[rule.move])):
             continue

@@ -17,8 +17,12 @@ from functools import lru_cache
 # ("6.30") and common titles ("Dr.") are not ends, hence the look-arounds.
 # A run of ordinary characters is taken whole (possessive ++: nothing to give back), and
 # a line break ends a sentence as the terminal punctuation does.
+# Words in quotation marks stay inside their sentence ("your mum's like, "you've got
+# this!", and you're not sure"): they are someone's words given back, not a move of the
+# helper's own (see rules.QUOTED).
+_QUOTE = re.compile(r"\"[^\"\n]{1,200}\"|\u201c[^\u201c\u201d\n]{1,200}\u201d")
 _SENTENCE = re.compile(
-    r"(?:[^.!?;\n]++|(?<=\d)\.(?=\d)|(?<=\bdr)\.|(?<=\bmr)\.|(?<=\bms)\.|(?<=\bmrs)\.|(?<=\bst)\.|(?<=\bvs)\.)+"
+    r"(?:\"[^\"\n]{1,200}\"|\u201c[^\u201c\u201d\n]{1,200}\u201d|[^.!?;\n\"\u201c\u201d]++|[\"\u201c\u201d]|(?<=\d)\.(?=\d)|(?<=\bdr)\.|(?<=\bmr)\.|(?<=\bms)\.|(?<=\bmrs)\.|(?<=\bst)\.|(?<=\bvs)\.)+"
     r"(?:[.!?;]+|…|$|(?=\n))|\n",
     re.IGNORECASE)
 
@@ -61,7 +65,7 @@ _LAST_WORD = re.compile(r"([a-z']+)\W*$")
 # A clause that only introduces someone's words ("you said, um," "your mum keeps saying")
 # is not a piece of its own: what follows is the words it gives back.
 _REPORTS = re.compile(r"\b(said|say|says|saying|mentioned|told (me|you|u)|tells (you|u|me)|telling (you|u|me|yourself)|"
-                      r"put it|called it|wrote|was like|were like|'re like|are like|goes)[\s,.-]*(?:(?:um+|uh+|erm|er|like|well|oh)[\s,.-]*)*$",
+                      r"put it|called it|wrote|was like|were like|'re like|are like|goes|thinking|thought)[\s,.-]*(?:(?:um+|uh+|erm|er|like|well|oh)[\s,.-]*)*$",
                       re.IGNORECASE)
 # The client's fear of what would follow ("you're worried that if you tell me more, I'll have
 # to tell your social worker") is one piece: cut at the comma, the "I'll" would read as a threat.
@@ -105,8 +109,10 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
         target, breaks, bare_questions = lowered, _CLAUSE_BREAK_LOWER, _BARE_QUESTION_LOWER
     else:
         target, breaks, bare_questions = piece, _CLAUSE_BREAK, _BARE_QUESTION
+    quoted = [q.span() for q in _QUOTE.finditer(piece)] if ('"' in piece or "\u201c" in piece) else ()
     for m in breaks.finditer(target):
-        cuts.append((m.start(), m.end()))
+        if not any(a < m.start() < b for a, b in quoted):      # no cut inside someone's quoted words
+            cuts.append((m.start(), m.end()))
     if not cuts and "?" not in piece[:-1] and _words(piece) >= 6:
         for m in bare_questions.finditer(target):
             before = _LAST_WORD.search(piece[max(0, m.start() - 20):m.start()].lower())
@@ -137,13 +143,19 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _TRAILING_FILLER = re.compile(r"(?:[\s,.-]*\b(?:um+|uh+|erm|er|like|i mean|you know|sorry))+[\s,.-]*$", re.IGNORECASE)
 
 
+# A reflective stem cut off by a filler ("it's, like, you just have to keep going", "so for
+# you it's more like, just get through today") leads into the words it gives back.
+_STEM_ONLY = re.compile(r"^\W*(?:(?:so|and|yeah|okay|ok|right),? )*(?:for you,? )?(?:it'?s|it is|its|it feels|feels|it sounds|sounds|"
+                        r"it seems|seems)(?:,? (?:kind of|sort of|more|almost|just|a bit))*(?:,? like)?\W*$", re.IGNORECASE)
+
+
 def _leads_into(head: str, tail: str) -> bool:
     """Whether the head only leads into the tail, so the two are one piece: it introduces
     someone's words ("you said, um,"), opens a fear of what follows ("you're worried that
     if you tell me more,"), or breaks off on the words the tail starts again ("part of you
     thinks you should, you should ring her"). Only the words around the cut are read."""
     head = head[-60:]
-    if _REPORTS.search(head[-40:]) or _FEAR_IF.search(head):
+    if _REPORTS.search(head[-40:]) or _FEAR_IF.search(head) or _STEM_ONLY.match(_TRAILING_FILLER.sub("", head)):
         return True
     said = _TRAILING_FILLER.sub("", head).lower().split()     # the words it broke off on
     again = tail[:60].lower().split()
