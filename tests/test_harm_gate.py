@@ -768,3 +768,48 @@ def test_validation_is_affirmation(text):
 
 def test_a_horrible_thing_to_say_is_still_judged():
     assert "judgment" in acting_harm("That was a horrible thing to say to your sister.")
+
+
+# ------------------------------------------------------------------ harm said gently
+@pytest.mark.parametrize("text,move", [
+    ("Well, you reap what you sow, don't you.", "judgment"),
+    ("To be honest I think you're using the divorce as an excuse.", "judgment"),
+    ("I mean, it's not like anyone forced you to sign it.", "judgment"),
+    ("Your problem is you never say no to people.", "judgment"),
+    ("It's your choice to keep lending him money, so don't come crying to me.", "judgment"),
+    ("Listen, everyone's a bit low in February, it's just the weather.", "minimizing"),
+    ("Honestly it's not worth getting upset over.", "minimizing"),
+    ("ok enough sad stuff, whats everyone watching this week", "minimizing"),
+    ("Honestly, at least you found out before the wedding.", "minimizing"),
+    ("Mate, you're not the first and you won't be the last.", "minimizing"),
+    ("I'll just pop a note to your GP so she knows.", "confidentiality_breach"),
+    ("My plan is to ring your probation officer after this.", "confidentiality_breach"),
+    ("I'm thinking of telling your manager about the panic attacks.", "confidentiality_breach"),
+    ("dont worry itll stay between me and the other volunteers", "confidentiality_breach"),
+    ("read ur texts out at group last night, hope thats ok", "confidentiality_breach"),
+    ("my aunt works at ur college, ill ask her to keep an eye on u", "confidentiality_breach"),
+    ("You'd be mad not to take the flat.", "directive_advice"),
+    ("The best thing you can do now is rest.", "directive_advice"),
+    ("Sorry, I know I keep saying it, but you really do need to tell him.", "directive_advice"),
+    ("whatever u do dont text him back", "directive_advice"),
+])
+def test_harm_said_gently_acts(text, move):
+    assert move in acting_harm(text), recognize(text).to_dict()
+
+
+@pytest.mark.parametrize("text", [
+    "Needing help doesn't make you weak.",
+    "not gonna lie, if u told me u were in danger id have to tell someone. everything else stays here",
+    "You're worried people think you're using the grief as an excuse.",
+    "I read your post twice and it really stayed with me.",
+    "Would you like me to drop a line to your GP, or would you rather do it yourself?",
+    "So your plan is to phone your probation officer after this?",
+    "It's like you have to be the strong one all the time.",
+    "it sounds like you had to grow up really fast",
+    "you're still figuring out if you should go back",
+    "you'd rather just forget about it for now",
+    "So there's three things going on: the diagnosis, the scans, and your boss not getting why you need the time off.",
+    "That's nothing to be ashamed of.",
+])
+def test_gentle_look_alikes_do_not_act_as_harm(text):
+    assert acting_harm(text) == set(), recognize(text).to_dict()

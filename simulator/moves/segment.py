@@ -60,7 +60,8 @@ _BARE_QUESTION = re.compile(
 _BARE_QUESTION_LOWER = re.compile(r"(?=\s)" + _BARE_QUESTION.pattern)
 # ...unless the word before embeds the question ("i wonder what", "no matter how").
 _EMBEDS = frozenset("wonder know ask me sure about see that is not or earth of on for to understand remember hear matter decide "
-                    "choose explain imagine out watch regardless care somewhat what where when who which how why".split())
+                    "choose explain imagine out watch regardless care somewhat what where when who which how why getting understanding "
+                    "seeing knowing asking wondering explaining telling saying get".split())
 _LAST_WORD = re.compile(r"([a-z']+)\W*$")
 # A clause that only introduces someone's words ("you said, um," "your mum keeps saying")
 # is not a piece of its own: what follows is the words it gives back.
