@@ -324,6 +324,7 @@ def test_a_site_lexicon_can_be_passed_directly(tmp_path):
     ('rules:\n  - {move: judgment, pattern: "(unclosed"}\n', "rule 1 has a broken pattern"),
     ('rules:\n  - {move: judgment, pattern: "x", weight: 3}\n', "weight between 0 and 1"),
     ("- just a list\n", "a lexicon is a mapping"),
+    ('rules:\n  - {move: directive_advice, pattern: "x", question: maybe}\n', "`question` is true or false"),
 ])
 def test_a_broken_site_lexicon_names_the_file_and_the_rule(tmp_path, body, message):
     site = tmp_path / "broken.yaml"
@@ -331,6 +332,22 @@ def test_a_broken_site_lexicon_names_the_file_and_the_rule(tmp_path, body, messa
     with pytest.raises(LexiconError) as info:
         load_lexicon(site, use_env=False)
     assert str(site) in str(info.value) and message in str(info.value)
+
+
+def test_a_site_rule_for_advice_asked_as_a_question_holds_in_a_question(tmp_path):
+    # Plain advice words in a question ask ("should you tell her?"); a trainer marks a rule
+    # that is itself a question of advice with `question: true`.
+    text = "Have you had a go at the breathing app?"
+    plain = 'rules:\n  - {move: directive_advice, weight: 0.95, pattern: "\\\\bhad a go at\\\\b"}\n'
+    marked = 'rules:\n  - {move: directive_advice, question: true, weight: 0.95, pattern: "\\\\bhad a go at\\\\b"}\n'
+    readings = []
+    for name, body in (("plain.yaml", plain), ("marked.yaml", marked)):
+        site = tmp_path / name
+        site.write_text(body, encoding="utf-8")
+        readings.append(Recognizer(lexicon=load_lexicon(site, use_env=False)).recognize(text))
+    assert "directive_advice" not in {m.move for m in readings[0].acting}
+    assert "directive_advice" in {m.move for m in readings[1].acting}, readings[1].to_dict()
+    assert readings[1].cue == "had a go at"
 
 
 # ------------------------------------------------------------------ the corpus

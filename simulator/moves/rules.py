@@ -40,11 +40,15 @@ class Rule:
     a piece that holds one of its `keys` (the first 3 or 5 characters of every way the
     pattern can begin; see Lexicon.candidates), so many rules stay fast and quick to load."""
 
-    __slots__ = ("move", "source", "weight", "keys", "starts", "words", "_flags", "_pattern")
+    __slots__ = ("move", "source", "weight", "keys", "starts", "words", "asks", "_flags", "_pattern")
 
     def __init__(self, move: str, source: str, weight: float, keys: frozenset | None, flags: int,
-                 starts: bool = False, words: bool = False):
+                 starts: bool = False, words: bool = False, asks: bool = False):
         self.move, self.source, self.weight, self.keys = move, source, weight, keys
+        # True for advice that is itself shaped as a question ("don't you think you should",
+        # `question: true` in the lexicon): it holds in a question, where a plain advice cue
+        # ("you should") does not ("should you tell her, do you think?").
+        self.asks = asks
         # True when every match *begins* with one of the keys (not just contains one), so
         # only the places where a key occurs need trying: see Rule.search.
         self.starts = starts and keys is not None
@@ -340,8 +344,11 @@ def _compile(entries, where: str, lines=None) -> list[Rule]:
             raise LexiconError(f"{where}: rule {i + 1} has a weight that is not a number") from None
         if not 0.0 < weight <= 1.0:
             raise LexiconError(f"{where}: rule {i + 1} needs a weight between 0 and 1")
+        asks = entry.get("question", False)
+        if not isinstance(asks, bool):
+            raise LexiconError(f"{where}: rule {i + 1}: `question` is true or false (true: advice said as a question)")
         keys, starts, words = rule_keys(parsed)
-        out.extend(Rule(move, source, weight, keys, flags, starts, words) for move in dict.fromkeys(moves))
+        out.extend(Rule(move, source, weight, keys, flags, starts, words, asks) for move in dict.fromkeys(moves))
     return out
 
 
@@ -435,7 +442,7 @@ def _digest(text: str) -> str:
     """The cache key: the lexicon's text and how keys are derived from it."""
     import hashlib
 
-    return hashlib.sha256(f"{text}\n#keys {KEY_LENGTHS} v5".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{text}\n#keys {KEY_LENGTHS} v6".encode("utf-8")).hexdigest()
 
 
 def _from_cache(text: str) -> tuple[list[Rule], list[Rule]] | None:
@@ -447,8 +454,8 @@ def _from_cache(text: str) -> tuple[list[Rule], list[Rule]] | None:
         return None
 
     def build(items):
-        return [Rule(m, src, w, frozenset(keys) if keys is not None else None, flags, starts, words)
-                for m, src, w, flags, keys, starts, words in items]
+        return [Rule(m, src, w, frozenset(keys) if keys is not None else None, flags, starts, words, asks)
+                for m, src, w, flags, keys, starts, words, asks in items]
 
     return build(data["rules"]), build(data["veto"])
 
@@ -459,7 +466,7 @@ def write_cache() -> Path:
 
     def dump(items):
         return [[r.move, r.source, r.weight, r._flags, sorted(r.keys) if r.keys is not None else None, r.starts,
-                 r.words]
+                 r.words, r.asks]
                 for r in items]
 
     out = {"sha256": _digest(text), "rules": dump(_compile(data.get("rules"), str(LEXICON))),
@@ -521,13 +528,7 @@ ADVICE_QUESTION = re.compile(
     r"would it (help|be (helpful|a good idea|worth it)) (to|if you)|is (that|this|it) something you (could|can|might|would)|"
     r"(what|how) about (a|an|some|something like) \w+|maybe (just )?(try|don'?t|do|go|call|get|stop|quit|talk|see|take|start|tell|"
     r"leave|cut|ask|look|write|join|find|switch|skip|avoid|put|keep|give)|what if (you|u) (just|tried|called|told|went|stopped|quit)|"
-    # The question-shaped advice rules of the lexicon (its "Advice asked as a question").
-    r"don'?t you (think|reckon)|(isn'?t it|is it not) (about |high )?time|(might|would|could) it (not )?be worth|"
-    r"(is it not|isn'?t it) worth|^(so,? |but |and |well,? )?would (a|an|some) \w+|shouldn'?t you|couldn'?t you|could you not|"
-    r"can'?t you|can you not|could you just|(have|did) you ever|^(so,? |and |but )?ever (tried|thought|considered)|"
-    r"have you (thought about|considered|tried) (not|maybe|just)|any chance you could just|what'?s stopping you|"
-    r"is there a reason you|is there no way|surely you|isn'?t the|would you ever consider|wouldn'?t it|"
-    r"would(n'?t)? you (not )?(feel|be) (so much |a lot |loads )?(better|happier|calmer) if)\b")
+    r"don'?t you (think|reckon)|wouldn'?t it|surely you)\b")
 
 
 # A reflective statement said with a rising tone gives the client's words back: "so you
@@ -697,7 +698,7 @@ def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: se
             continue
         if question and rule.move in ("reflection", "affirmation") and AUX_START.match(bare):
             continue          # "do you feel stuck?", "do I understand that right?" ask; "you feel stuck?" reflects
-        if question and rule.move == "directive_advice" and not ADVICE_QUESTION.search(bare):
+        if question and rule.move == "directive_advice" and not rule.asks and not ADVICE_QUESTION.search(bare):
             continue          # "should you tell her, do you think?" asks
         if opener is not None:
             if m.start() >= opener[1]:

@@ -22,7 +22,7 @@ from functools import lru_cache
 # helper's own (see rules.QUOTED).
 _QUOTE = re.compile(r"\"[^\"\n]{1,200}\"|\u201c[^\u201c\u201d\n]{1,200}\u201d")
 _SENTENCE = re.compile(
-    r"(?:\"[^\"\n]{1,200}\"|\u201c[^\u201c\u201d\n]{1,200}\u201d|[^.!?;\n\"\u201c\u201d]++|[\"\u201c\u201d]|(?<=\d)\.(?=\d)|(?<=\bdr)\.|(?<=\bmr)\.|(?<=\bms)\.|(?<=\bmrs)\.|(?<=\bst)\.|(?<=\bvs)\.)+"
+    r"(?:" + _QUOTE.pattern + r"|[^.!?;\n\"\u201c\u201d]++|[\"\u201c\u201d]|(?<=\d)\.(?=\d)|(?<=\bdr)\.|(?<=\bmr)\.|(?<=\bms)\.|(?<=\bmrs)\.|(?<=\bst)\.|(?<=\bvs)\.)+"
     r"(?:[.!?;]+|…|$|(?=\n))|\n",
     re.IGNORECASE)
 
@@ -154,11 +154,13 @@ def _leads_into(head: str, tail: str) -> bool:
     """Whether the head only leads into the tail, so the two are one piece: it introduces
     someone's words ("you said, um,"), opens a fear of what follows ("you're worried that
     if you tell me more,"), or breaks off on the words the tail starts again ("part of you
-    thinks you should, you should ring her"). Only the words around the cut are read."""
+    thinks you should, you should ring her"), or is only a reflective stem cut off by a filler
+    ("it's, like,"). Only the words around the cut are read."""
     head = head[-60:]
-    if _REPORTS.search(head[-40:]) or _FEAR_IF.search(head) or _STEM_ONLY.match(_TRAILING_FILLER.sub("", head)):
+    unfilled = _TRAILING_FILLER.sub("", head)
+    if _REPORTS.search(head[-40:]) or _FEAR_IF.search(head) or _STEM_ONLY.match(unfilled):
         return True
-    said = _TRAILING_FILLER.sub("", head).lower().split()     # the words it broke off on
+    said = unfilled.lower().split()     # the words it broke off on
     again = tail[:60].lower().split()
     return any(said[-k:] == again[:k] for k in (2, 3) if len(said) >= k and len(again) > k)
 
