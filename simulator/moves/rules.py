@@ -29,6 +29,7 @@ from re import _parser as _P
 
 from simulator.moves import patterns
 from simulator.moves.model import ASKING_WORDS, OPENING_WORDS
+from simulator.moves.segment import QUOTE
 from simulator.moves.taxonomy import HARMFUL_MOVES, MOVE_IDS
 
 LEXICON = Path(__file__).with_name("lexicon.yaml")
@@ -528,7 +529,7 @@ ADVICE_QUESTION = re.compile(
     r"would it (help|be (helpful|a good idea|worth it)) (to|if you)|is (that|this|it) something you (could|can|might|would)|"
     r"(what|how) about (a|an|some|something like) \w+|maybe (just )?(try|don'?t|do|go|call|get|stop|quit|talk|see|take|start|tell|"
     r"leave|cut|ask|look|write|join|find|switch|skip|avoid|put|keep|give)|what if (you|u) (just|tried|called|told|went|stopped|quit)|"
-    r"don'?t you (think|reckon)|wouldn'?t it|surely you)\b")
+    r"don'?t you (think|reckon))\b")
 
 
 # A reflective statement said with a rising tone gives the client's words back: "so you
@@ -666,9 +667,6 @@ _TAG = re.compile(r"[,\s](you know|ya know|y'?know|okay|ok|yeah|right|alright|no
 # boss"): the client hears the harm, as in a turn of several pieces (docs/recogniser.md,
 # "The primary move").
 _KIND_OPENERS = frozenset(("repair", "affirmation", "greeting", "other", "autonomy_support"))
-# Words in quotation marks are someone's words given back ("your mum's like, "you're not
-# trying hard enough""): a harmful cue inside them is not the helper's own move.
-QUOTED = re.compile(r'"[^"]{1,200}"')
 
 
 def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: set[str] | None,
@@ -683,7 +681,9 @@ def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: se
     # is the strongest cue: weaker rules need not be tried at all, unless it is a kind
     # opener, after which a harmful cue later in the piece is looked for.
     opener = None
-    quoted = [q.span() for q in QUOTED.finditer(bare)] if '"' in bare else ()
+    # Words in quotation marks are someone's words given back ("your mum's like, "you're not
+    # trying hard enough""): a harmful cue inside them is not the helper's own move.
+    quoted = [q.span() for q in QUOTE.finditer(bare)] if '"' in bare else ()
     for rule in candidates:
         if opener is not None and rule.move not in HARMFUL_MOVES:
             continue

@@ -19,10 +19,10 @@ from functools import lru_cache
 # a line break ends a sentence as the terminal punctuation does.
 # Words in quotation marks stay inside their sentence ("your mum's like, "you've got
 # this!", and you're not sure"): they are someone's words given back, not a move of the
-# helper's own (see rules.QUOTED).
-_QUOTE = re.compile(r"\"[^\"\n]{1,200}\"|\u201c[^\u201c\u201d\n]{1,200}\u201d")
+# helper's own (rules._strongest does not act on a harmful cue inside them).
+QUOTE = re.compile(r"\"[^\"\n]{1,200}\"|\u201c[^\u201c\u201d\n]{1,200}\u201d")
 _SENTENCE = re.compile(
-    r"(?:" + _QUOTE.pattern + r"|[^.!?;\n\"\u201c\u201d]++|[\"\u201c\u201d]|(?<=\d)\.(?=\d)|(?<=\bdr)\.|(?<=\bmr)\.|(?<=\bms)\.|(?<=\bmrs)\.|(?<=\bst)\.|(?<=\bvs)\.)+"
+    r"(?:" + QUOTE.pattern + r"|[^.!?;\n\"\u201c\u201d]++|[\"\u201c\u201d]|(?<=\d)\.(?=\d)|(?<=\bdr)\.|(?<=\bmr)\.|(?<=\bms)\.|(?<=\bmrs)\.|(?<=\bst)\.|(?<=\bvs)\.)+"
     r"(?:[.!?;]+|…|$|(?=\n))|\n",
     re.IGNORECASE)
 
@@ -110,7 +110,7 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
         target, breaks, bare_questions = lowered, _CLAUSE_BREAK_LOWER, _BARE_QUESTION_LOWER
     else:
         target, breaks, bare_questions = piece, _CLAUSE_BREAK, _BARE_QUESTION
-    quoted = [q.span() for q in _QUOTE.finditer(piece)] if ('"' in piece or "\u201c" in piece) else ()
+    quoted = [q.span() for q in QUOTE.finditer(piece)] if ('"' in piece or "\u201c" in piece) else ()
     for m in breaks.finditer(target):
         if not any(a < m.start() < b for a, b in quoted):      # no cut inside someone's quoted words
             cuts.append((m.start(), m.end()))
