@@ -13,7 +13,9 @@ gate held back is what the app asks about, not what the client hears.
   eight strategies (esconv8 map), on the test split alone and on valid+test.
 - A labelled folder of JSONL items (docs/labelling.md: `label`, `harmful`): macro-F1 over
   every move, and harmful-move precision and recall at the turn level ("harmful" = at least
-  one acting harmful move). Only aggregate figures are printed, never an item.
+  one acting harmful move), and how many turns the app would ask the trainee about instead
+  (missed harm it asks about; harmless turns it asks about). Only aggregate figures are
+  printed, never an item.
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ def labelled(folder: Path, recognize) -> dict | None:
     if not items:
         return None
     pairs = []
-    tp = fp = fn = 0
+    tp = fp = fn = missed_asked = harmless_asked = 0
     by_register: dict[str, list[tuple[str, str]]] = {}
     for item in items:
         reading = recognize(item["text"])
@@ -110,11 +112,16 @@ def labelled(folder: Path, recognize) -> dict | None:
         tp += said and gold
         fp += said and not gold
         fn += gold and not said
+        # The app asks the trainee about a turn the gate is unsure of: a missed harm it asks
+        # about is not lost, and a harmless turn it asks about is a question, not a penalty.
+        missed_asked += gold and not said and reading.asks
+        harmless_asked += not gold and not said and reading.asks
     s = score(pairs)
     return {"items": len(items), "macro_f1": round(s.macro_f1, 3), "accuracy": round(s.accuracy, 3),
             "harm_precision": round(tp / (tp + fp), 3) if tp + fp else 0.0,
             "harm_recall": round(tp / (tp + fn), 3) if tp + fn else 0.0,
             "harm_false_alarms": fp, "harm_missed": fn,
+            "harm_missed_but_asked": missed_asked, "harmless_asked": harmless_asked,
             "macro_f1_by_register": {k: round(score(v).macro_f1, 3) for k, v in sorted(by_register.items())},
             "per_move_f1": {k: round(v["f1"], 3) for k, v in s.per_label.items() if v["support"]}}
 

@@ -813,3 +813,59 @@ def test_harm_said_gently_acts(text, move):
 ])
 def test_gentle_look_alikes_do_not_act_as_harm(text):
     assert acting_harm(text) == set(), recognize(text).to_dict()
+
+
+# ------------------------------------------------------------------ quiet harm in everyday words
+@pytest.mark.parametrize("text,move", [
+    ("skipping the meds again, what could go wrong lol", "judgment"),
+    ("Honestly it sounds like excuses to me.", "judgment"),
+    ("Well, you got yourself into this mess, didn't you.", "judgment"),
+    ("typical, blame the teacher again", "judgment"),
+    ("i think ur probably overthinking it tbh", "judgment"),
+    ("Shouting at them like that isn't good parenting.", "judgment"),
+    ("that's not how you treat your friends", "judgment"),
+    ("why would you tell him that though", "judgment"),
+    ("God never gives us more than we can handle, love.", "minimizing"),
+    ("It's just a phase, he'll grow out of it.", "minimizing"),
+    ("Everyone your age feels like that at some point.", "minimizing"),
+    ("pfft, at least you've still got a job", "minimizing"),
+    ("I'm sure it'll all work out fine.", "minimizing"),
+    ("Oh they're going to love you, stop worrying.", "minimizing"),
+    ("if i were you i'd dump him tonight", "directive_advice"),
+    ("Listen, just ring your mum and sort it out.", "directive_advice"),
+    ("I might bring up what you told me at the team meeting.", "confidentiality_breach"),
+    ("I mentioned your situation to my supervisor yesterday.", "confidentiality_breach"),
+    ("so i told her a bit about what you said, she gets it", "confidentiality_breach"),
+    ("I've put a short note on your file about the drinking.", "confidentiality_breach"),
+    ("I already told your mum what you said, sorry.", "confidentiality_breach"),
+    # A filler set off by commas does not hide the words around it.
+    ("I've, um, already had a word with your landlord about it.", "confidentiality_breach"),
+])
+def test_quiet_harm_in_everyday_words_acts(text, move):
+    assert move in acting_harm(text), recognize(text).to_dict()
+
+
+@pytest.mark.parametrize("text", [
+    "I wasn't saying it was your fault, I'm sorry it came across that way.",
+    "course ur not ok, who would be",
+    "lots of people post there about the same thing",
+    "Lots of people have found the group really helpful, if you ever want the link.",
+    "you're scared one of the volunteers screenshotted it",
+    "So you're wondering whether you should go back to him.",
+    "so at least the kids are okay, but right now it doesn't feel like enough",
+    "you wrote that it's not that bad, but it sounds pretty heavy to me",
+    "How's the new job working out for you so far?",
+    "You got yourself into the hostel on your own, that's huge.",
+    "It doesn't sound like it's just a phase to you.",
+])
+def test_quiet_look_alikes_do_not_act_as_harm(text):
+    assert acting_harm(text) == set(), recognize(text).to_dict()
+
+
+def test_a_fear_given_back_is_no_breach_but_a_threat_after_it_is():
+    assert acting_harm("you're scared one of the volunteers screenshotted it") == set()
+    assert "confidentiality_breach" in acting_harm("You're scared, and I'm going to tell your mum anyway.")
+
+
+def test_taking_a_verdict_back_with_a_but_still_judges():
+    assert "judgment" in acting_harm("I'm not saying it was your fault, but you did pick the fight.")

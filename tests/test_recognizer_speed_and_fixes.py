@@ -158,7 +158,11 @@ def test_the_faster_recogniser_reads_these_turns_as_before(text, spans):
 
 
 @pytest.mark.parametrize("text,tidied", [
-    ("so, um, you're, you're kind of stuck", "so, you're kind of stuck"),
+    ("so, um, you're, you're kind of stuck", "so you're kind of stuck"),
+    # A filler set off by commas goes with both commas, so the words around it meet.
+    ("the trick is, um, to keep going", "the trick is to keep going"),
+    ("i've, uh, already had a word with your landlord", "i've already had a word with your landlord"),
+    ("okay, uh, right, so what happened", "okay right, so what happened"),
     ("you you should rest", "you should rest"),
     ("okay! , okay fine", "okay! fine"),
     ("that is hard, really hard", "that is hard, really hard"),

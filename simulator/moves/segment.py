@@ -329,13 +329,17 @@ def _unfill(tokens: list[str]) -> list[str]:
         return tokens             # most pieces: nothing to read past
     kept: list[str] = []
     last_word = ""
+    bracketed = False             # a filler set off by commas ("i've, um, already") goes with both
     for tok in tokens:
         if tok in _FILLERS:
             if kept and kept[-1] == ",":
                 kept.pop()
+                bracketed = True
             continue
-        if tok == "," and not kept:
+        if tok == "," and (not kept or bracketed):
+            bracketed = False
             continue
+        bracketed = False
         if tok[0].isalnum() and tok == last_word and kept and kept[-1] in (",", tok):
             if kept[-1] == ",":
                 kept.pop()
