@@ -131,6 +131,22 @@ LOOKALIKES = {
         "u must be wiped out",
         "Gosh, you must have been terrified.",
     ],
+    "needs_and_wishes_given_back": [
+        "You need to feel heard, and nobody at home is doing that.",
+        "so u just want to feel safe again",
+        "It sounds like you wish you could take the whole year back.",
+        "dont u ever wish you could just stop",
+        "Don't you ever feel like nobody's listening?",
+        "Um, you, you really need to feel like you matter to them, huh.",
+    ],
+    "asking_about_suicide_or_self_harm": [
+        "Have you been having thoughts of ending your life?",
+        "Can I ask, have you thought about dying, or about killing yourself?",
+        "have u thought about hurting urself",
+        "So, um, have you, have you ever tried to hurt yourself before?",
+        "Did you try to kill yourself that night?",
+        "I'm going to ask you straight out, because it matters: are you thinking about suicide?",
+    ],
     "honest_limits": [
         "The only exception is if you told me you'd hurt yourself.",
         "What you say stays with me, unless I'm worried about your safety, and then I'd talk to you first.",
@@ -869,3 +885,74 @@ def test_a_fear_given_back_is_no_breach_but_a_threat_after_it_is():
 
 def test_taking_a_verdict_back_with_a_but_still_judges():
     assert "judgment" in acting_harm("I'm not saying it was your fault, but you did pick the fight.")
+
+
+def test_a_safety_check_does_not_hide_advice_given_beside_it():
+    assert acting_harm("did you try to hurt yourself? you should tell your mum") == {"directive_advice"}
+    assert acting_harm("Have you thought about dying?") == set()
+
+
+# ------------------------------------------------------------------ quiet harm, second round
+@pytest.mark.parametrize("text,move", [
+    ("another fresh start with him then 🙄", "judgment"),
+    ("Yeah, because not opening the post has gone so well so far, hasn't it.", "judgment"),
+    ("I don't want to sound harsh, but you do this with every job.", "judgment"),
+    ("I'm not blaming you, but you did give him the spare key.", "judgment"),
+    ("It comes across as a bit controlling, reading his emails.", "judgment"),
+    ("tbh u kinda brought the arrears on urself", "judgment"),
+    ("He did it twice before. Honestly, what did you expect?", "judgment"),
+    ("cant believe ur still lending him money", "judgment"),
+    ("You're a bit of a soft touch with your cousins, aren't you.", "judgment"),
+    ("Most people in your shoes would've sorted the forms by now.", "judgment"),
+    ("So, um, you're using the night shifts as an excuse not to see her.", "judgment"),
+    ("Anyway, enough of the sad stuff, tell me something good.", "minimizing"),
+    ("Let's not dwell on the court case, shall we talk about the allotment?", "minimizing"),
+    ("ha welcome to the club, my whole street's in arrears", "minimizing"),
+    ("An hour in the waiting room, you'll live.", "minimizing"),
+    ("We never had any of that help, we just got on with it.", "minimizing"),
+    ("you're worrying over nothing, the letter's routine", "minimizing"),
+    ("Honestly, it was only a warning letter.", "minimizing"),
+    ("Give it a month and you won't even remember feeling like this.", "minimizing"),
+    ("Look, you've still got your health and your kids.", "minimizing"),
+    ("She's at peace now, and she wouldn't want you crying over her.", "minimizing"),
+    ("mine's way worse tbh, three kids and no car", "minimizing"),
+    ("So, right, here's what you're going to do: ring the agency first thing.", "directive_advice"),
+    ("that's decided then, you're staying at your aunt's tonight", "directive_advice"),
+    ("I'm booking you in with the debt adviser on Friday.", "directive_advice"),
+    ("My two cents: get it all in writing.", "directive_advice"),
+    ("Wouldn't it be easier to let your dad pick the kids up?", "directive_advice"),
+    ("I'm going to raise what you told me about the money at the team meeting.", "confidentiality_breach"),
+    ("I've emailed your GP to explain that you've stopped eating again.", "confidentiality_breach"),
+    ("I asked my church group to pray for you and your daughter.", "confidentiality_breach"),
+    ("gonna run this past the other mods so we all know", "confidentiality_breach"),
+    ("I was telling my husband about you last night.", "confidentiality_breach"),
+])
+def test_quiet_harm_second_round_acts(text, move):
+    assert move in acting_harm(text), recognize(text).to_dict()
+
+
+@pytest.mark.parametrize("text", [
+    "What did you expect the first meeting to be like?",
+    "What were you thinking about when you walked out?",
+    "I don't think you're overreacting by asking for a meeting.",
+    "There's a part of you that thinks maybe it's not that bad, and a part that's counting the days.",
+    "One minute it's fine at work, the next you're dreading Monday.",
+    "Every reason you give sounds like an excuse to you now, even the real ones.",
+    "Tenants are entitled to ask for that in writing.",
+    "oh you ran it past your mate? what did she make of it",
+    "u showed ur mum the letter and she went quiet",
+    "I told you about the group last week, didn't I?",
+    "Um, I'd only ever pass something on if you told me someone was at risk, and I'd tell you first.",
+    "So you feel, um, you should ring your sister, but you don't know what you'd say.",
+    "You know what works for you better than I do.",
+    "Your mother-in-law said you should just try again, and that stung.",
+    "You're better off without him is what everyone keeps saying.",
+    "It would be a mistake for me to tell you what to do here.",
+    "So the group's on Tuesday as usual.",
+    "so tomorrow you ring the council, and then what?",
+    "Anyway, what happened after that?",
+    "It's only a scan, but waiting for results is scary.",
+    "I'm going to mention it to your worker only if you're okay with that.",
+])
+def test_quiet_look_alikes_second_round_do_not_act_as_harm(text):
+    assert acting_harm(text) == set(), recognize(text).to_dict()

@@ -145,9 +145,10 @@ _TRAILING_FILLER = re.compile(r"(?:[\s,.-]*\b(?:um+|uh+|erm|er|like|i mean|you k
 
 
 # A reflective stem cut off by a filler ("it's, like, you just have to keep going", "so for
-# you it's more like, just get through today") leads into the words it gives back.
+# you it's more like, just get through today", "so you feel, um, you should ring her") leads
+# into the words it gives back.
 _STEM_ONLY = re.compile(r"^\W*(?:(?:so|and|yeah|okay|ok|right),? )*(?:for you,? )?(?:it'?s|it is|its|it feels|feels|it sounds|sounds|"
-                        r"it seems|seems)(?:,? (?:kind of|sort of|more|almost|just|a bit))*(?:,? like)?\W*$", re.IGNORECASE)
+                        r"it seems|seems|you (?:feel|felt|think|thought|reckon|believe|worry|wonder)|you'?re (?:thinking|worried|wondering))(?:,? (?:kind of|sort of|more|almost|just|a bit))*(?:,? like)?\W*$", re.IGNORECASE)
 
 
 def _leads_into(head: str, tail: str) -> bool:
@@ -198,6 +199,9 @@ _TEXTING = {
     "shud": "should", "cud": "could", "wud": "would", "shoulda": "should have", "coulda": "could have",
     "woulda": "would have", "uve": "you've", "fwd": "forward", "fwd'd": "forwarded", "itll": "it'll",
     "thatll": "that'll", "evryone": "everyone", "every1": "everyone",
+    # Faces that roll their eyes or go blank read as words, so a rule can name them.
+    "\U0001F644": "eyeroll", "\U0001F612": "eyeroll", "\U0001F926": "facepalm", "\U0001F643": "deadpan",
+    "\U0001F611": "deadpan",
     "wd": "would", "cd": "could", "gonnae": "going to", "wi'": "with",
 }
 # "ur" is "you're" before a predicate and "your" before a noun.
