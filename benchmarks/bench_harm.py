@@ -75,7 +75,7 @@ def esconv(recognize) -> dict | None:
             sugg_harm += harm
         gold = mapping.gold_label(label)
         if gold is not None:
-            pair = (gold, mapping.predicted_label(reading.primary))
+            pair = (gold, mapping.label_of(reading))
             pairs.append(pair)
             if i >= n - len(test):
                 pairs_test.append(pair)

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from simulator.moves.reading import MoveSpan
-from simulator.moves.taxonomy import (BROKEN_BY, HARMFUL_MOVES, HELPFUL_MOVES, IN_A_STREAK, MOVES, SHOWN_BY,
-                                      UNASKED, Lesson)
+from simulator.moves.taxonomy import (BROKEN_BY, FEELING_WORDS, HARMFUL_MOVES, HELPFUL_MOVES, IN_A_STREAK, MOVES,
+                                      SHOWN_BY, UNASKED, Lesson)
 from simulator.scenario.kinds import guess_kind
 from simulator.session import SessionLog, TurnRecord
 
@@ -37,13 +37,6 @@ CR_AT_LEAST = 3   # reflections
 # ----------------------------------------------------------------------------- complex reflections
 # A reflection is complex when it adds meaning or feeling beyond the client's words. The
 # recogniser cannot tell, so we use transparent markers on the reflection's own sentence.
-FEELING_WORDS = frozenset("""
-afraid alone angry annoyed anxious ashamed betrayed bitter burdened confused crushed defeated desperate
-disappointed discouraged drained embarrassed empty exhausted fed-up frightened frustrated furious guilty
-helpless hopeful hopeless hurt invisible isolated jealous lonely lost nervous numb overwhelmed panicked
-powerless proud relieved resentful sad scared shaken stuck terrified tense tired torn trapped uneasy
-unsure upset worn worried hurting grieving heartbroken
-""".split())
 _DOUBLE_SIDED = re.compile(
     r"\b(part of you|on (the )?one hand|on the other hand|at the same time|and yet|but also|both\b.*\band\b|"
     r"mixed feelings|torn between)\b")

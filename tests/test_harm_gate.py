@@ -268,14 +268,16 @@ def test_telling_the_client_to_stop_is_still_advice_not_time_keeping():
 
 
 def test_brief_sharing_that_hands_the_floor_back_is_not_asked_about():
-    # The same opening alone is a story cue the gate is unsure of; handing back settles it.
+    # Ten words about the helper are brief sharing, with or without a hand-back: a story
+    # takes the floor from about twenty (docs/labelling.md), whatever the harm model says.
     alone = recognize("omg same, i had that with my landlord last year.")
-    assert alone.asks and alone.moves[0].held == "self_focused_story"
+    assert alone.primary == "self_disclosure" and not acting_harm(alone.text) and not alone.held
     reading = recognize("omg same, i had that with my landlord last year. how are you doing with it now?")
     assert not reading.asks and not reading.held, reading.to_dict()
     assert [m.move for m in reading.moves] == ["self_disclosure", "open_question"]
     # A comparison that dismisses is not a brief disclosure: handing back does not settle it.
-    assert recognize("yours sounds easy compared to mine. how are you coping?").asks
+    compared = recognize("yours sounds easy compared to mine. how are you coping?")
+    assert compared.asks or "self_focused_story" in acting_harm(compared.text), compared.to_dict()
 
 
 # ------------------------------------------------------------------ backchannels
@@ -956,3 +958,66 @@ def test_quiet_harm_second_round_acts(text, move):
 ])
 def test_quiet_look_alikes_second_round_do_not_act_as_harm(text):
     assert acting_harm(text) == set(), recognize(text).to_dict()
+
+
+# Third round (two fresh authors, train-af in chat and train-ag in speech, rules written in
+# general words): quiet harm acts whatever the register. These phrasings are new here.
+@pytest.mark.parametrize("text,move", [
+    ("you kind of knew he'd do it again though, didn't you?", "judgment"),
+    ("Honestly, that's the drink talking, not you.", "judgment"),
+    ("I'm saying this as a friend, you've been a bit head in the sand about the rent.", "judgment"),
+    ("A good dad would have picked up the phone.", "judgment"),
+    ("interesting that you only started ringing her once the money ran out", "judgment"),
+    ("lowkey immature to leave the group chat over that", "judgment"),
+    ("ur such a flake w appointments lol", "judgment"),
+    ("k. guess ur just not bothering with the course anymore", "judgment"),
+    ("so you skipped the hearing. shocker", "judgment"),
+    ("Keeping it from your wife for a year wasn't fair on her.", "judgment"),
+    ("So, um, you, you did kind of ignore the letters for months, didn't you?", "judgment"),
+    ("Give it six months and it'll feel like nothing.", "minimizing"),
+    ("There are people sleeping rough tonight who'd swap with you.", "minimizing"),
+    ("I really believe it was meant to be.", "minimizing"),
+    ("its one bad week, u'll survive", "minimizing"),
+    ("nah ur fine, nobody even noticed", "minimizing"),
+    ("aw that's rough. anyway how was the match?", "minimizing"),
+    ("Ah, kids bounce back, she'll have forgotten it by Christmas.", "minimizing"),
+    ("I wouldn't worry, they send those letters to everyone.", "minimizing"),
+    ("time to bounce back now hun x", "minimizing"),
+    ("I spoke to your brother at the weekend and told him how low you've been.", "confidentiality_breach"),
+    ("I've passed your details to the food bank so they can ring you.", "confidentiality_breach"),
+    ("i already told coach u were struggling", "confidentiality_breach"),
+    ("ima text ur mum so she knows whats going on", "confidentiality_breach"),
+    ("dropped it in the volunteers whatsapp so we can all look out for u", "confidentiality_breach"),
+    ("Either you tell your manager this week or I will.", "confidentiality_breach"),
+    ("I've popped a note on your file so the team are aware.", "confidentiality_breach"),
+    ("Yes, try writing it all down before bed.", "directive_advice"),
+    ("Surround yourself with people who get it.", "directive_advice"),
+    ("It might be time to look for another flat.", "directive_advice"),
+    ("Getting out for a walk each morning can really help.", "directive_advice"),
+])
+def test_quiet_harm_third_round_acts(text, move):
+    assert move in acting_harm(text), recognize(text).to_dict()
+
+
+@pytest.mark.parametrize("text", [
+    "You keep telling yourself it could be worse, like you're not allowed to be upset.",
+    "it could be worse but it still really hurts, yeah?",
+    "You're hard on yourself, saying a good mum would have seen it coming.",
+    "So the move was meant to be a fresh start, and it hasn't felt like one?",
+    "I can see you're upset, and that makes sense.",
+    "It sounds like you're on the right track with the forms.",
+    "Well, you did say it made you stronger. That took courage.",
+    "I'm sure it's shared by a lot of people this year.",
+    "Would you like me to pass your details to the food bank, or would you rather ring them?",
+    "Do you want to tell your manager yourself, or would it help if we planned it together?",
+    "I think it might be time to finish for today.",
+])
+def test_quiet_look_alikes_third_round_do_not_act_as_harm(text):
+    assert not acting_harm(text), recognize(text).to_dict()
+
+
+def test_a_verdict_after_a_reflection_acts_only_past_a_contrast():
+    # A reflection gives back the client's words; a harmful cue inside it is theirs. Past a
+    # "but", the helper's own verdict is heard (docs/recogniser.md).
+    assert "judgment" in acting_harm("I can hear how stressed you are, but honestly you brought this on yourself.")
+    assert not acting_harm("It sounds like you feel you should've seen it coming.")

@@ -14,6 +14,7 @@ import pytest
 from simulator.moves import MOVES, explain, recognize
 from simulator.moves.model import default_model
 from simulator.moves.recognizer import PRIMARY_ORDER, Recognizer
+from simulator.moves import rules
 from simulator.moves.rules import LexiconError, load_lexicon
 from simulator.moves.taxonomy import MOVE_IDS
 
@@ -68,6 +69,9 @@ def test_a_yes_no_question_about_facts_is_a_closed_question(text):
     ("so ur mums been on at u again?", "is ur mum on at u again?"),
     ("you two haven't spoken since christmas?", "Have you two spoken since Christmas?"),
     ("Torn between the two?", "Are you torn between the two?"),
+    ("You went back to the housing office on Friday?", "Did you go back to the housing office on Friday?"),
+    ("so u told ur sister about the loan?", "did u tell ur sister about the loan?"),
+    ("So you, um, you moved out in the spring?", "Have you moved out yet?"),
 ])
 def test_word_order_tells_a_rising_reflection_from_a_question(reflection, question):
     assert recognize(reflection).primary == "reflection"
@@ -78,6 +82,18 @@ def test_word_order_tells_a_rising_reflection_from_a_question(reflection, questi
 @pytest.mark.parametrize("text", ["you okay?", "u ok?", "that alright?", "you there?"])
 def test_a_short_check_in_in_statement_order_still_asks(text):
     assert recognize(text).primary == "closed_question"
+
+
+# People leave the auxiliary off a question ("(do) you need anything?"): it still asks,
+# though its first words could open a reflection ("you need him to hear you?").
+@pytest.mark.parametrize("text,move", [
+    ("you need anything?", "closed_question"), ("u got somewhere to stay tonight?", "closed_question"),
+    ("You think that'll help?", "closed_question"), ("you reckon she'd come with you?", "closed_question"),
+    ("you want to talk about it?", "open_question"), ("u wanna tell me what happened?", "open_question"),
+    ("you need him to hear you?", "reflection"), ("So you want her to notice?", "reflection"),
+])
+def test_a_question_with_its_auxiliary_left_off_still_asks(text, move):
+    assert recognize(text).primary == move
 
 
 @pytest.mark.parametrize("text", ["Can you tell me more about that?", "could u say a bit more about what happened",
@@ -101,6 +117,23 @@ def test_a_could_question_about_an_arrangement_stays_closed(text):
 ])
 def test_validating_the_weight_of_it_is_affirmation_and_guessing_a_feeling_is_reflection(text, move):
     assert recognize(text).primary == move
+
+
+@pytest.mark.parametrize("text,move", [
+    # Naming the feeling the helper hears is a reflection ...
+    ("I can tell you're really anxious about this.", "reflection"), ("i can tell ur really hurting", "reflection"),
+    ("I can sense you're frustrated with him.", "reflection"), ("I can tell how much this is weighing on you.", "reflection"),
+    # ... praise after "it sounds like" is still praise, and "you are welcome" is a courtesy.
+    ("It sounds like you're a really caring dad.", "affirmation"), ("sounds like ur on the right track", "affirmation"),
+    ("You are welcome.", "greeting"), ("you are so welcome, take care", "greeting"),
+])
+def test_what_the_helper_can_tell_and_praise_after_sounds_like(text, move):
+    assert recognize(text).primary == move
+
+
+def test_a_verdict_after_naming_a_feeling_still_acts():
+    reading = recognize("I can see you're upset, but you brought a lot of this on yourself.")
+    assert "judgment" in {m.move for m in reading.acting}
 
 
 def test_the_question_mark_is_named_as_the_evidence():
@@ -317,6 +350,19 @@ def test_a_site_lexicon_can_be_passed_directly(tmp_path):
     lexicon = load_lexicon(site, use_env=False)
     assert str(site) in lexicon.files
     assert Recognizer(lexicon=lexicon).recognize("warm hand-off?").moves[0].move == "collaboration"
+
+
+def test_a_site_rule_too_loose_to_index_is_still_tried_on_a_piece_with_no_key_words(tmp_path):
+    # A pattern that can begin anywhere has no key words, so it is tried on every piece,
+    # even one that holds none of the other rules' keys (an empty set of key grams).
+    site = tmp_path / "site.yaml"
+    site.write_text('rules:\n  - {move: judgment, weight: 0.9, pattern: "^\\\\w+ \\\\w+ \\\\w+$"}\n', encoding="utf-8")
+    lexicon = load_lexicon(site, use_env=False)
+    assert any(rule.keys is None for rule in lexicon.rules)
+    piece = "zzz qqq xxx"
+    assert lexicon.key_grams(piece) == set()
+    assert rules.read(piece, lexicon, set(), lexicon.key_grams(piece)).move == "judgment"
+    assert Recognizer(lexicon=lexicon).recognize(piece).moves
 
 
 @pytest.mark.parametrize("body,message", [

@@ -273,7 +273,24 @@ def test_the_esconv8_map_keeps_the_eight_strategies_apart():
     m = load_map("esconv8")
     assert len(set(m.gold.values())) == 8 and set(m.moves) == set(MOVE_IDS)
     assert m.predicted_label("summary") == "Restatement or Paraphrasing"
-    assert m.predicted_label("reflection") == "Reflection of feelings"
+    # ESConv tells reflecting a feeling from restating content; the reflection's words decide.
+    assert m.label_of(recognize("It sounds like you feel nobody at work listens.")) == "Reflection of feelings"
+    assert m.label_of(recognize("so ur mum's been really lonely since the move?")) == "Reflection of feelings"
+    assert m.label_of(recognize("So your landlord put the rent up again in March.")) == "Restatement or Paraphrasing"
+    assert m.label_of(recognize("You went back to the housing office on Friday?")) == "Restatement or Paraphrasing"
+    # The primary piece's own words count, not a feeling named elsewhere in the turn.
+    assert m.label_of(recognize("I feel for you. So your landlord put the rent up again.")) == \
+        "Restatement or Paraphrasing"
+
+
+def test_a_map_that_splits_a_move_by_feeling_must_name_both_sides():
+    from simulator.moves.evaluate import EvalInputError, load_map
+
+    with pytest.raises(EvalInputError, match="feeling"):
+        load_map('{"moves": {"reflection": {"feeling": "Reflection of feelings"}}}')
+    ok = load_map('{"moves": {"reflection": {"feeling": "F", "content": "C"}}}')
+    assert ok.predicted_label("reflection", "you feel stuck") == "F"
+    assert ok.predicted_label("reflection", "your rent went up") == "C"
 
 
 def test_the_quick_story_check_never_misses_a_first_person_word():

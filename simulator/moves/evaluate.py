@@ -9,6 +9,10 @@ labels into one shared label set, so corpora with other label sets can be scored
      "gold": {"Question": "questioning", ...},          # file label -> shared label
      "moves": {"open_question": "questioning", ...}}    # move id    -> shared label
 
+A move may map to {"feeling": ..., "content": ...}: the reading's primary piece goes to the
+first when its words name or speak of a feeling (taxonomy.speaks_of_feeling), else to the
+second. A corpus that tells reflecting feelings from restating content is scored that way.
+
 Rows whose gold label is not in `gold` are skipped (and counted). A move missing from
 `moves` maps to "unmapped", which counts as a wrong answer. Without a map, labels must
 be move ids (or family ids, when every label in the file is a family: then the moves
@@ -23,7 +27,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from simulator.moves.taxonomy import FAMILY_IDS, MOVE_IDS, family_of
+from simulator.moves.reading import Reading
+from simulator.moves.taxonomy import FAMILY_IDS, MOVE_IDS, family_of, speaks_of_feeling
 
 MAPS_PACKAGE = "simulator.moves.maps"
 
@@ -36,17 +41,26 @@ class EvalInputError(ValueError):
 class LabelMap:
     name: str
     gold: dict[str, str] | None       # None: labels are used as they are
-    moves: dict[str, str] | None      # None: move ids are used as they are
+    moves: dict[str, str | dict[str, str]] | None   # None: move ids are used as they are
 
     def gold_label(self, label: str) -> str | None:
         if self.gold is None:
             return label
         return self.gold.get(label)
 
-    def predicted_label(self, move: str) -> str:
+    def predicted_label(self, move: str, text: str = "") -> str:
+        """The shared label of a move read in `text` (the piece it was read in)."""
         if self.moves is None:
             return move
-        return self.moves.get(move, "unmapped")
+        label = self.moves.get(move, "unmapped")
+        if isinstance(label, dict):
+            return label["feeling" if speaks_of_feeling(text) else "content"]
+        return label
+
+    def label_of(self, reading: Reading) -> str:
+        """The shared label of a turn: its primary move, read in the primary's own piece."""
+        span = next((m for m in reading.moves if m.move == reading.primary), None)
+        return self.predicted_label(reading.primary, reading.text[span.start:span.end] if span else reading.text)
 
 
 def shipped_maps() -> list[str]:
@@ -77,8 +91,12 @@ def load_map(spec: str) -> LabelMap:
         # A flat {"file label": "move id"} object: map the file's labels onto move ids.
         gold, moves = data, None
     for key, value in (("gold", gold), ("moves", moves)):
-        if value is not None and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
-            raise EvalInputError(f"--map {name}: `{key}` must map labels to text labels")
+        split_ok = (lambda v: isinstance(v, dict) and set(v) == {"feeling", "content"}
+                    and all(isinstance(x, str) for x in v.values())) if key == "moves" else (lambda v: False)
+        if value is not None and not (isinstance(value, dict)
+                                      and all(isinstance(v, str) or split_ok(v) for v in value.values())):
+            raise EvalInputError(f"--map {name}: `{key}` must map labels to text labels"
+                                 + (' (or a move to {"feeling": ..., "content": ...})' if key == "moves" else ""))
     if moves is not None:
         unknown = sorted(set(moves) - set(MOVE_IDS))
         if unknown:
@@ -194,7 +212,7 @@ def evaluate(rows: list[tuple[str, str]], label_map: LabelMap | None = None, rec
             continue
         reading = recognize(text)
         unclear += reading.unclear
-        predicted = label_map.predicted_label(reading.primary)
+        predicted = label_map.label_of(reading)
         pairs.append((gold, predicted))
         if gold != predicted and len(errors) < 2000:
             errors.append({"text": text, "gold": gold, "predicted": predicted, "cue": reading.cue,

@@ -56,7 +56,7 @@ _BACKCHANNEL = re.compile(r"^(ok(ay)?|k|mm+(-?hm+)?|m+hm+|hm+|uh[- ]?huh|right|y
 _FIRST = re.compile(r"\b(i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
 # Every way a first-person word can be typed before tidying (texting forms included), so
 # counting these in the raw turn is never less than counting _FIRST in the tidied one.
-_FIRST_TYPED = re.compile(r"\b(i|me|my|mine|myself|im|ive|id|ill|lemme|gimme|idk|imo)\b")
+_FIRST_TYPED = re.compile(r"\b(i|me|my|mine|myself|im|ive|id|ill|lemme|gimme|idk|imo|ima|imma)\b")
 _SECOND_TYPED = re.compile(r"\b(you|your|you're|youre|you've|you'd|you'll|yours|yourself|u|ur|urs)\b")
 _SECOND = re.compile(r"\b(you|your|you're|you've|you'd|you'll|yours|yourself)\b")
 _STORY = re.compile(

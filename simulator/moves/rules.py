@@ -548,7 +548,8 @@ RISING_REFLECTION = re.compile(
     r"you keep|you kept|you kind of|you sort of|you almost|you always|you just|you know that|you believe|you mean|"
     r"sounds like|it sounds like|it seems like|seems like|part of you|some part of you|like you'?re|it feels like|"
     r"feels like|what i'?m hearing is|i'?m hearing|i guess what i'?m hearing|"
-    r"you (?:two|both|guys|all)\b|"
+    r"you (?:two|both|guys|all)\b|you (?:\w+ed|went|told|said|left|lost|found|saw|came|took|gave|broke|quit|kept|made|ran|"
+    r"spent|heard|met|forgot|fell|threw|sold|stopped|began|wrote|drove|slept|ate|drank|paid|built|caught|chose|sent)\b|"
     r"(?:(?:your|his|her|their|the|my) \w+|he|she|they|it|that|there|this|things|nobody|no one|everyone|everybody|"
     r"everything|nothing|someone|somebody|people)(?: \w+){0,3}?" + _FINITE + r")")
 # Said back without its subject, a feeling is still a reflection ("torn between the two?",
@@ -562,6 +563,14 @@ _ASKS_FIRST = re.compile(r"^(?:(?:" + "|".join(sorted(OPENING_WORDS)) + r"),? )?
 # A short check-in in statement order still asks ("you okay?", "that alright?").
 _CHECK_IN = re.compile(r"^(?:you|you'?re|that'?s|that|it'?s|it) (?:ok|okay|alright|all right|good|sure|there|here|"
                        r"around|free|up|awake|home|safe|with me|still there|fine)$")
+# A question with its auxiliary left off, as people type and talk ("you want to talk about
+# it?", "u need anything?", "you think that'll help?"): it asks, though its words could
+# begin a reflection ("you want him to notice?").
+ELIDED_INVITE = re.compile(_OPENER + r"(?:you|ya) (?:want|wanna|fancy|feel like) (?:to )?(?:talk|tell|chat|share|say|go over|vent)\b")
+ELIDED_ASK = re.compile(
+    _OPENER + r"(?:you|ya) (?:(?:want|wanna|fancy|like) (?:to )?(?:talk|tell|chat|share|say|go over|vent|try|grab|come)\b|"
+    r"(?:need|want|got|have) (?:anything|something|any|some|somewhere|someone|anyone|anywhere|plans|a (?:hand|break|minute|sec|second|moment|drink|lift|ride|place|plan)|help|me to)\b|"
+    r"(?:think|reckon) (?:that|it|this|he|she|they|you|things)(?:'ll| will| would| could| might| can|'d| is going to| are going to))")
 AUX_START = re.compile(r"^(?:and |so |but |okay,? )?(do|does|did|are|is|was|were|have|has|had|can|could|would|will|"
                        r"should|shall|may|might|am)\b")
 
@@ -574,12 +583,12 @@ def shape(norm: str) -> Cue | None:
     bare = bare.rstrip("?").strip()
     if question:
         rising = RISING_REFLECTION.match(bare)
-        if rising and len(bare.split()) >= 2 and not _CHECK_IN.match(bare):
+        if rising and len(bare.split()) >= 2 and not _CHECK_IN.match(bare) and not ELIDED_ASK.match(bare):
             return Cue("reflection", 0.8, rising.group(0).strip(" ,") + " …?", "shape")
         feeling = None if _ASKS_FIRST.match(bare) or len(bare.split()) > 12 else _FEELING.search(bare)
         if feeling:
             return Cue("reflection", 0.75, feeling.group(0) + " …?", "shape")
-    opened = OPEN_START.match(bare)
+    opened = OPEN_START.match(bare) or (ELIDED_INVITE.match(bare) if question else None)
     if opened and (question or len(bare.split()) >= 2):
         return Cue("open_question", 0.85 if question else 0.75, opened.group(0).strip(), "shape")
     closed = CLOSED_START.match(bare) if question else CLOSED_NO_MARK.match(bare)
@@ -632,7 +641,7 @@ def read(norm: str, lexicon: Lexicon, ruled_out: set[str] | None = None,
     exact = trigrams(bare.rstrip("?").rstrip()) if grams is None else None
     if ruled_out is None:
         ruled_out = vetoed(norm, lexicon, grams)
-    return _strongest(bare, lexicon.candidates(grams or exact), ruled_out, exact)
+    return _strongest(bare, lexicon.candidates(grams if grams is not None else exact), ruled_out, exact)
 
 
 def read_piece(norm: str, lexicon: Lexicon) -> tuple[set[str], Cue | None]:
@@ -667,6 +676,10 @@ _TAG = re.compile(r"[,\s](you know|ya know|y'?know|okay|ok|yeah|right|alright|no
 # boss"): the client hears the harm, as in a turn of several pieces (docs/recogniser.md,
 # "The primary move").
 _KIND_OPENERS = frozenset(("repair", "affirmation", "greeting", "other", "autonomy_support"))
+# A reflection gives the client's words back, and those may hold a harmful move's words
+# ("it sounds like you feel you should have known"): a harmful cue after one counts only
+# past a contrast ("I can see you're upset, but you brought this on yourself").
+_OPENS_BEFORE_A_CONTRAST = frozenset(("reflection",))
 
 
 def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: set[str] | None,
@@ -696,16 +709,17 @@ def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: se
             continue
         if rule.move in ruled_out and not _CONTRAST.search(bare, after[rule.move], max(m.start(), after[rule.move])):
             continue
-        if question and rule.move in ("reflection", "affirmation") and AUX_START.match(bare):
+        if question and rule.move in ("reflection", "affirmation") and (AUX_START.match(bare) or ELIDED_ASK.match(bare)):
             continue          # "do you feel stuck?", "do I understand that right?" ask; "you feel stuck?" reflects
         if question and rule.move == "directive_advice" and not rule.asks and not ADVICE_QUESTION.search(bare):
             continue          # "should you tell her, do you think?" asks
         if opener is not None:
-            if m.start() >= opener[1]:
+            if m.start() >= opener[1] and (opener[0].move not in _OPENS_BEFORE_A_CONTRAST
+                                           or _CONTRAST.search(bare, opener[1], m.start())):
                 return Cue(rule.move, rule.weight, _short(m.group(0)), "lexicon")
             continue
         cue = Cue(rule.move, rule.weight, _short(m.group(0)), "lexicon")
-        if rule.move not in _KIND_OPENERS:
+        if rule.move not in _KIND_OPENERS | _OPENS_BEFORE_A_CONTRAST:
             return cue
         opener = (cue, m.end())
     return opener[0] if opener is not None else None

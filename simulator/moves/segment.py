@@ -197,7 +197,7 @@ _TEXTING = {
     "sorta": "sort of", "dunno": "don't know", "lemme": "let me", "gimme": "give me", "aint": "ain't",
     "ofc": "of course", "u're": "you're", "u've": "you've", "u'll": "you'll", "u'd": "you'd", "i'm": "i'm", "bday": "birthday", "convo": "conversation", "ngl": "honestly", "ull": "you'll", "dw": "don't worry",
     "shud": "should", "cud": "could", "wud": "would", "shoulda": "should have", "coulda": "could have",
-    "woulda": "would have", "uve": "you've", "fwd": "forward", "fwd'd": "forwarded", "itll": "it'll",
+    "woulda": "would have", "ima": "i'm going to", "imma": "i'm going to", "yday": "yesterday", "uve": "you've", "fwd": "forward", "fwd'd": "forwarded", "itll": "it'll",
     "thatll": "that'll", "evryone": "everyone", "every1": "everyone",
     # Faces that roll their eyes or go blank read as words, so a rule can name them.
     "\U0001F644": "eyeroll", "\U0001F612": "eyeroll", "\U0001F926": "facepalm", "\U0001F643": "deadpan",

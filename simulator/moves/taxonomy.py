@@ -9,6 +9,7 @@ the README's table is tested against it).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -137,6 +138,28 @@ BROKEN_BY: dict[Lesson, frozenset[str]] = {l: frozenset(m.id for m in _MOVES if 
 # Moves that ask for the trainee's listening skill; scoring and the coach use this.
 HELPFUL_MOVES = frozenset(m.id for m in _MOVES if m.polarity is Polarity.POSITIVE)
 HARMFUL_MOVES = frozenset(m.id for m in _MOVES if m.polarity is Polarity.NEGATIVE)
+
+
+# Words that name a feeling. Scoring counts a reflection that names a feeling the client did
+# not say as complex. A label map tells a reflection of feeling from a restatement of content
+# by FEELING_TALK, which adds the words that speak of how something feels ("feel", "hard").
+FEELING_WORDS = frozenset("""
+afraid alone angry annoyed anxious ashamed betrayed bitter burdened confused crushed defeated
+desperate disappointed discouraged drained embarrassed empty exhausted fed-up frightened frustrated
+furious guilty helpless hopeful hopeless hurt invisible isolated jealous lonely lost nervous numb
+overwhelmed panicked powerless proud relieved resentful sad scared shaken stuck terrified tense
+tired torn trapped uneasy unsure upset worn worried hurting grieving heartbroken stressed depressed
+""".split())
+FEELING_TALK = FEELING_WORDS | frozenset("""
+feel feels feeling feelings felt emotion emotions emotional hard tough difficult painful scary frightening
+stressful frustrating upsetting worrying heartbreaking devastating concerned affected toll
+""".split())
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
+
+
+def speaks_of_feeling(text: str) -> bool:
+    """Whether these words name or speak of a feeling ("you feel", "lonely", "fed-up")."""
+    return any(w in FEELING_TALK for w in _WORD.findall(text.lower()))
 
 
 def family_of(move_id: str) -> str:
