@@ -75,7 +75,9 @@ def esconv(recognize) -> dict | None:
             sugg_harm += harm
         gold = mapping.gold_label(label)
         if gold is not None:
-            pair = (gold, mapping.label_of(reading))
+            # (An older checkout measured as "before" maps the primary move alone.)
+            label_of = getattr(mapping, "label_of", None)
+            pair = (gold, label_of(reading) if label_of else mapping.predicted_label(reading.primary))
             pairs.append(pair)
             if i >= n - len(test):
                 pairs_test.append(pair)

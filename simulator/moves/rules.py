@@ -719,7 +719,8 @@ def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: se
                 return Cue(rule.move, rule.weight, _short(m.group(0)), "lexicon")
             continue
         cue = Cue(rule.move, rule.weight, _short(m.group(0)), "lexicon")
-        if rule.move not in _KIND_OPENERS | _OPENS_BEFORE_A_CONTRAST:
+        if rule.move not in _KIND_OPENERS | _OPENS_BEFORE_A_CONTRAST or (
+                rule.move in _OPENS_BEFORE_A_CONTRAST and not _CONTRAST.search(bare, m.end())):
             return cue
         opener = (cue, m.end())
     return opener[0] if opener is not None else None
