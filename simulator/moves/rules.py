@@ -563,14 +563,15 @@ _ASKS_FIRST = re.compile(r"^(?:(?:" + "|".join(sorted(OPENING_WORDS)) + r"),? )?
 # A short check-in in statement order still asks ("you okay?", "that alright?").
 _CHECK_IN = re.compile(r"^(?:you|you'?re|that'?s|that|it'?s|it) (?:ok|okay|alright|all right|good|sure|there|here|"
                        r"around|free|up|awake|home|safe|with me|still there|fine)$")
-# A question with its auxiliary left off, as people type and talk ("you want to talk about
-# it?", "u need anything?", "you think that'll help?"): it asks, though its words could
-# begin a reflection ("you want him to notice?").
-ELIDED_INVITE = re.compile(_OPENER + r"(?:you|ya) (?:want|wanna|fancy|feel like) (?:to )?(?:talk|tell|chat|share|say|go over|vent)\b")
+# A question with its auxiliary left off, as people type and talk ("u need anything?", "you
+# think that'll help?"): it asks, though its words could begin a reflection ("you want him
+# to notice?"). "You want to talk about it?" invites, as "do you want to...?" does.
+_INVITE = r"(?:you|ya) (?:want|wanna|fancy|feel like) (?:to )?(?:talk|tell|chat|share|say|go over|vent)\b"
+ELIDED_INVITE = re.compile(_OPENER + _INVITE)
 ELIDED_ASK = re.compile(
-    _OPENER + r"(?:you|ya) (?:(?:want|wanna|fancy|like) (?:to )?(?:talk|tell|chat|share|say|go over|vent|try|grab|come)\b|"
+    _OPENER + r"(?:" + _INVITE + r"|(?:you|ya) (?:(?:want|wanna|fancy) (?:to )?(?:try|grab|come)\b|"
     r"(?:need|want|got|have) (?:anything|something|any|some|somewhere|someone|anyone|anywhere|plans|a (?:hand|break|minute|sec|second|moment|drink|lift|ride|place|plan)|help|me to)\b|"
-    r"(?:think|reckon) (?:that|it|this|he|she|they|you|things)(?:'ll| will| would| could| might| can|'d| is going to| are going to))")
+    r"(?:think|reckon) (?:that|it|this|he|she|they|you|things)(?:'ll| will| would| could| might| can|'d| is going to| are going to)))")
 AUX_START = re.compile(r"^(?:and |so |but |okay,? )?(do|does|did|are|is|was|were|have|has|had|can|could|would|will|"
                        r"should|shall|may|might|am)\b")
 
@@ -719,8 +720,8 @@ def _strongest(bare: str, candidates: list[Rule], ruled_out: set[str], grams: se
                 return Cue(rule.move, rule.weight, _short(m.group(0)), "lexicon")
             continue
         cue = Cue(rule.move, rule.weight, _short(m.group(0)), "lexicon")
-        if rule.move not in _KIND_OPENERS | _OPENS_BEFORE_A_CONTRAST or (
-                rule.move in _OPENS_BEFORE_A_CONTRAST and not _CONTRAST.search(bare, m.end())):
+        opens = rule.move in _KIND_OPENERS or (rule.move in _OPENS_BEFORE_A_CONTRAST and _CONTRAST.search(bare, m.end()))
+        if not opens:
             return cue
         opener = (cue, m.end())
     return opener[0] if opener is not None else None
