@@ -90,18 +90,22 @@ def load_map(spec: str) -> LabelMap:
     if gold is None and moves is None:
         # A flat {"file label": "move id"} object: map the file's labels onto move ids.
         gold, moves = data, None
-    for key, value in (("gold", gold), ("moves", moves)):
-        split_ok = (lambda v: isinstance(v, dict) and set(v) == {"feeling", "content"}
-                    and all(isinstance(x, str) for x in v.values())) if key == "moves" else (lambda v: False)
-        if value is not None and not (isinstance(value, dict)
-                                      and all(isinstance(v, str) or split_ok(v) for v in value.values())):
-            raise EvalInputError(f"--map {name}: `{key}` must map labels to text labels"
-                                 + (' (or a move to {"feeling": ..., "content": ...})' if key == "moves" else ""))
+    if gold is not None and not (isinstance(gold, dict) and all(isinstance(v, str) for v in gold.values())):
+        raise EvalInputError(f"--map {name}: `gold` must map labels to text labels")
+    if moves is not None and not (isinstance(moves, dict) and all(map(_is_move_label, moves.values()))):
+        raise EvalInputError(f'--map {name}: `moves` must map labels to text labels (or a move to '
+                             f'{{"feeling": ..., "content": ...}})')
     if moves is not None:
         unknown = sorted(set(moves) - set(MOVE_IDS))
         if unknown:
             raise EvalInputError(f"--map {name}: `moves` names unknown move ids: {', '.join(unknown)}")
     return LabelMap(str(data.get("name", name)), gold, moves)
+
+
+def _is_move_label(value) -> bool:
+    """A text label, or {"feeling": label, "content": label} (see the module's docstring)."""
+    return isinstance(value, str) or (isinstance(value, dict) and set(value) == {"feeling", "content"}
+                                      and all(isinstance(v, str) for v in value.values()))
 
 
 def family_map() -> LabelMap:

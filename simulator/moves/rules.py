@@ -566,10 +566,10 @@ _CHECK_IN = re.compile(r"^(?:you|you'?re|that'?s|that|it'?s|it) (?:ok|okay|alrig
 # A question with its auxiliary left off, as people type and talk ("u need anything?", "you
 # think that'll help?"): it asks, though its words could begin a reflection ("you want him
 # to notice?"). "You want to talk about it?" invites, as "do you want to...?" does.
-_INVITE = r"(?:you|ya) (?:want|wanna|fancy|feel like) (?:to )?(?:talk|tell|chat|share|say|go over|vent)\b"
+_INVITE = r"you (?:want|fancy|feel like) (?:to )?(?:talk|tell|chat|share|say|go over|vent)\b"
 ELIDED_INVITE = re.compile(_OPENER + _INVITE)
 ELIDED_ASK = re.compile(
-    _OPENER + r"(?:" + _INVITE + r"|(?:you|ya) (?:(?:want|wanna|fancy) (?:to )?(?:try|grab|come)\b|"
+    _OPENER + r"(?:" + _INVITE + r"|you (?:(?:want|fancy) (?:to )?(?:try|grab|come)\b|"
     r"(?:need|want|got|have) (?:anything|something|any|some|somewhere|someone|anyone|anywhere|plans|a (?:hand|break|minute|sec|second|moment|drink|lift|ride|place|plan)|help|me to)\b|"
     r"(?:think|reckon) (?:that|it|this|he|she|they|you|things)(?:'ll| will| would| could| might| can|'d| is going to| are going to)))")
 AUX_START = re.compile(r"^(?:and |so |but |okay,? )?(do|does|did|are|is|was|were|have|has|had|can|could|would|will|"
