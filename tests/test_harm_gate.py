@@ -972,6 +972,7 @@ def test_quiet_look_alikes_second_round_do_not_act_as_harm(text):
     ("ur such a flake w appointments lol", "judgment"),
     ("k. guess ur just not bothering with the course anymore", "judgment"),
     ("so you skipped the hearing. shocker", "judgment"),
+    ("mm. that sounds hard, but tbh ur kinda setting urself up for this", "judgment"),
     ("Keeping it from your wife for a year wasn't fair on her.", "judgment"),
     ("So, um, you, you did kind of ignore the letters for months, didn't you?", "judgment"),
     ("Give it six months and it'll feel like nothing.", "minimizing"),
